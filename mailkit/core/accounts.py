@@ -1,0 +1,84 @@
+"""The host's user accounts: /etc/passwd lines and /etc/shadow with salted PBKDF2 hashes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+
+from .world import PASSWD, SHADOW, World
+
+_ITERATIONS = 20000  # slow enough to be a real hash, fast enough for a login per test
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    uid: int
+    gid: int
+    gecos: str
+    home: str
+    shell: str
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or os.urandom(12)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _ITERATIONS)
+    b64 = lambda b: base64.b64encode(b).decode().rstrip("=")  # noqa: E731
+    return f"$pbkdf2-sha256${_ITERATIONS}${b64(salt)}${b64(digest)}"
+
+
+def _check(password: str, stored: str) -> bool:
+    try:
+        _, scheme, iters, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "pbkdf2-sha256":
+        return False
+    unb64 = lambda s: base64.b64decode(s + "=" * (-len(s) % 4))  # noqa: E731
+    got = hashlib.pbkdf2_hmac("sha256", password.encode(), unb64(salt), int(iters))
+    return hmac.compare_digest(got, unb64(digest))
+
+
+def accounts(world: World) -> dict[str, Account]:
+    out: dict[str, Account] = {}
+    path = world.path(PASSWD)
+    if not path.exists():
+        return out
+    for line in path.read_text().splitlines():
+        f = line.split(":")
+        if len(f) != 7 or line.startswith("#"):
+            continue
+        out[f[0]] = Account(f[0], int(f[2]), int(f[3]), f[4], f[5], f[6])
+    return out
+
+
+def home_of(world: World, user: str) -> str:
+    acct = accounts(world).get(user)
+    return acct.home if acct else f"/home/{user}"
+
+
+def verify(world: World, user: str, password: str) -> bool:
+    """True when `user` exists in /etc/shadow with this password."""
+    path = world.path(SHADOW)
+    if not path.exists():
+        return False
+    for line in path.read_text().splitlines():
+        f = line.split(":")
+        if f and f[0] == user and len(f) > 1:
+            return _check(password, f[1])
+    return False
+
+
+def add_account(world: World, name: str, password: str | None, uid: int, home: str | None = None,
+                gecos: str = "", shell: str = "/bin/bash") -> Account:
+    """Append an account to passwd and shadow (no password: locked, "!!" as on CentOS)."""
+    home = home or f"/home/{name}"
+    acct = Account(name, uid, uid, gecos, home, shell)
+    with world.path(PASSWD).open("a") as f:
+        f.write(f"{name}:x:{uid}:{uid}:{gecos}:{home}:{shell}\n")
+    with world.path(SHADOW).open("a") as f:
+        f.write(f"{name}:{hash_password(password) if password else '!!'}:20000:0:99999:7:::\n")
+    return acct

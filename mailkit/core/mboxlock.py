@@ -1,0 +1,40 @@
+"""One lock for a mailbox file, shared by the MDA and the POP3/IMAP servers.
+
+Within a process a threading lock (POSIX record locks do not exclude threads of one process);
+across processes `fcntl.lockf` on the mbox itself, the same lock stdlib `mailbox.mbox.lock()`
+and procmail-style tools take, so a `mailkit sendmail` run in a shell cooperates too.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+_registry_lock = threading.Lock()
+_locks: dict[str, threading.RLock] = {}
+
+
+def _thread_lock(path: Path) -> threading.RLock:
+    key = os.path.realpath(path)
+    with _registry_lock:
+        return _locks.setdefault(key, threading.RLock())
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold the mailbox at `path` exclusively (it is created, mode 0600, if missing)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _thread_lock(path):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.lockf(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Sets up everything mailkit needs on a fresh Debian/Ubuntu machine: system packages (when root),
+# a virtual environment in .venv with mailkit and its test tools, and the JupyterLab extension.
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(m4 sendmail-cf swaks curl fetchmail mutt isync s-nail telnet net-tools
+              chromium dovecot-imapd dovecot-pop3d nodejs npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    # policy-rc.d stops package scripts from starting dovecot's own daemons on 110/143.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || echo "setup: some Debian packages could not be installed; tests that need them will skip"
+  else
+    echo "setup: not root or no apt-get; missing Debian packages (tests needing them skip): ${missing[*]}"
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[test]"
+echo "setup: done (.venv ready)"
