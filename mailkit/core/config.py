@@ -1,0 +1,273 @@
+"""What the mail host does, read from /etc/mail/sendmail.cf.
+
+`load()` parses the cf (core/cf.py) and keeps the settings the course teaches; every other
+line is listed in `Config.unhandled` with the reason mailkit does not act on it, so nothing
+is ignored silently (`mailkit check-config` prints that list).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from .cf import CfFile, parse_cf
+from .world import SENDMAIL_CF, World
+
+VERSION = "8.17.1.9"
+DEFAULT_HOSTNAME = "localhost.localdomain"
+SERVICE_PORTS = {"smtp": 25, "submission": 587, "smtps": 465, "pop3": 110, "imap": 143}
+DELIVERY_MODES = {"i": "interactive", "b": "background", "q": "queueonly", "d": "deferred"}
+
+# Options mailkit honours (long names as in sendmail.cf).
+HANDLED_OPTIONS = {
+    "AliasFile", "MaxMessageSize", "ForwardPath", "DaemonPortOptions", "DeliveryMode",
+    "Timeout.queuereturn", "Timeout.queuewarn", "QueueDirectory", "PrivacyOptions",
+    "SmtpGreetingMessage",
+}
+HANDLED_MACROS = {"j", "n", "Z"}
+HANDLED_CLASSES = {"w", "R", "t"}
+HANDLED_MAPS = {"access", "virtuser"}
+
+_REASONS = {
+    "R": "rewriting rules: mailkit resolves addresses with its own resolver (core/route.py)",
+    "S": "rulesets: mailkit resolves addresses with its own resolver",
+    "M": "mailer definitions: local delivery is built in, nothing is sent off the machine",
+    "H": "header templates: mailkit writes Received and Return-Path itself",
+    "P": "precedence values are not used for queue ordering",
+    "K": "map not used by mailkit",
+    "O": "option not acted on by mailkit",
+    "D": "macro not used by mailkit",
+    "C": "class not used by mailkit",
+    "F": "class file not read by mailkit",
+    "T": "old-style trusted users line (use Ft/etc/mail/trusted-users)",
+    "V": "configuration version level",
+    "E": "environment for mailers",
+    "Q": "queue groups are not supported",
+    "L": "obsolete line",
+    "G": "obsolete line",
+}
+
+
+@dataclass(frozen=True)
+class Daemon:
+    name: str
+    addr: str
+    port: int
+
+
+@dataclass(frozen=True)
+class Unhandled:
+    lineno: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Config:
+    cf_path: str = SENDMAIL_CF
+    hostname: str = DEFAULT_HOSTNAME
+    dj: str | None = None
+    dn: str = "MAILER-DAEMON"
+    local_names: frozenset = frozenset()
+    relay_domains: frozenset = frozenset()
+    trusted_users: frozenset = frozenset()
+    class_files: dict = field(default_factory=dict)  # class letter -> [host paths]
+    alias_files: tuple = ("/etc/aliases",)
+    max_message_size: int = 0
+    forward_path: tuple = ("$z/.forward.$w", "$z/.forward")
+    daemons: tuple = (Daemon("MTA", "127.0.0.1", 25),)
+    delivery_mode: str = "b"
+    queue_return: timedelta = timedelta(days=5)
+    queue_warn: timedelta = timedelta(hours=4)
+    queue_dir: str = "/var/spool/mqueue"
+    privacy: frozenset = frozenset()
+    greeting_template: str = "$j Sendmail $v/$Z; $b"
+    access_db: str | None = None
+    virtuser_db: str | None = None
+    version: str = VERSION
+    unhandled: tuple = ()
+
+    def greeting(self, date: str) -> str:
+        return expand_macros(self.greeting_template, self.macros(date))
+
+    def macros(self, date: str = "") -> dict[str, str]:
+        return {"j": self.hostname, "w": self.hostname.split(".")[0], "m": _domain_of(self.hostname),
+                "v": self.version, "Z": self.version, "b": date, "n": self.dn}
+
+    def is_local_domain(self, domain: str) -> bool:
+        d = domain.lower().rstrip(".")
+        return d in self.local_names or d == "[127.0.0.1]"
+
+
+def _domain_of(host: str) -> str:
+    return host.split(".", 1)[1] if "." in host else ""
+
+
+def expand_macros(template: str, macros: dict[str, str]) -> str:
+    """Expand $x and ${name} as sendmail does in option values."""
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1) or m.group(2)
+        return macros.get(name, "")
+
+    return re.sub(r"\$\{(\w+)\}|\$(\w)", sub, template)
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str, default_unit: str = "s") -> timedelta:
+    """sendmail durations: '5d', '4h', '1h30m', '90' (in default_unit). Raises ValueError."""
+    text = text.strip()
+    if not text:
+        raise ValueError("empty duration")
+    if text.isdigit():
+        return timedelta(seconds=int(text) * _UNITS[default_unit])
+    total, pos = 0, 0
+    for m in re.finditer(r"(\d+)([smhdw])", text):
+        if m.start() != pos:
+            break
+        total += int(m.group(1)) * _UNITS[m.group(2)]
+        pos = m.end()
+    if pos != len(text):
+        raise ValueError(f"invalid duration \"{text}\"")
+    return timedelta(seconds=total)
+
+
+def format_duration(td: timedelta) -> str:
+    secs = int(td.total_seconds())
+    for unit, n in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if secs and secs % n == 0:
+            return f"{secs // n}{unit}"
+    return f"{secs}s"
+
+
+def parse_daemon_options(value: str) -> Daemon:
+    opts = {}
+    for part in value.split(","):
+        k, _, v = part.strip().partition("=")
+        if k:
+            opts[k.strip()] = v.strip()
+    port_s = opts.get("Port", "smtp")
+    port = int(port_s) if port_s.isdigit() else SERVICE_PORTS.get(port_s)
+    if port is None:
+        raise ValueError(f"unknown port \"{port_s}\"")
+    return Daemon(opts.get("Name", "MTA"), opts.get("Addr", "0.0.0.0"), port)
+
+
+def _class_file_path(value: str) -> str | None:
+    for tok in value.split():
+        if tok.startswith("/"):
+            return tok
+    return None
+
+
+def _read_names(world: World, host_path: str) -> list[str]:
+    try:
+        text = world.read_text(host_path)
+    except (FileNotFoundError, ValueError):
+        return []
+    names = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        names.extend(line.split())
+    return names
+
+
+def _map_db_path(value: str) -> str | None:
+    """'hash -T<TMPF> -o /etc/mail/access.db' -> '/etc/mail/access.db'."""
+    toks = value.split()
+    paths = [t for t in toks[1:] if t.startswith("/")]
+    return paths[-1] if paths else None
+
+
+def load(world: World, cf: str = SENDMAIL_CF) -> Config:
+    return from_cf(world, parse_cf(world.read_text(cf), cf))
+
+
+def from_cf(world: World, cf: CfFile) -> Config:
+    kw: dict = {"cf_path": cf.filename}
+    classes: dict[str, set[str]] = {"w": set(), "R": set(), "t": set()}
+    class_files: dict[str, list[str]] = {}
+    unhandled: list[Unhandled] = []
+    macros: dict[str, str] = {}
+
+    def skip(line, reason=None):
+        unhandled.append(Unhandled(line.lineno, line.text.split("\n")[0], reason or _REASONS[line.kind]))
+
+    for line in cf.lines:
+        k = line.kind
+        if k in ("comment", "blank"):
+            continue
+        if k == "D" and line.name in HANDLED_MACROS:
+            macros[line.name] = line.value
+        elif k == "C" and line.name in HANDLED_CLASSES:
+            classes[line.name].update(line.value.split())
+        elif k == "F" and line.name in HANDLED_CLASSES:
+            path = _class_file_path(line.value)
+            if path:
+                class_files.setdefault(line.name, []).append(path)
+                classes[line.name].update(_read_names(world, path))
+        elif k == "K" and line.name in HANDLED_MAPS:
+            kw["access_db" if line.name == "access" else "virtuser_db"] = _map_db_path(line.value)
+        elif k == "O" and line.name in HANDLED_OPTIONS:
+            _apply_option(kw, line.name, line.value, cf.filename, line.lineno)
+        elif k == "V":
+            continue  # the version level is read, and 10 is what sendmail 8.17 writes
+        else:
+            skip(line)
+
+    host = macros.get("j")
+    if host:
+        host = expand_macros(host, {"w": "localhost", "m": "localdomain"})
+        kw["dj"] = host
+        kw["hostname"] = host
+    if "n" in macros:
+        kw["dn"] = macros["n"]
+    if "Z" in macros:
+        kw["version"] = macros["Z"]
+    hostname = kw.get("hostname", DEFAULT_HOSTNAME)
+    kw["local_names"] = frozenset(n.lower() for n in classes["w"] | {hostname})
+    kw["relay_domains"] = frozenset(n.lower() for n in classes["R"])
+    kw["trusted_users"] = frozenset(classes["t"] | {"root", "daemon", "uucp"})
+    kw["class_files"] = class_files
+    kw["unhandled"] = tuple(unhandled)
+    if "daemons_seen" in kw:
+        kw["daemons"] = tuple(kw.pop("daemons_seen"))
+    return Config(**kw)
+
+
+def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -> None:
+    from .cf import CfError
+
+    try:
+        if name == "AliasFile":
+            kw["alias_files"] = tuple(
+                v.strip().split(":", 1)[-1] if ":" in v and not v.strip().startswith("/") else v.strip()
+                for v in value.split(",") if v.strip()
+            )
+        elif name == "MaxMessageSize":
+            kw["max_message_size"] = int(value or 0)
+        elif name == "ForwardPath":
+            kw["forward_path"] = tuple(p for p in value.split(":") if p)
+        elif name == "DaemonPortOptions":
+            # several DaemonPortOptions lines mean several listeners
+            kw.setdefault("daemons_seen", []).append(parse_daemon_options(value))
+        elif name == "DeliveryMode":
+            mode = value.strip()[:1].lower()
+            if mode not in DELIVERY_MODES:
+                raise ValueError(f"invalid delivery mode \"{value}\"")
+            kw["delivery_mode"] = mode
+        elif name == "Timeout.queuereturn":
+            kw["queue_return"] = parse_duration(value, "d")
+        elif name == "Timeout.queuewarn":
+            kw["queue_warn"] = parse_duration(value, "d")
+        elif name == "QueueDirectory":
+            kw["queue_dir"] = value.strip()
+        elif name == "PrivacyOptions":
+            kw["privacy"] = frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+        elif name == "SmtpGreetingMessage":
+            kw["greeting_template"] = value
+    except ValueError as e:
+        raise CfError(filename, lineno, f"O {name}: {e}") from None
