@@ -1,0 +1,34 @@
+"""`mailq` / `sendmail -bp`: the queue listed in sendmail's own layout."""
+
+from __future__ import annotations
+
+import time
+
+from .queue import QueueEntry
+
+HEADER = "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------"
+
+
+def queue_time(entry: QueueEntry, tz=None) -> str:
+    """'Sun Nov 29 00:05' in the host's zone (tz: a tzinfo, default the entry's UTC offset 0)."""
+    dt = entry.ctime_dt.astimezone(tz) if tz else entry.ctime_dt
+    return dt.strftime("%a %b %d %H:%M")
+
+
+def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None) -> str:
+    n = len(entries)
+    if n == 0:
+        return f"{queue_dir} is empty\n\t\tTotal requests: 0\n"
+    out = [f"\t\t{queue_dir} ({n} request{'s' if n != 1 else ''})", HEADER]
+    for e in entries:
+        out.append(f"{e.qid:<14} {e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
+        if e.message:
+            out.append(f"                 ({e.message})")
+        for r in e.recipients:
+            out.append(f"\t\t\t\t\t {r}")
+    out.append(f"\t\tTotal requests: {n}")
+    return "\n".join(out) + "\n"
+
+
+def local_tz():
+    return time.localtime().tm_gmtoff

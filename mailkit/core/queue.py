@@ -1,0 +1,225 @@
+"""The mail queue on disk, in sendmail 8's file names and format.
+
+A message is two files in the queue directory: `dfID` holds the body (LF line endings) and
+`qfID` the control file (V8, T, K, N, P, I, M, F, $ macros, S, rRFC822;, R, H header lines
+and a final "."). The order of writing is what makes a 250 reply safe:
+
+  1. df written and fsync'ed;
+  2. the control file written as `tfID`, fsync'ed, renamed to `qfID`, directory fsync'ed.
+
+A crash before step 2 ends leaves no qf: the message was never acknowledged. After it, the
+message is in the queue and the queue runner will deliver it (at worst twice, never zero
+times). A qf is rewritten the same way (tf then rename); delivered messages lose qf first.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.parser import BytesHeaderParser
+from email.policy import compat32
+
+from .files import atomic_write, fsync_dir
+from .world import World
+
+
+@dataclass
+class Envelope:
+    sender: str  # "" for the null sender <>
+    recipients: list[str]
+    helo: str = "localhost"
+    client_addr: str = "127.0.0.1"
+    client_name: str = "localhost"
+    protocol: str = "ESMTP"
+    daemon: str = "MTA"
+
+
+@dataclass
+class QueueEntry:
+    qid: str
+    sender: str
+    recipients: list[str]  # still to be delivered
+    orig_recipients: list[str] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    ctime: int = 0  # epoch seconds the message entered the queue
+    last_attempt: int = 0
+    tries: int = 0
+    priority: int = 30000
+    message: str = ""  # deferral reason (the M line)
+    flags: str = ""
+    macros: dict = field(default_factory=dict)
+    body_size: int = 0
+    inode: str = ""
+    extra: list[str] = field(default_factory=list)  # lines mailkit keeps but does not use
+
+    def header(self, name: str) -> str | None:
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def ctime_dt(self) -> datetime:
+        return datetime.fromtimestamp(self.ctime, timezone.utc)
+
+
+def split_message(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
+    """Headers (name, unfolded-as-written value) and the body of an RFC 5322 message."""
+    data = data.replace(b"\r\n", b"\n")
+    head, sep, body = data.partition(b"\n\n")
+    if not sep and not head.split(b"\n", 1)[0].count(b":"):
+        return [], data  # no header block at all
+    msg = BytesHeaderParser(policy=compat32).parsebytes(head + b"\n\n")
+    headers = [(k, str(v)) for k, v in msg.items()]
+    return headers, body
+
+
+def join_message(headers: list[tuple[str, str]], body: bytes) -> bytes:
+    head = "".join(f"{k}: {v}\n" for k, v in headers).encode("utf-8", "surrogateescape")
+    return head + b"\n" + body
+
+
+def format_qf(e: QueueEntry) -> str:
+    out = ["V8", f"T{e.ctime}", f"K{e.last_attempt}", f"N{e.tries}", f"P{e.priority}"]
+    if e.inode:
+        out.append(f"I{e.inode}")
+    if e.message:
+        out.append(f"M{e.message}")
+    out.append(f"F{e.flags}")
+    for name, value in e.macros.items():
+        out.append(f"${name}{value}" if len(name) == 1 else f"${{{name}}}{value}")
+    out.append(f"S<{e.sender}>")
+    out += e.extra
+    for orig, rcpt in zip(e.orig_recipients or e.recipients, e.recipients):
+        out.append(f"rRFC822; {orig}")
+        out.append(f"RPFD:{rcpt}")
+    for name, value in e.headers:
+        value = value.replace("\n", "\n\t") if "\n" in value and not value.split("\n", 1)[1].startswith(("\t", " ")) else value
+        out.append(f"H??{name}: {value}")
+    out.append(".")
+    return "\n".join(out) + "\n"
+
+
+def parse_qf(qid: str, text: str) -> QueueEntry:
+    e = QueueEntry(qid, "", [])
+    lines = text.split("\n")
+    i = 0
+    pending_orig = None
+    while i < len(lines):
+        line = lines[i]
+        # continuation lines of a header start with whitespace
+        while i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t"):
+            i += 1
+            line += "\n" + lines[i]
+        i += 1
+        if not line or line == ".":
+            continue
+        op, rest = line[0], line[1:]
+        if op == "T":
+            e.ctime = int(rest)
+        elif op == "K":
+            e.last_attempt = int(rest)
+        elif op == "N":
+            e.tries = int(rest)
+        elif op == "P":
+            e.priority = int(rest)
+        elif op == "I":
+            e.inode = rest
+        elif op == "M":
+            e.message = rest
+        elif op == "F":
+            e.flags = rest
+        elif op == "$":
+            if rest.startswith("{"):
+                name, _, value = rest[1:].partition("}")
+            else:
+                name, value = rest[:1], rest[1:]
+            e.macros[name] = value
+        elif op == "S":
+            e.sender = rest.strip("<>")
+        elif op == "r":
+            pending_orig = rest.split(";", 1)[-1].strip()
+        elif op == "R":
+            addr = rest.split(":", 1)[1] if ":" in rest else rest
+            e.recipients.append(addr)
+            e.orig_recipients.append(pending_orig or addr)
+            pending_orig = None
+        elif op == "H":
+            body = rest
+            if body.startswith("?"):
+                body = body[body.index("?", 1) + 1 :]
+            name, _, value = body.partition(":")
+            e.headers.append((name, value.lstrip(" ")))
+        elif op != "V":
+            e.extra.append(line)
+    return e
+
+
+class Queue:
+    """One queue directory (host path like /var/spool/mqueue) of a world."""
+
+    def __init__(self, world: World, queue_dir: str):
+        self.world = world
+        self.queue_dir = queue_dir
+        self.dir = world.path(queue_dir)
+
+    def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
+                extra_headers: list[tuple[str, str]] = ()) -> QueueEntry:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        qid = qid or clock.queue_id()
+        headers, body = split_message(data)
+        headers = list(extra_headers) + headers
+        atomic_write(self.dir / f"df{qid}", body, tmp_name=f"xdf{qid}")
+        st = os.stat(self.dir / f"df{qid}")
+        now = int(clock.now().timestamp())
+        entry = QueueEntry(
+            qid=qid, sender=envelope.sender, recipients=list(envelope.recipients),
+            orig_recipients=list(envelope.recipients), headers=headers, ctime=now,
+            priority=30000 + len(body), flags="b" if any(b > 127 for b in body) else "",
+            macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
+                    "s": envelope.helo, "daemon_flags": ""},
+            body_size=len(body), inode=f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}",
+        )
+        atomic_write(self.dir / f"qf{qid}", format_qf(entry).encode("utf-8", "surrogateescape"), tmp_name=f"tf{qid}")
+        return entry
+
+    def ids(self) -> list[str]:
+        if not self.dir.exists():
+            return []
+        return sorted(p.name[2:] for p in self.dir.iterdir() if p.name.startswith("qf"))
+
+    def load(self, qid: str) -> QueueEntry:
+        text = (self.dir / f"qf{qid}").read_text(encoding="utf-8", errors="surrogateescape")
+        e = parse_qf(qid, text)
+        df = self.dir / f"df{qid}"
+        e.body_size = df.stat().st_size if df.exists() else 0
+        return e
+
+    def entries(self) -> list[QueueEntry]:
+        out = []
+        for qid in self.ids():
+            try:
+                out.append(self.load(qid))
+            except FileNotFoundError:
+                continue  # delivered while we listed
+        out.sort(key=lambda e: (e.ctime, e.qid))
+        return out
+
+    def body(self, qid: str) -> bytes:
+        return (self.dir / f"df{qid}").read_bytes()
+
+    def message(self, entry: QueueEntry) -> bytes:
+        return join_message(entry.headers, self.body(entry.qid))
+
+    def update(self, entry: QueueEntry) -> None:
+        atomic_write(self.dir / f"qf{entry.qid}", format_qf(entry).encode("utf-8", "surrogateescape"), tmp_name=f"tf{entry.qid}")
+
+    def remove(self, qid: str) -> None:
+        # qf first: without a control file the df is an orphan nobody delivers again.
+        for prefix in ("qf", "df", "xf"):
+            try:
+                os.unlink(self.dir / f"{prefix}{qid}")
+            except FileNotFoundError:
+                pass
+        fsync_dir(self.dir)

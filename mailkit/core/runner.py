@@ -1,0 +1,157 @@
+"""The queue runner: deliver what is queued, defer what cannot go, return what waited too long.
+
+Used by the SMTP server right after a message is queued (DeliveryMode i and b), by the
+periodic runner, and by `sendmail -q`. Every step is logged to /var/log/maillog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from . import route
+from .bounce import make_bounce
+from .deliver import DeliveryError, deliver_file, deliver_local, run_program
+from .maillog import log
+from .queue import Envelope, Queue, QueueEntry
+from .world import World
+
+REMOTE_DEFERRAL = "Deferred: Name server: {domain}.: host name lookup failure"
+
+
+@dataclass
+class RunResult:
+    qid: str
+    delivered: list = field(default_factory=list)  # (recipient, where)
+    deferred: list = field(default_factory=list)  # (recipient, reason)
+    failed: list = field(default_factory=list)  # (recipient, status, text)
+    removed: bool = False
+    bounce_qid: str | None = None
+
+
+def _delay(entry: QueueEntry, now: datetime) -> str:
+    secs = max(0, int(now.timestamp()) - entry.ctime)
+    d, rest = divmod(secs, 86400)
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    return (f"{d}+" if d else "") + f"{h:02d}:{m:02d}:{s:02d}"
+
+
+def _deliver_target(world, cfg, clock, t, msg: bytes, sender: str, rcpt: str, res: RunResult, depth=0):
+    """Deliver to one resolved target; remote targets are returned (to stay queued)."""
+    if isinstance(t, route.Mailbox):
+        for d in deliver_local(world, cfg, t.user, msg, sender, clock):
+            if d.forward_to and depth < route.MAX_DEPTH:
+                remote = []
+                for a in d.forward_to:
+                    for t2 in route.resolve(world, cfg, a):
+                        remote += _deliver_target(world, cfg, clock, t2, msg, sender, a, res, depth + 1)
+                if remote:
+                    return remote
+            res.delivered.append((rcpt, d.target if d.mailer != "local" else "local"))
+        return []
+    if isinstance(t, route.File):
+        deliver_file(world, t.path, msg, sender, clock)
+        res.delivered.append((rcpt, t.path))
+        return []
+    if isinstance(t, route.Program):
+        run_program(world, t.command, msg, t.owner)
+        res.delivered.append((rcpt, "|" + t.command))
+        return []
+    if isinstance(t, route.Remote):
+        return [t.address]
+    if isinstance(t, route.Failure):
+        res.failed.append((rcpt, t.dsn, t.text))
+        return []
+    raise TypeError(t)
+
+
+def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> RunResult:
+    res = RunResult(entry.qid)
+    msg = queue.message(entry)
+    now = clock.now()
+    still: list[tuple[str, str]] = []
+    for orig, rcpt in zip(entry.orig_recipients or entry.recipients, entry.recipients):
+        try:
+            remote = []
+            for t in route.resolve(world, cfg, rcpt):
+                remote += _deliver_target(world, cfg, clock, t, msg, entry.sender, rcpt, res)
+            still += [(orig, r) for r in remote]
+        except DeliveryError as e:
+            res.failed.append((rcpt, e.dsn, e.text))
+        except OSError as e:  # disk trouble: keep it queued, try again later
+            still.append((orig, rcpt))
+            res.deferred.append((rcpt, f"Deferred: local mailer error: {e.strerror}"))
+    for rcpt, where in res.delivered:
+        mailer = "local" if where == "local" else ("prog" if where.startswith("|") else "*file*")
+        log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, mailer={mailer}, pri={entry.priority}, dsn=2.0.0, stat=Sent", qid=entry.qid)
+    for rcpt, status, text in res.failed:
+        log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn={status}, stat={text}", qid=entry.qid)
+    too_old = now.timestamp() - entry.ctime >= cfg.queue_return.total_seconds()
+    failures = list(res.failed)
+    if still and too_old:
+        days = int(cfg.queue_return.total_seconds() // 86400)
+        span = f"{days} days" if days else _span(cfg.queue_return)
+        for orig, rcpt in still:
+            failures.append((rcpt, "4.4.7", f"Cannot send message for {span}"))
+            log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
+        still = []
+    if failures and entry.sender:
+        reason = failures[-1][2] if any(f[1] == "4.4.7" for f in failures) else "see transcript for details"
+        res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason)
+    if still:
+        entry.orig_recipients = [o for o, _ in still]
+        entry.recipients = [r for _, r in still]
+        domain = entry.recipients[0].rpartition("@")[2]
+        entry.message = REMOTE_DEFERRAL.format(domain=domain)
+        entry.tries += 1
+        entry.last_attempt = int(now.timestamp())
+        queue.update(entry)
+        for r in entry.recipients:
+            res.deferred.append((r, entry.message))
+            log(world, clock, f"to=<{r}>, delay={_delay(entry, now)}, pri={entry.priority}, stat={entry.message}", qid=entry.qid)
+    else:
+        queue.remove(entry.qid)
+        res.removed = True
+    return res
+
+
+def _span(td) -> str:
+    secs = int(td.total_seconds())
+    if secs % 3600 == 0:
+        return f"{secs // 3600} hours"
+    if secs % 60 == 0:
+        return f"{secs // 60} minutes"
+    return f"{secs} seconds"
+
+
+def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason) -> str:
+    headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
+    data = make_bounce(cfg, clock, entry, failures, reason, headers)
+    env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
+    b = queue.enqueue(env, data, clock)
+    log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
+    deliver_entry(world, cfg, clock, queue, b)
+    return b.qid
+
+
+def run_queue(world: World, cfg, clock, queue_dir: str | None = None) -> list[RunResult]:
+    queue = Queue(world, queue_dir or cfg.queue_dir)
+    results = []
+    for entry in queue.entries():
+        try:
+            results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
+        except FileNotFoundError:
+            continue  # another runner took it
+    return results
+
+
+def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:
+    log(world, clock,
+        f"from=<{entry.sender}>, size={entry.body_size}, class=0, nrcpts={len(entry.recipients)}, "
+        f"msgid={msgid or '<>'}, proto={envelope.protocol}, daemon={envelope.daemon}, "
+        f"relay={envelope.client_name} [{envelope.client_addr}]", qid=entry.qid)
+
+
+def utc(ts: int) -> datetime:
+    return datetime.fromtimestamp(ts, timezone.utc)
