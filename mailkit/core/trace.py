@@ -1,0 +1,232 @@
+"""The path of one message through the host, read back from /var/log/maillog and the spools.
+
+A message goes MUA -> MTA -> queue -> MDA -> mailbox -> POP3/IMAP. Each agent leaves a trace:
+the MTA and the queue runner write sendmail-style syslog lines (core/maillog.py), e.g.
+
+    Nov 29 09:00:00 localhost sendmail[4242]: 6AT0900a004242: from=<alice@localhost>, size=30, ..., msgid=<...>, proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]
+    Nov 29 09:00:00 localhost sendmail[4242]: 6AT0900a004242: to=<bob@localhost>, delay=00:00:00, mailer=local, pri=30030, dsn=2.0.0, stat=Sent
+
+the MDA leaves the message in /var/spool/mail/USER, and POP3/IMAP servers log logins (dovecot
+style, "pop3-login: Login: user=<bob>" or "imap(bob): ...") and mark what was read (Status).
+A step whose trace is missing is reported as not reached, never guessed.
+"""
+
+from __future__ import annotations
+
+import mailbox as stdmailbox
+import re
+from dataclasses import dataclass, field
+
+from .maillog import MAILLOG
+from .world import CLIENTMQUEUE, MAIL_SPOOL, MQUEUE, World
+
+AGENTS = ("MUA", "MTA", "queue", "MDA", "mailbox", "POP3/IMAP")
+
+_SYSLOG = re.compile(r"^(?P<stamp>\w{3} [ \d]\d \d\d:\d\d:\d\d) (?P<host>\S+) (?P<prog>[^\[:\s]+)(?:\[(?P<pid>\d+)\])?: (?P<text>.*)$")
+_QID = re.compile(r"^(?P<qid>[0-9A-Za-x]{8}\d{6}): (?P<rest>.*)$")
+_USER = re.compile(r"user=<([^>]*)>|(?:pop3|imap)\(([^)]+)\)")
+
+
+@dataclass
+class LogLine:
+    stamp: str
+    program: str
+    qid: str | None
+    text: str
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    agent: str
+    what: str
+    ok: bool
+    reached: bool = True
+
+    def to_dict(self) -> dict:
+        return {"agent": self.agent, "what": self.what, "ok": self.ok, "reached": self.reached}
+
+
+def parse_fields(text: str) -> dict:
+    """'to=<b@x>, delay=00:00:00, stat=Deferred: a, b' -> dict; stat= runs to the end of line."""
+    out = {}
+    for m in re.finditer(r"(?:^|, )([A-Za-z_]+)=", text):
+        key = m.group(1)
+        start = m.end()
+        if key in ("stat", "reject"):
+            out[key] = text[start:]
+            break
+        nxt = re.search(r", [A-Za-z_]+=", text[start:])
+        out[key] = text[start : start + nxt.start()] if nxt else text[start:]
+    return out
+
+
+def parse_line(line: str) -> LogLine | None:
+    m = _SYSLOG.match(line)
+    if not m:
+        return None
+    text = m.group("text")
+    qm = _QID.match(text)
+    qid, rest = (qm.group("qid"), qm.group("rest")) if qm else (None, text)
+    return LogLine(m.group("stamp"), m.group("prog"), qid, rest, parse_fields(rest))
+
+
+def read_log(world: World) -> list[LogLine]:
+    path = world.path(MAILLOG)
+    if not path.exists():
+        return []
+    lines = (parse_line(x) for x in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    return [x for x in lines if x]
+
+
+def _norm_msgid(s: str) -> str:
+    s = s.strip()
+    return s if s.startswith("<") else f"<{s}>"
+
+
+def _looks_like_qid(key: str) -> bool:
+    return bool(re.fullmatch(r"[0-9A-Za-x]{8}\d{6}", key))
+
+
+def find_message(world: World, key: str, log: list[LogLine]) -> tuple[str | None, str | None]:
+    """(queue id, Message-ID) of the message that `key` (either of them) names."""
+    if _looks_like_qid(key):
+        for ln in log:
+            if ln.qid == key and "msgid" in ln.fields:
+                return key, ln.fields["msgid"] if ln.fields["msgid"] != "<>" else None
+        return key, None
+    msgid = _norm_msgid(key)
+    for ln in log:
+        if ln.fields.get("msgid") == msgid:
+            return ln.qid, msgid
+    return None, msgid
+
+
+def _mailboxes(world: World):
+    spool = world.path(MAIL_SPOOL)
+    if spool.is_dir():
+        yield from sorted(p for p in spool.iterdir() if p.is_file())
+
+
+def find_in_mailboxes(world: World, qid: str | None, msgid: str | None) -> list[tuple[str, int, dict]]:
+    """[(user, 1-based index, headers)] of the copies of the message still in a mailbox."""
+    found = []
+    for path in _mailboxes(world):
+        if path.stat().st_size == 0:
+            continue
+        box = stdmailbox.mbox(path, create=False)
+        try:
+            for i, msg in enumerate(box, 1):
+                mid = (msg.get("Message-ID") or "").strip()
+                received = " ".join(str(v) for v in msg.get_all("Received") or [])
+                if (msgid and mid == msgid) or (qid and re.search(rf"\bid {re.escape(qid)}\b", received)):
+                    found.append((path.name, i, {k: str(v) for k, v in msg.items()}))
+        finally:
+            box.close()
+    return found
+
+
+def _in_queue(world: World, qid: str) -> str | None:
+    for q in (MQUEUE, CLIENTMQUEUE):
+        try:
+            if world.path(f"{q}/qf{qid}").exists():
+                return q
+        except ValueError:
+            continue
+    return None
+
+
+def _client_logins(log: list[LogLine], users: set[str], after: int) -> list[tuple[str, str]]:
+    """(protocol, user) of POP3/IMAP sessions logged after line index `after`."""
+    seen = []
+    for ln in log[after + 1 :]:
+        blob = f"{ln.program} {ln.text}".lower()
+        proto = "POP3" if "pop3" in blob else "IMAP" if "imap" in blob else None
+        if not proto:
+            continue
+        m = _USER.search(ln.text)
+        user = (m.group(1) or m.group(2)) if m else None
+        if user in users and (proto, user) not in seen:
+            seen.append((proto, user))
+    return seen
+
+
+def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[str, list[Step]]:
+    """(the message's id as shown, its steps). `key` is a queue id or a Message-ID."""
+    log = read_log(world)
+    qid, msgid = find_message(world, key, log)
+    shown = msgid or qid or key
+    mine = [(i, ln) for i, ln in enumerate(log) if qid and ln.qid == qid]
+    frm = next((ln for _, ln in mine if "from" in ln.fields), None)
+    tos = [(i, ln) for i, ln in mine if "to" in ln.fields]
+    steps: list[Step] = []
+
+    # MUA and MTA: the from= line is written when the MTA accepted (250) and queued the message.
+    copies = find_in_mailboxes(world, qid, msgid)
+    headers = copies[0][2] if copies else {}
+    ua = user_agent or headers.get("User-Agent") or headers.get("X-Mailer")
+    if frm:
+        f = frm.fields
+        proto = f.get("proto", "")
+        how = f"over {proto} from {f.get('relay', '?')}" if "SMTP" in proto.upper() else "with the sendmail command"
+        steps.append(Step("MUA", f"{f['from']} sent it {how}" + (f" ({ua})" if ua else ""), True))
+        steps.append(Step("MTA", f"sendmail accepted it as {qid}: size={f.get('size', '?')}, "
+                                 f"nrcpts={f.get('nrcpts', '?')}, daemon={f.get('daemon', '?')}", True))
+    else:
+        steps.append(Step("MUA", "no submission of this message in /var/log/maillog", False, False))
+        steps.append(Step("MTA", "not reached: the MTA did not log accepting it", False, False))
+
+    # queue: the message is either still there, or went through it.
+    where = _in_queue(world, qid) if qid else None
+    deferred = [ln for _, ln in tos if ln.fields.get("stat", "").startswith("Deferred")]
+    sent = [(i, ln) for i, ln in tos if ln.fields.get("stat", "").startswith("Sent")]
+    failed = [ln for _, ln in tos if ln.fields.get("dsn", "").startswith("5") or ln.fields.get("dsn") == "4.4.7"]
+    if where:
+        reason = deferred[-1].fields["stat"] if deferred else None
+        steps.append(Step("queue", f"waiting in {where} as qf{qid}/df{qid}" + (f": {reason}" if reason else ""),
+                          reason is None))
+    elif frm:
+        steps.append(Step("queue", f"written to the queue as qf{qid}/df{qid}, removed after delivery", True))
+    else:
+        steps.append(Step("queue", "not reached", False, False))
+
+    # MDA: one to= line per recipient the queue runner handled.
+    if sent:
+        parts = [f"{ln.fields['to']} by mailer={ln.fields.get('mailer', '?')} (dsn={ln.fields.get('dsn', '?')}, stat=Sent)"
+                 for _, ln in sent]
+        steps.append(Step("MDA", "delivered " + "; ".join(parts), not failed))
+    elif failed:
+        ln = failed[-1]
+        steps.append(Step("MDA", f"{ln.fields['to']}: {ln.fields.get('stat', '')} (dsn={ln.fields.get('dsn', '?')}), returned to the sender", False))
+    else:
+        steps.append(Step("MDA", "not reached: no delivery logged yet", False, False))
+
+    # mailbox: a copy found by Message-ID (or queue id in Received), or gone after delivery.
+    users = {u for u, _, _ in copies}
+    local_sent = [ln for _, ln in sent if ln.fields.get("mailer") == "local"]
+    if copies:
+        boxes = ", ".join(f"{MAIL_SPOOL}/{u} (message {n})" for u, n, _ in copies)
+        steps.append(Step("mailbox", f"stored in {boxes}", True))
+    elif local_sent:
+        steps.append(Step("mailbox", "delivered, no longer in any mailbox (fetched with POP3 or deleted)", True))
+    elif sent:
+        steps.append(Step("mailbox", "not a mailbox: delivered to " + ", ".join(ln.fields.get("mailer", "?") for _, ln in sent), True))
+    else:
+        steps.append(Step("mailbox", "not reached", False, False))
+
+    # POP3/IMAP: a login by a receiving user after delivery, or the Status header set by a read.
+    if not users and local_sent:
+        users = {ln.fields["to"].strip("<>").split("@")[0] for ln in local_sent}
+    first_sent = sent[0][0] if sent else len(log)
+    logins = _client_logins(log, users, first_sent)
+    read_flags = [u for u, _, h in copies if "R" in h.get("Status", "")]
+    if logins:
+        protos = sorted({p for p, _ in logins})
+        who = ", ".join(sorted({u for _, u in logins}))
+        steps.append(Step("/".join(protos) if len(protos) == 1 else "POP3/IMAP",
+                          f"{who} logged in with {' and '.join(protos)} after delivery", True))
+    elif read_flags:
+        steps.append(Step("POP3/IMAP", f"read by {', '.join(read_flags)} (Status: R)", True))
+    else:
+        steps.append(Step("POP3/IMAP", "not reached: no POP3 or IMAP session fetched it yet", False, False))
+    return shown, steps
