@@ -77,7 +77,7 @@ class FixedClock(Clock):
 
     def __init__(self, start: datetime | None = None, step: timedelta = timedelta(0), pid: int = 4242):
         super().__init__(pid)
-        self._t = start or datetime(2026, 11, 29, 9, 0, 0, tzinfo=timezone(timedelta(hours=9)))
+        self._t = start or datetime(2026, 11, 29, 9, 0, 0, tzinfo=timezone(timedelta(hours=9), "KST"))
         self.step = step
 
     def now(self) -> datetime:

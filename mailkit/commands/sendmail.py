@@ -1,0 +1,268 @@
+"""`sendmail` and `mailq`: submit mail, list and run the queues, verify addresses.
+
+Submission works like the real MSP (submit.cf): a message is handed over SMTP to the MTA on
+127.0.0.1:25; when the MTA is not running it waits in /var/spool/clientmqueue with
+"Deferred: Connection refused by [127.0.0.1]", and `sendmail -Ac -q` sends it later.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from email.utils import getaddresses
+
+from ..core import aliases, config, route, runner
+from ..core.clock import rfc5322_date
+from ..core.mailq import format_mailq
+from ..core.cf import CfError
+from ..core.maps import MapError
+from ..core.queue import Envelope, Queue, split_message
+from ..core.world import SUBMIT_CF
+from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
+
+CONN_REFUSED = "Deferred: Connection refused by [127.0.0.1]"
+
+
+class Usage(Exception):
+    pass
+
+
+def parse_args(argv: list[str]) -> dict:
+    opts = {"mode": "m", "queue_run": False, "sender": None, "oQ": None, "od": None, "Ac": False,
+            "t": False, "v": False, "rcpts": [], "fullname": None}
+    args = argv[1:]
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            opts["rcpts"] += args[i:]
+            break
+        if not a.startswith("-") or a == "-":
+            opts["rcpts"].append(a)
+            continue
+
+        def value(rest):
+            nonlocal i
+            if rest:
+                return rest
+            if i >= len(args):
+                raise Usage(f"option requires an argument -- {a[1]}")
+            i += 1
+            return args[i - 1]
+
+        if a.startswith("-b"):
+            mode = a[2:]
+            if mode not in ("p", "i", "v", "m", "s", "t", "d", "D"):
+                raise Usage(f"Invalid operation mode {mode}")
+            opts["mode"] = mode
+        elif a.startswith("-q"):
+            opts["queue_run"] = True
+        elif a.startswith("-f") or a.startswith("-r"):
+            opts["sender"] = value(a[2:])
+        elif a.startswith("-F"):
+            opts["fullname"] = value(a[2:])
+        elif a.startswith("-oQ"):
+            opts["oQ"] = value(a[3:])
+        elif a.startswith("-od"):
+            opts["od"] = a[3:4] or "b"
+        elif a in ("-oi", "-i", "-oem", "-oee", "-om", "-U", "-n"):
+            continue
+        elif a.startswith("-o") or a.startswith("-O") or a.startswith("-C") or a.startswith("-N") or a.startswith("-R") or a.startswith("-V") or a.startswith("-X") or a.startswith("-h"):
+            if len(a) == 2:
+                value("")
+            continue
+        elif a == "-Ac":
+            opts["Ac"] = True
+        elif a == "-Am":
+            opts["Ac"] = False
+        elif a == "-t":
+            opts["t"] = True
+        elif a == "-v":
+            opts["v"] = True
+        else:
+            raise Usage(f"illegal option -- {a[1:2] or a}")
+    return opts
+
+
+def _queue_dir(host: Host, opts) -> tuple[str, object]:
+    cfg = config.load(host.world, SUBMIT_CF if opts["Ac"] else "/etc/mail/sendmail.cf")
+    return opts["oQ"] or cfg.queue_dir, cfg
+
+
+def list_queue(host: Host, queue_dir: str) -> str:
+    tz = host.clock.now().tzinfo
+    return format_mailq(queue_dir, Queue(host.world, queue_dir).entries(), tz)
+
+
+def mta_address(host: Host):
+    rt = host.runtime
+    if rt is None or not getattr(rt, "running", False):
+        return None
+    return rt.ports.get(25)
+
+
+def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes) -> str:
+    """Hand a message to the MTA the way the MSP does; returns the MTA's queue id."""
+    addr = mta_address(host)
+    if addr is None:
+        raise ConnectionRefusedError
+    with smtplib.SMTP(addr[0], addr[1], local_hostname="localhost.localdomain", timeout=30) as s:
+        s.ehlo()
+        s.mail(sender)
+        for r in rcpts:
+            code, msg = s.rcpt(r)
+            if code >= 400:
+                raise smtplib.SMTPRecipientsRefused({r: (code, msg)})
+        code, msg = s.data(data)
+        return msg.decode(errors="replace").split(" ")[1] if code == 250 else ""
+
+
+def _complete_headers(host: Host, cfg, data: bytes, sender: str, untrusted_f: bool) -> bytes:
+    headers, body = split_message(data)
+    names = {k.lower() for k, _ in headers}
+    add = []
+    if untrusted_f:
+        add.append(("X-Authentication-Warning", f"{cfg.hostname}: {host.user} set sender to {sender} using -f"))
+    if "date" not in names:
+        add.append(("Date", rfc5322_date(host.clock.now())))
+    if "from" not in names:
+        add.append(("From", sender))
+    if "message-id" not in names:
+        add.append(("Message-Id", f"<{host.clock.queue_id()}@{cfg.hostname}>"))
+    head = "".join(f"{k}: {v}\n" for k, v in add + headers)
+    return head.encode("utf-8", "surrogateescape") + b"\n" + body
+
+
+def submit(host: Host, opts, stdin: str | None) -> Result:
+    world = host.world
+    mta_cfg = config.load(world)
+    data = (stdin or "").encode("utf-8", "surrogateescape")
+    rcpts = list(opts["rcpts"])
+    if opts["t"]:
+        headers, _ = split_message(data)
+        rcpts += [a for _, a in getaddresses([v for k, v in headers if k.lower() in ("to", "cc", "bcc")]) if a]
+    if not rcpts:
+        return Result(err="Recipient names must be specified\n", code=EX_USAGE)
+    default_sender = f"{host.user}@{mta_cfg.hostname}"
+    sender = opts["sender"] or default_sender
+    untrusted_f = bool(opts["sender"]) and host.user not in mta_cfg.trusted_users and "authwarnings" in mta_cfg.privacy
+    data = _complete_headers(host, mta_cfg, data, sender, untrusted_f)
+    if opts["od"] != "q":
+        try:
+            qid = submit_smtp(host, sender, rcpts, data)
+            return Result(out=f"{qid}: queued on the MTA\n" if opts["v"] else "")
+        except smtplib.SMTPRecipientsRefused as e:
+            (r, (code, msg)), = e.recipients.items()
+            return Result(err=f"{r}... {msg.decode(errors='replace')}\n", code=EX_NOUSER)
+        except (ConnectionRefusedError, OSError, smtplib.SMTPException):
+            pass
+    # The MTA could not take it: keep it in the client queue, as sm-msp-queue would.
+    submit_cfg = config.load(world, SUBMIT_CF)
+    q = Queue(world, submit_cfg.queue_dir)
+    entry = q.enqueue(Envelope(sender, rcpts, protocol="local"), data, host.clock)
+    entry.message = CONN_REFUSED if opts["od"] != "q" else ""
+    q.update(entry)
+    runner.log(world, host.clock, f"from={sender}, size={entry.body_size}, class=0, nrcpts={len(rcpts)}, relay={host.user}@localhost", program="sendmail", qid=entry.qid)
+    out = f"{entry.qid}: {CONN_REFUSED}\n" if opts["v"] and entry.message else ""
+    return Result(out=out)
+
+
+def run_client_queue(host: Host, queue_dir: str) -> Result:
+    q = Queue(host.world, queue_dir)
+    out = []
+    for e in q.entries():
+        try:
+            qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
+        except (ConnectionRefusedError, OSError, smtplib.SMTPException):
+            e.message, e.tries = CONN_REFUSED, e.tries + 1
+            e.last_attempt = int(host.clock.now().timestamp())
+            q.update(e)
+            out.append(f"{e.qid}: {CONN_REFUSED}")
+            continue
+        q.remove(e.qid)
+        out.append(f"{e.qid}: Sent ({qid} Message accepted for delivery)")
+    return Result(out="".join(line + "\n" for line in out))
+
+
+def verify(host: Host, cfg, rcpts: list[str]) -> Result:
+    lines, code = [], 0
+    for r in rcpts:
+        for t in route.resolve(host.world, cfg, r):
+            if isinstance(t, route.Mailbox):
+                lines.append(f"{t.user}... deliverable: mailer local, user {t.user}")
+            elif isinstance(t, route.Remote):
+                user, _, dom = t.address.rpartition("@")
+                lines.append(f"{t.address}... deliverable: mailer esmtp, host {dom}., user {t.address}")
+            elif isinstance(t, route.File):
+                lines.append(f"{t.path}... deliverable: mailer *file*, user {t.path}")
+            elif isinstance(t, route.Program):
+                lines.append(f"|{t.command}... deliverable: mailer prog, user |{t.command}")
+            else:
+                lines.append(f"{t.address}... {t.text}")
+                code = EX_NOUSER
+    return Result(out="".join(x + "\n" for x in lines), code=code)
+
+
+@command("sendmail")
+def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    try:
+        opts = parse_args(argv)
+    except Usage as e:
+        return Result(err=f"sendmail: {e}\n", code=EX_USAGE)
+    try:
+        if opts["mode"] == "p":
+            qdir, _ = _queue_dir(host, opts)
+            return Result(out=list_queue(host, qdir))
+        if opts["mode"] == "i":
+            return newaliases_result(host)
+        if opts["mode"] == "v":
+            return verify(host, config.load(host.world), opts["rcpts"])
+        if opts["queue_run"]:
+            qdir, cfg = _queue_dir(host, opts)
+            if opts["Ac"] or qdir == "/var/spool/clientmqueue":
+                return run_client_queue(host, qdir)
+            results = runner.run_queue(host.world, config.load(host.world), host.clock, qdir)
+            if not opts["v"]:
+                return Result()
+            out = []
+            for r in results:
+                out.append(f"\nRunning {qdir}/{r.qid} (sequence 1 of {len(results)})")
+                out += [f"<{x}>... Sent" for x, _ in r.delivered]
+                out += [f"<{x}>... {why}" for x, why in r.deferred]
+                out += [f"<{x}>... {text}" for x, _, text in r.failed]
+            return Result(out="\n".join(out).lstrip("\n") + ("\n" if out else ""))
+        if opts["mode"] in ("m", "t"):
+            return submit(host, opts, stdin)
+        return Result(err=f"sendmail: operation mode -b{opts['mode']} is not available here\n", code=EX_USAGE)
+    except (CfError, MapError) as e:
+        return Result(err=f"{e}\n", code=EX_CONFIG)
+
+
+def newaliases_result(host: Host) -> Result:
+    try:
+        cfg = config.load(host.world)
+        lines = aliases.rebuild(host.world, cfg)
+    except (MapError, CfError) as e:
+        return Result(err=f"{e}\n", code=EX_CONFIG)
+    except FileNotFoundError as e:
+        return Result(err=f"newaliases: cannot open {host.world.host_path(e.filename)}: No such file or directory\n", code=EX_CONFIG)
+    return Result(out="".join(x + "\n" for x in lines))
+
+
+@command("mailq")
+def mailq(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    opts_argv = ["sendmail", "-bp"]
+    for a in argv[1:]:
+        if a in ("-Ac", "-Am", "-v") or a.startswith("-oQ") or a.startswith("-q"):
+            opts_argv.append(a)
+        else:
+            return Result(err=f"mailq: illegal option -- {a.lstrip('-')[:1]}\nusage: mailq [-Ac] [-v] [-oQdir]\n", code=EX_USAGE)
+    return sendmail(host, opts_argv, None)
+
+
+@command("newaliases")
+def newaliases(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    if len(argv) > 1:
+        return Result(err="usage: newaliases\n", code=EX_USAGE)
+    return newaliases_result(host)
