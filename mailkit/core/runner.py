@@ -6,6 +6,7 @@ periodic runner, and by `sendmail -q`. Every step is logged to /var/log/maillog.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -135,15 +136,37 @@ def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason
     return b.qid
 
 
+_run_locks: dict[str, threading.Lock] = {}
+_run_locks_guard = threading.Lock()
+
+
+def queue_lock(queue: Queue) -> threading.Lock:
+    """One runner at a time per queue directory in this process: a message is never delivered
+    by two runners at once (the SMTP server's background delivery and `sendmail -q`)."""
+    with _run_locks_guard:
+        return _run_locks.setdefault(str(queue.dir), threading.Lock())
+
+
 def run_queue(world: World, cfg, clock, queue_dir: str | None = None) -> list[RunResult]:
     queue = Queue(world, queue_dir or cfg.queue_dir)
     results = []
-    for entry in queue.entries():
-        try:
-            results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
-        except FileNotFoundError:
-            continue  # another runner took it
+    with queue_lock(queue):
+        for entry in queue.entries():
+            try:
+                results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
+            except FileNotFoundError:
+                continue  # delivered meanwhile
     return results
+
+
+def deliver_now(world: World, cfg, clock, queue_dir: str, qid: str) -> RunResult | None:
+    """Deliver one message just queued (DeliveryMode interactive or background)."""
+    queue = Queue(world, queue_dir)
+    with queue_lock(queue):
+        try:
+            return deliver_entry(world, cfg, clock, queue, queue.load(qid))
+        except FileNotFoundError:
+            return None
 
 
 def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:

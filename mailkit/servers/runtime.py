@@ -1,0 +1,327 @@
+"""The host runtime: every server of the mail host on one background thread and loop.
+
+Never the kernel's loop: a notebook cell that blocks (smtplib, poplib, imaplib, %%telnet)
+would otherwise freeze the server it talks to. Services start and stop like systemd units
+("sendmail", "dovecot" for POP3+IMAP, "postfix" for the port-25 lesson); each service port
+(25, 110, 143) is mapped once to a real port so a restart binds the same one again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import threading
+from dataclasses import dataclass
+
+from ..core import config as config_mod
+from ..core import maillog, runner
+from ..core.clock import SystemClock
+from ..core.world import STATE_DIR, World
+
+SERVICES_FILE = STATE_DIR + "/services.json"
+QUEUE_INTERVAL = float(os.environ.get("MAILKIT_QUEUE_INTERVAL", "900"))  # sendmail -q15m
+
+
+class ServiceError(RuntimeError):
+    """A service that cannot start; the message reads like the daemon's own log line."""
+
+
+@dataclass(frozen=True)
+class Listener:
+    service: str  # the unit: sendmail, dovecot, postfix
+    program: str  # what netstat shows: "sendmail: accepting connections"
+    addr: str  # the bound address
+    port: int  # the service port shown to the learner (25, 110, 143)
+    real_port: int  # the port actually bound
+    pid: int
+
+
+def free_port(addr: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((addr if addr != "0.0.0.0" else "127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_services(world: World) -> dict:
+    path = world.path(SERVICES_FILE)
+    state = {"sendmail": {"enabled": True, "active": True}, "dovecot": {"enabled": True, "active": True},
+             "postfix": {"installed": False, "enabled": False, "active": False}}
+    if path.exists():
+        try:
+            for k, v in json.loads(path.read_text()).items():
+                state.setdefault(k, {}).update(v)
+        except ValueError:
+            pass
+    return state
+
+
+def save_services(world: World, state: dict) -> None:
+    path = world.path(SERVICES_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(state, indent=1, sort_keys=True))
+
+
+class HostRuntime:
+    def __init__(self, world: World, clock=None, real_ports: bool | None = None):
+        self.world = world
+        self.clock = clock or SystemClock()
+        self.real_ports = os.environ.get("MAILKIT_REAL_PORTS") == "1" if real_ports is None else real_ports
+        self.ports: dict[int, tuple[str, int]] = {}  # service port -> (bound addr, real port)
+        self._reserved: dict[int, int] = {}
+        self._servers: dict[str, list] = {}
+        self._listeners: dict[str, list[Listener]] = {}
+        self._mtas: list = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()
+        self._runner_task = None
+        self.started_at: dict[str, object] = {}
+        self.last_error: dict[str, str] = {}
+
+    # -- the thread
+    def _ensure_loop(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        ready = threading.Event()
+
+        def main():
+            self._loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self._loop)
+            ready.set()
+            self._loop.run_forever()
+            self._loop.close()
+
+        self._thread = threading.Thread(target=main, name="mailkit-host", daemon=True)
+        self._thread.start()
+        ready.wait()
+
+    def _call(self, coro, timeout=30):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    # -- whole host
+    def start(self) -> "HostRuntime":
+        """Start every service that is active in the world's state (sendmail, dovecot)."""
+        with self._lock:
+            self._ensure_loop()
+            state = load_services(self.world)
+            for name in ("postfix", "sendmail", "dovecot"):
+                if state.get(name, {}).get("active") and name not in self._servers:
+                    try:
+                        self.start_service(name)
+                    except ServiceError:
+                        pass  # recorded in last_error; systemctl status shows it
+            if self._runner_task is None:
+                self._runner_task = self._call(self._spawn(self._periodic_runner()))
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._loop is None:
+                return
+            for name in list(self._servers):
+                self._stop(name)
+            if self._runner_task is not None:
+                self._call(self._cancel(self._runner_task))
+                self._runner_task = None
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop = None
+            self._thread = None
+
+    def restart(self) -> None:
+        self.restart_service("sendmail")
+
+    @property
+    def running(self) -> bool:
+        return "sendmail" in self._servers
+
+    def is_active(self, name: str) -> bool:
+        return name in self._servers
+
+    def connect_address(self, service_port: int) -> tuple[str, int]:
+        addr, port = self.ports[service_port]
+        return ("127.0.0.1" if addr in ("0.0.0.0", "") else addr), port
+
+    def listeners(self) -> list[Listener]:
+        return [ln for name in sorted(self._listeners) for ln in self._listeners[name]]
+
+    def run_queue_now(self):
+        cfg = config_mod.load(self.world)
+        return runner.run_queue(self.world, cfg, self.clock)
+
+    # -- services
+    def start_service(self, name: str) -> None:
+        with self._lock:
+            self._ensure_loop()
+            if name in self._servers:
+                return
+            try:
+                self._call(self._start(name))
+                self.last_error.pop(name, None)
+                self.started_at[name] = self.clock.now()
+            except ServiceError as e:
+                self.last_error[name] = str(e)
+                maillog.log(self.world, self.clock, str(e), program=name)
+                raise
+            state = load_services(self.world)
+            state.setdefault(name, {})["active"] = True
+            save_services(self.world, state)
+
+    def stop_service(self, name: str) -> None:
+        with self._lock:
+            if self._loop is not None and name in self._servers:
+                self._stop(name)
+            state = load_services(self.world)
+            state.setdefault(name, {})["active"] = False
+            save_services(self.world, state)
+
+    def restart_service(self, name: str) -> None:
+        with self._lock:
+            if self._loop is not None and name in self._servers:
+                self._stop(name)
+            self.start_service(name)
+
+    def _stop(self, name: str) -> None:
+        servers = self._servers.pop(name, [])
+        self._listeners.pop(name, None)
+        self._call(self._close(servers))
+        if name == "sendmail":
+            for mta in self._mtas:
+                mta.close()
+            self._mtas = []
+
+    async def _close(self, servers) -> None:
+        for srv in servers:
+            srv.close()
+            closer = getattr(srv, "close_clients", None)
+            if closer:
+                closer()
+        for srv in servers:
+            try:
+                await asyncio.wait_for(srv.wait_closed(), 5)
+            except asyncio.TimeoutError:
+                pass
+
+    def _port_for(self, service_port: int, addr: str) -> int:
+        if service_port not in self._reserved:
+            self._reserved[service_port] = service_port if self.real_ports else free_port(addr)
+        return self._reserved[service_port]
+
+    def _holder(self, real_port: int) -> str | None:
+        for name, lns in self._listeners.items():
+            if any(ln.real_port == real_port for ln in lns):
+                return name
+        return None
+
+    async def _bind(self, name, program, factory, addr, service_port, kind="protocol"):
+        real = self._port_for(service_port, addr)
+        holder = self._holder(real)
+        try:
+            if holder is not None:
+                raise OSError(98, "Address already in use")
+            if kind == "protocol":
+                srv = await asyncio.get_running_loop().create_server(factory, addr, real)
+            else:
+                srv = await factory(addr, real)
+        except OSError as e:
+            raise ServiceError(f"daemon {program}: problem creating SMTP socket" if name != "dovecot" else
+                               f"Fatal: listen({addr}, {service_port}) failed: {e.strerror}") from None
+        self.ports[service_port] = (addr, real)
+        self._listeners.setdefault(name, []).append(
+            Listener(name, program, addr, service_port, real, self.clock.pid))
+        return srv
+
+    async def _start(self, name: str) -> None:
+        servers = []
+        try:
+            if name == "sendmail":
+                servers = await self._start_sendmail()
+            elif name == "dovecot":
+                servers = await self._start_dovecot()
+            elif name == "postfix":
+                servers = [await self._bind("postfix", "master", _PostfixStandIn, "127.0.0.1", 25)]
+            else:
+                raise ServiceError(f"Unit {name}.service not found.")
+        except ServiceError:
+            self._listeners.pop(name, None)
+            await self._close(servers)
+            raise
+        self._servers[name] = servers
+
+    async def _start_sendmail(self):
+        from .smtp import MTA, SendmailSMTP
+
+        try:
+            cfg = config_mod.load(self.world)
+        except Exception as e:  # a broken sendmail.cf: the daemon refuses to start
+            raise ServiceError(f"sendmail: {e}") from None
+        servers = []
+        try:
+            for d in cfg.daemons:
+                mta = MTA(self.world, self.clock, cfg, d.name)
+                self._mtas.append(mta)
+                servers.append(await self._bind("sendmail", f"sendmail: accepting connections",
+                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port))
+        except ServiceError:
+            await self._close(servers)
+            for m in self._mtas:
+                m.close()
+            self._mtas = []
+            raise
+        maillog.log(self.world, self.clock, f"starting daemon ({cfg.version}): SMTP+queueing@{int(QUEUE_INTERVAL) // 60:02d}:00")
+        return servers
+
+    async def _start_dovecot(self):
+        servers = []
+        try:
+            from .pop3 import serve_pop3
+        except ImportError:
+            serve_pop3 = None
+        try:
+            from .imap import serve_imap
+        except ImportError:
+            serve_imap = None
+        if serve_pop3:
+            servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_pop3(self.world, self.clock, a, p),
+                                            "127.0.0.1", 110, kind="coroutine"))
+        if serve_imap:
+            servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_imap(self.world, self.clock, a, p),
+                                            "127.0.0.1", 143, kind="coroutine"))
+        return servers
+
+    async def _spawn(self, coro):
+        return asyncio.get_running_loop().create_task(coro)
+
+    async def _cancel(self, task):
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+
+    async def _periodic_runner(self):
+        while True:
+            await asyncio.sleep(QUEUE_INTERVAL)
+            if self.running and self._mtas:
+                mta = self._mtas[0]
+                try:
+                    await asyncio.wrap_future(mta.delivery.submit(runner.run_queue, self.world, mta.cfg, self.clock))
+                except Exception as e:  # logged, never printed
+                    maillog.log(self.world, self.clock, f"queue run failed: {e!r}")
+
+
+class _PostfixStandIn(asyncio.Protocol):
+    """Postfix's master holding port 25, for the lesson "stop postfix before sendmail starts"."""
+
+    def connection_made(self, transport):
+        transport.write(b"220 localhost.localdomain ESMTP Postfix\r\n")
+        self.transport = transport
+
+    def data_received(self, data):
+        if data.strip().upper().startswith(b"QUIT"):
+            self.transport.write(b"221 2.0.0 Bye\r\n")
+            self.transport.close()
+        else:
+            self.transport.write(b"502 5.5.2 Error: command not recognized\r\n")

@@ -1,0 +1,165 @@
+"""Telnet: an interactive `telnet localhost 25` (or 110, 143) console in a cell.
+
+The learner types a line and presses Enter (or Send); it goes to the server with CRLF. A
+background thread reads the server and appends its lines to the Output with `append_stdout`
+(never `with out:`, which would print into whatever cell runs at that moment). The service
+port the learner names (25) is mapped to the port the host runtime really bound.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import warnings
+
+import ipywidgets as w
+
+from ..kernel.display import Dialogue
+from ._common import resolve_host
+
+SERVICES = {25: "smtp", 587: "smtp", 110: "pop3", 143: "imap"}
+
+
+def mapped_address(host, port: int) -> tuple[str, int] | None:
+    """The real (addr, port) the runtime bound for service port `port`, or None if not listening."""
+    rt = getattr(host, "runtime", None)
+    if rt is None or not getattr(rt, "running", False):
+        return None
+    return (getattr(rt, "ports", {}) or {}).get(port)
+
+
+class Telnet(w.VBox):
+    def __init__(self, host=None, port: int = 25, hostname: str = "localhost", connect: bool = True):
+        super().__init__()
+        self.host = resolve_host(host)
+        self.port = port
+        self.hostname = hostname
+        self.dialogue = Dialogue(SERVICES.get(port, "smtp"), hostname, port)
+        self.transcript: list[str] = []  # every line shown, in order
+        self.output = w.Output(layout=w.Layout(border="1px solid #ccc", max_height="20em", overflow="auto",
+                                               width="100%"))
+        self.input = w.Text(placeholder="EHLO localhost", continuous_update=True, layout=w.Layout(width="40em"))
+        self.send_button = w.Button(description="Send", button_style="primary")
+        self.close_button = w.Button(description="Close")
+        self.send_button.on_click(lambda _b: self.send_input())
+        self.close_button.on_click(lambda _b: self.disconnect())
+        with warnings.catch_warnings():  # Enter in the box sends; the replacement API cannot tell two equal lines apart
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.input.on_submit(lambda _t: self.send_input())
+        self.children = [self.output, w.HBox([self.input, self.send_button, self.close_button])]
+        self._sock: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._cond = threading.Condition()
+        self._connected = threading.Event()
+        self.closed = threading.Event()
+        if connect:
+            self.connect()
+
+    # output
+    def _show(self, line: str) -> None:
+        with self._cond:
+            self.transcript.append(line)
+            self._cond.notify_all()
+        self.output.append_stdout(line + "\n")
+
+    def _server_line(self, line: str) -> None:
+        with self._cond:
+            self.dialogue.add("server", line)
+        self._show(line)
+
+    # connection
+    def connect(self) -> None:
+        if self._thread and self._thread.is_alive():
+            return
+        self.closed.clear()
+        target = mapped_address(self.host, self.port)
+        self._show(f"Trying {target[0] if target else '127.0.0.1'}...")
+        if target is None:
+            self._show("telnet: connect to address 127.0.0.1: Connection refused")
+            self._show("telnet: Unable to connect to remote host: Connection refused")
+            self.closed.set()
+            return
+        self._thread = threading.Thread(target=self._reader, args=(target,), daemon=True,
+                                        name=f"mailkit-telnet-{self.port}")
+        self._thread.start()
+
+    def _reader(self, target: tuple[str, int]) -> None:
+        try:
+            sock = socket.create_connection(target, timeout=5)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            self._show(f"telnet: connect to address {target[0]}: {reason}")
+            self._show(f"telnet: Unable to connect to remote host: {reason}")
+            self.closed.set()
+            return
+        sock.settimeout(None)
+        self._sock = sock
+        self._show(f"Connected to {self.hostname}.")
+        self._show("Escape character is '^]'.")
+        self._connected.set()
+        buf = b""
+        try:
+            while True:
+                data = sock.recv(4096)
+                if not data:
+                    break
+                buf += data
+                while b"\n" in buf:
+                    raw, buf = buf.split(b"\n", 1)
+                    self._server_line(raw.rstrip(b"\r").decode("utf-8", "replace"))
+        except OSError:
+            pass  # closed by us
+        if buf:
+            self._server_line(buf.decode("utf-8", "replace"))
+        self._connected.clear()
+        self._show("Connection closed by foreign host.")
+        try:
+            sock.close()
+        finally:
+            self.closed.set()
+
+    def send(self, line: str) -> None:
+        """Send one line as typed (CRLF added); it shows in the console like telnet's echo."""
+        if not self._connected.wait(5) or self._sock is None:
+            self._show("telnet: not connected")
+            return
+        with self._cond:
+            self.dialogue.add("client", line)
+        self._show(line)
+        try:
+            self._sock.sendall(line.encode("utf-8") + b"\r\n")
+        except OSError as e:
+            self._show(f"telnet: {e.strerror or e}")
+
+    def send_input(self) -> None:
+        line = self.input.value
+        self.input.value = ""
+        self.send(line)
+
+    def wait_for(self, text: str, timeout: float = 5.0) -> bool:
+        """Wait until a server line containing `text` arrived (or the connection closed)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                if any(who == "server" and text in t for who, t in self.dialogue.lines):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0 or self.closed.is_set():
+                    return any(who == "server" and text in t for who, t in self.dialogue.lines)
+                self._cond.wait(min(left, 0.1))
+
+    def disconnect(self, timeout: float = 5.0) -> None:
+        sock = self._sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._sock = None
+
+    def close(self) -> None:
+        self.disconnect()
+        super().close()

@@ -1,0 +1,54 @@
+"""Trace: the path of one message drawn as MUA -> MTA -> queue -> MDA -> mailbox -> POP3/IMAP,
+each box saying what happened there (read from /var/log/maillog and the spools by core/trace)."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from ..core.trace import build_trace
+from ..kernel.display import TraceView
+from ._common import resolve_host
+
+COLORS = {"ok": ("#26a269", "#e8f5e9"), "stopped": ("#c01c28", "#fdecea"), "unreached": ("#9a9996", "#f6f5f4")}
+
+
+def render_steps(view: TraceView) -> str:
+    boxes = []
+    for r in view.rows():
+        state = "ok" if r["ok"] else ("stopped" if r["reached"] else "unreached")
+        border, bg = COLORS[state]
+        mark = {"ok": "&#10003;", "stopped": "&#10007;", "unreached": "&middot;"}[state]
+        boxes.append(
+            f"<div style='border:2px solid {border};background:{bg};border-radius:6px;padding:4px 6px;"
+            f"width:10em;min-height:6em;font-size:85%;color:#222'>"
+            f"<div style='font-weight:bold;color:{border}'>{mark} {html.escape(r['agent'])}</div>"
+            f"<div>{html.escape(r['what'])}</div></div>")
+    arrow = "<div style='align-self:center;font-size:150%;padding:0 2px'>&rarr;</div>"
+    return ("<div style='display:flex;flex-wrap:wrap;align-items:stretch'>" + arrow.join(boxes) + "</div>")
+
+
+class Trace(w.VBox):
+    def __init__(self, host=None, message_id: str = ""):
+        super().__init__()
+        self.host = resolve_host(host)
+        self.key = w.Text(value=message_id, description="Message-ID / queue id",
+                          style={"description_width": "12em"}, layout=w.Layout(width="40em"))
+        self.refresh_button = w.Button(description="Trace", icon="search")
+        self.drawing = w.HTML()
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.children = [w.HBox([self.key, self.refresh_button]), self.drawing]
+        self.view: TraceView | None = None
+        if message_id:
+            self.refresh()
+
+    def refresh(self) -> TraceView:
+        shown, steps = build_trace(self.host.world, self.key.value.strip())
+        self.view = TraceView(shown, steps)
+        self.drawing.value = f"<div><b>{html.escape(shown)}</b></div>" + render_steps(self.view)
+        return self.view
+
+    @property
+    def steps(self) -> list[dict]:
+        return self.view.rows() if self.view else []
