@@ -52,6 +52,7 @@ class Telnet(w.VBox):
         self._thread: threading.Thread | None = None
         self._cond = threading.Condition()
         self._connected = threading.Event()
+        self._stop = threading.Event()
         self.closed = threading.Event()
         if connect:
             self.connect()
@@ -73,6 +74,7 @@ class Telnet(w.VBox):
         if self._thread and self._thread.is_alive():
             return
         self.closed.clear()
+        self._stop.clear()
         target = mapped_address(self.host, self.port)
         self._show(f"Trying {target[0] if target else '127.0.0.1'}...")
         if target is None:
@@ -95,6 +97,10 @@ class Telnet(w.VBox):
             return
         sock.settimeout(None)
         self._sock = sock
+        if self._stop.is_set():  # closed while we were connecting
+            sock.close()
+            self.closed.set()
+            return
         self._show(f"Connected to {self.hostname}.")
         self._show("Escape character is '^]'.")
         self._connected.set()
@@ -150,6 +156,7 @@ class Telnet(w.VBox):
                 self._cond.wait(min(left, 0.1))
 
     def disconnect(self, timeout: float = 5.0) -> None:
+        self._stop.set()
         sock = self._sock
         if sock is not None:
             try:
