@@ -304,7 +304,7 @@ class ConfigEditor(w.VBox):
         self.host = resolve_host(host)
         self.lang = lang
         self.t = LABELS[lang]
-        self.log = CommandLog()
+        self.command_log = CommandLog()
         self.error = w.HTML()
         self.inputs: dict[str, w.Widget] = {}
         self.editors: dict[str, w.Textarea] = {}
@@ -317,7 +317,7 @@ class ConfigEditor(w.VBox):
         self.tabs.children = children
         for i, t in enumerate(titles):
             self.tabs.set_title(i, t)
-        self.children = [self.tabs, self.error, self.log]
+        self.children = [self.tabs, self.error, self.command_log]
 
     # options tab
     def _options_tab(self) -> w.Widget:
@@ -379,7 +379,7 @@ class ConfigEditor(w.VBox):
         changed_form = {k: v for k, v in new.items() if v.strip() != self.values[k].strip()}
         if not changed_form:
             self._show_error(None)
-            self.log.add("note", self.t["nochange"])
+            self.command_log.add("note", self.t["nochange"])
             return True
         new_text, changed = rewrite(text, current, {**current, **changed_form})
         try:
@@ -389,11 +389,11 @@ class ConfigEditor(w.VBox):
             return False
         self._show_error(None)
         _write(world, SENDMAIL_CF, new_text)
-        self.log.add("cmd", f"vi {SENDMAIL_CF}")
+        self.command_log.add("cmd", f"vi {SENDMAIL_CF}")
         for line in changed:
-            self.log.add("out", f"  {line}")
+            self.command_log.add("out", f"  {line}")
         self.values = read_values(new_text)
-        self.log.run(self.host, ["systemctl", "restart", "sendmail"])
+        self.command_log.run(self.host, ["systemctl", "restart", "sendmail"])
         return True
 
     # file tabs
@@ -454,14 +454,14 @@ class ConfigEditor(w.VBox):
         if key == ".forward":
             path = world.path(host_path)
             os.chmod(path, 0o644)  # sendmail ignores a group/world-writable .forward
-        self.log.add("cmd", f"vi {host_path}")
+        self.command_log.add("cmd", f"vi {host_path}")
         what = next((f[2] for f in FILES if f[1] == key), None)
         if what == "makemap":
-            self.log.run(self.host, ["makemap", "hash", host_path], stdin=text, stdin_from=host_path)
+            self.command_log.run(self.host, ["makemap", "hash", host_path], stdin=text, stdin_from=host_path)
         elif what == "newaliases":
-            self.log.run(self.host, ["newaliases"])
+            self.command_log.run(self.host, ["newaliases"])
         elif what == "restart":
-            self.log.run(self.host, ["systemctl", "restart", "sendmail"])
+            self.command_log.run(self.host, ["systemctl", "restart", "sendmail"])
         else:
-            self.log.add("note", self.t["forward_note"])
+            self.command_log.add("note", self.t["forward_note"])
         return True

@@ -25,7 +25,7 @@ class QueueInspector(w.VBox):
         super().__init__()
         self.host = resolve_host(host)
         self.queue = queue
-        self.log = CommandLog()
+        self.command_log = CommandLog()
         self.table = w.HTML()
         self.select = w.SelectMultiple(options=[], description="select", rows=4,
                                        layout=w.Layout(width="40em"))
@@ -46,7 +46,7 @@ class QueueInspector(w.VBox):
             self.table,
             self.select,
             w.HBox([self.refresh_button, self.flush_button, self.delete_button, self.view_button]),
-            self.qf, self.df, self.log,
+            self.qf, self.df, self.command_log,
         ]
         self.refresh()
 
@@ -81,8 +81,8 @@ class QueueInspector(w.VBox):
         return ["sendmail", "-q", f"-oQ{self.queue}"]
 
     def flush(self) -> None:
-        self.log.run(self.host, self.flush_argv())
-        self.log.run(self.host, ["mailq"] + (["-Ac"] if self.queue == CLIENTMQUEUE else []))
+        self.command_log.run(self.host, self.flush_argv())
+        self.command_log.run(self.host, ["mailq"] + (["-Ac"] if self.queue == CLIENTMQUEUE else []))
         self.refresh()
 
     def delete_selected(self) -> None:
@@ -92,9 +92,9 @@ class QueueInspector(w.VBox):
             if not files:
                 continue
             if "rm" in REGISTRY:
-                self.log.run(self.host, ["rm", "-f"] + files)
+                self.command_log.run(self.host, ["rm", "-f"] + files)
             else:  # what `rm -f qfID dfID` does, qf first so the runner never sees half a message
-                self.log.add("cmd", "rm -f " + " ".join(files))
+                self.command_log.add("cmd", "rm -f " + " ".join(files))
                 q.remove(qid)
         self.refresh()
 
