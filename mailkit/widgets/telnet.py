@@ -24,9 +24,12 @@ SERVICES = {25: "smtp", 587: "smtp", 110: "pop3", 143: "imap"}
 def mapped_address(host, port: int) -> tuple[str, int] | None:
     """The real (addr, port) the runtime bound for service port `port`, or None if not listening."""
     rt = getattr(host, "runtime", None)
-    if rt is None or not getattr(rt, "running", False):
+    if rt is None or port not in (getattr(rt, "ports", None) or {}):
         return None
-    return (getattr(rt, "ports", {}) or {}).get(port)
+    if port == 25 and not getattr(rt, "running", True):
+        return None  # sendmail stopped: the port is closed
+    connect = getattr(rt, "connect_address", None)
+    return connect(port) if connect else rt.ports[port]  # 0.0.0.0 is reached through 127.0.0.1
 
 
 class Telnet(w.VBox):

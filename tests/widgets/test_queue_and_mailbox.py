@@ -1,0 +1,78 @@
+"""QueueInspector and MailboxViewer against a real world: buttons clicked, files checked."""
+
+import smtplib
+import time
+
+from mailkit.core.queue import Envelope, Queue
+from mailkit.widgets import MailboxViewer, QueueInspector
+
+
+def wait_until(pred, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return pred()
+
+
+def queue_remote_mail(host, n=2):
+    q = Queue(host.world, "/var/spool/mqueue")
+    return [q.enqueue(Envelope("alice@localhost", [f"user{i}@example.com"]), f"Subject: {i}\n\nbody {i}\n".encode(),
+                      host.clock).qid for i in range(n)]
+
+
+def test_table_lists_the_queue_and_shows_qf_and_df(offline_host):
+    ids = queue_remote_mail(offline_host)
+    qi = QueueInspector(offline_host)
+    assert qi.ids == ids
+    assert qi.rows[0]["sender"] == "<alice@localhost>" and qi.rows[0]["recipients"] == ["user0@example.com"]
+    assert ids[1] in qi.table.value and "user1@example.com" in qi.table.value
+    qi.select.value = (ids[1],)
+    qi.view_button.click()
+    assert qi.qf.value.startswith("V8\nT") and "RPFD:user1@example.com" in qi.qf.value
+    assert qi.df.value == "body 1\n"
+    assert str(qi.snapshot()).startswith("\t\t/var/spool/mqueue (2 requests)")
+
+
+def test_delete_selected_removes_qf_and_df(offline_host):
+    ids = queue_remote_mail(offline_host)
+    qi = QueueInspector(offline_host)
+    qi.select.value = (ids[0],)
+    qi.delete_button.click()
+    qdir = offline_host.world.path("/var/spool/mqueue")
+    assert not (qdir / f"qf{ids[0]}").exists() and not (qdir / f"df{ids[0]}").exists()
+    assert (qdir / f"qf{ids[1]}").exists()
+    assert qi.ids == [ids[1]]
+    assert f"/var/spool/mqueue/qf{ids[0]}" in qi.command_log.text
+
+
+def test_refresh_sees_new_mail_and_flush_runs_sendmail_q(offline_host):
+    qi = QueueInspector(offline_host)
+    assert qi.ids == [] and "is empty" in qi.table.value
+    q = Queue(offline_host.world, "/var/spool/mqueue")
+    local = q.enqueue(Envelope("alice@localhost", ["bob@localhost"]), b"Subject: hi\n\nfor bob\n", offline_host.clock)
+    remote = queue_remote_mail(offline_host, 1)[0]
+    qi.refresh_button.click()
+    assert qi.ids == [local.qid, remote]
+    qi.flush_button.click()
+    assert "# sendmail -q" in qi.command_log.text and "# mailq" in qi.command_log.text
+    assert qi.ids == [remote]  # the local one was delivered, the remote one waits
+    assert "host name lookup failure" in qi.rows[0]["reason"]
+    assert b"for bob" in offline_host.world.mailbox_path("bob").read_bytes()
+
+
+def test_mailbox_viewer_lists_and_shows_a_message_delivered_over_smtp(live_host):
+    addr, port = live_host.runtime.connect_address(25)
+    with smtplib.SMTP(addr, port, timeout=10) as s:
+        s.sendmail("alice@localhost", ["bob@localhost"],
+                   "From: alice@localhost\nTo: bob@localhost\nSubject: =?UTF-8?B?7JWI64WV?=\n\nhello bob\n".encode())
+    assert wait_until(lambda: b"hello bob" in live_host.world.mailbox_path("bob").read_bytes())
+    mv = MailboxViewer(live_host, "bob")
+    assert len(mv.messages) == 1 and mv.list.value == 1
+    assert "안녕" in mv.summary.value and "hello bob" in mv.body.value
+    assert mv.headers_fold.selected_index is None  # all headers folded away
+    assert "Received:" in mv.all_headers.value
+    assert mv.message(1).to_json()["mailbox"] == "/var/spool/mail/bob"
+    empty = MailboxViewer(live_host, "carol")
+    assert empty.messages == [] and "0 messages" in empty.title.value

@@ -1,0 +1,87 @@
+"""Trace and Telnet against the live host: a real SMTP session, then the path read back."""
+
+import smtplib
+import time
+
+from mailkit.kernel.display import TRACE_MIME
+from mailkit.widgets import Telnet, Trace
+
+
+def wait_until(pred, timeout=5.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return pred()
+
+
+def send(host, rcpt, msgid):
+    addr, port = host.runtime.connect_address(25)
+    with smtplib.SMTP(addr, port, timeout=10) as s:
+        s.sendmail("alice@localhost", [rcpt], f"Subject: t\nMessage-ID: {msgid}\nUser-Agent: mutt/2.2\n\nhi\n")
+
+
+def test_trace_of_a_local_message_reaches_the_mailbox(live_host):
+    send(live_host, "bob@localhost", "<trace1@localhost>")
+    assert wait_until(lambda: b"trace1" in live_host.world.mailbox_path("bob").read_bytes())
+    t = Trace(live_host, "<trace1@localhost>")
+    agents = [s["agent"] for s in t.steps]
+    assert agents == ["MUA", "MTA", "queue", "MDA", "mailbox", "POP3/IMAP"]
+    assert [s["ok"] for s in t.steps] == [True, True, True, True, True, False]
+    assert "mutt/2.2" in t.steps[0]["what"] and "ESMTP" in t.steps[0]["what"]
+    assert "mailer=local" in t.steps[3]["what"]
+    assert "/var/spool/mail/bob (message 1)" in t.steps[4]["what"]
+    assert t.steps[5]["reached"] is False
+    assert "/var/spool/mail/bob" in t.drawing.value
+    assert t.view._repr_mimebundle_()[TRACE_MIME]["message_id"] == "<trace1@localhost>"
+
+
+def test_trace_of_remote_mail_stops_in_the_queue(live_host):
+    send(live_host, "someone@example.com", "<trace2@localhost>")
+    t = Trace(live_host, "")
+    t.key.value = "trace2@localhost"  # the angle brackets may be left out
+    assert wait_until(lambda: t.refresh().rows()[2]["what"].startswith("waiting") and "Deferred" in t.steps[2]["what"])
+    assert t.steps[2]["ok"] is False and t.steps[2]["reached"] is True
+    assert [s["reached"] for s in t.steps[3:]] == [False, False, False]
+
+
+def test_trace_of_an_unknown_message_reaches_nothing(offline_host):
+    t = Trace(offline_host, "<nothing@here>")
+    assert not any(s["reached"] for s in t.steps)
+
+
+def test_telnet_console_speaks_smtp_by_hand(live_host):
+    tn = Telnet(live_host, 25)
+    try:
+        assert tn.wait_for("220 ")
+        tn.input.value = "EHLO client.example.com"
+        tn.send_button.click()
+        assert tn.wait_for("250 HELP")
+        for line in ("MAIL FROM:<alice@localhost>", "RCPT TO:<bob@localhost>", "DATA"):
+            tn.send(line)
+        assert tn.wait_for("354 ")
+        for line in ("Subject: typed by hand", "", "hello", "."):
+            tn.send(line)
+        assert tn.wait_for("Message accepted for delivery")
+        tn.send("QUIT")
+        assert tn.wait_for("221 2.0.0")
+        assert tn.closed.wait(5)
+    finally:
+        tn.close()
+    text = "".join(o["text"] for o in tn.output.outputs)
+    assert text.startswith("Trying 127.0.0.1...\nConnected to localhost.\nEscape character is '^]'.\n220 ")
+    assert text.rstrip().endswith("Connection closed by foreign host.")
+    rows = tn.dialogue.to_json()["lines"]
+    assert {"from": "client", "text": "EHLO client.example.com", "code": "",
+            "explain": "Say hello and ask for ESMTP extensions"} in rows
+    assert any(r["code"] == "354" for r in rows)
+    assert wait_until(lambda: b"typed by hand" in live_host.world.mailbox_path("bob").read_bytes())
+
+
+def test_telnet_to_a_closed_port_is_refused(live_host):
+    tn = Telnet(live_host, 2525)
+    assert tn.closed.is_set()
+    assert "".join(o["text"] for o in tn.output.outputs).endswith(
+        "telnet: Unable to connect to remote host: Connection refused\n")
+    tn.close()
