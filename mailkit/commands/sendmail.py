@@ -99,7 +99,7 @@ def mta_address(host: Host):
     rt = host.runtime
     if rt is None or not getattr(rt, "running", False):
         return None
-    return rt.ports.get(25)
+    return rt.connect_address(25) if 25 in rt.ports else None
 
 
 def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes) -> str:

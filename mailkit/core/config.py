@@ -89,7 +89,12 @@ class Config:
     unhandled: tuple = ()
 
     def greeting(self, date: str) -> str:
-        return expand_macros(self.greeting_template, self.macros(date))
+        text = expand_macros(self.greeting_template, self.macros(date))
+        if "ESMTP" not in text:
+            # sendmail puts ESMTP after the host name itself, whatever the option says
+            host, _, rest = text.partition(" ")
+            text = f"{host} ESMTP {rest}".rstrip()
+        return text
 
     def macros(self, date: str = "") -> dict[str, str]:
         return {"j": self.hostname, "w": self.hostname.split(".")[0], "m": _domain_of(self.hostname),

@@ -21,6 +21,7 @@ from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
 
 SERVICES_FILE = STATE_DIR + "/services.json"
+PORTS_FILE = STATE_DIR + "/ports.json"  # where a `mailkit serve` host listens, for CLI commands
 QUEUE_INTERVAL = float(os.environ.get("MAILKIT_QUEUE_INTERVAL", "900"))  # sendmail -q15m
 
 
@@ -186,6 +187,7 @@ class HostRuntime:
     def _stop(self, name: str) -> None:
         servers = self._servers.pop(name, [])
         self._listeners.pop(name, None)
+        self._save_ports()
         self._call(self._close(servers))
         if name == "sendmail":
             for mta in self._mtas:
@@ -215,7 +217,7 @@ class HostRuntime:
                 return name
         return None
 
-    async def _bind(self, name, program, factory, addr, service_port, kind="protocol"):
+    async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA"):
         real = self._port_for(service_port, addr)
         holder = self._holder(real)
         try:
@@ -226,12 +228,19 @@ class HostRuntime:
             else:
                 srv = await factory(addr, real)
         except OSError as e:
-            raise ServiceError(f"daemon {program}: problem creating SMTP socket" if name != "dovecot" else
+            raise ServiceError(f"daemon {daemon}: problem creating SMTP socket" if name != "dovecot" else
                                f"Fatal: listen({addr}, {service_port}) failed: {e.strerror}") from None
         self.ports[service_port] = (addr, real)
         self._listeners.setdefault(name, []).append(
             Listener(name, program, addr, service_port, real, self.clock.pid))
+        self._save_ports()
         return srv
+
+    def _save_ports(self) -> None:
+        live = {str(ln.port): [ln.addr, ln.real_port] for ln in self.listeners()}
+        path = self.world.path(PORTS_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(live))
 
     async def _start(self, name: str) -> None:
         servers = []
@@ -263,7 +272,7 @@ class HostRuntime:
                 mta = MTA(self.world, self.clock, cfg, d.name)
                 self._mtas.append(mta)
                 servers.append(await self._bind("sendmail", f"sendmail: accepting connections",
-                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port))
+                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name))
         except ServiceError:
             await self._close(servers)
             for m in self._mtas:
@@ -325,3 +334,30 @@ class _PostfixStandIn(asyncio.Protocol):
             self.transport.close()
         else:
             self.transport.write(b"502 5.5.2 Error: command not recognized\r\n")
+
+
+class ServedElsewhere:
+    """The ports of a host that `mailkit serve` runs in another process (for CLI commands)."""
+
+    def __init__(self, world: World):
+        self.ports: dict[int, tuple[str, int]] = {}
+        path = world.path(PORTS_FILE)
+        if path.exists():
+            try:
+                self.ports = {int(k): (v[0], v[1]) for k, v in json.loads(path.read_text()).items()}
+            except (ValueError, TypeError, IndexError):
+                self.ports = {}
+
+    @property
+    def running(self) -> bool:
+        if 25 not in self.ports:
+            return False
+        try:
+            with socket.create_connection(self.connect_address(25), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def connect_address(self, service_port: int) -> tuple[str, int]:
+        addr, port = self.ports[service_port]
+        return ("127.0.0.1" if addr in ("0.0.0.0", "") else addr), port

@@ -298,14 +298,14 @@ class SendmailSMTP(SMTP):
             size += len(line)
             if not limit or size <= limit:
                 chunks.append(line)
-        sender, rcpts = self._mail_from, list(self._rcpts)
+        sender, rcpts, discard = self._mail_from, list(self._rcpts), self._discard
         self._reset_transaction()
         if limit and size > limit:
             await self.push(f"552 5.2.3 Message exceeds maximum fixed size ({limit})")
             return
         data = b"".join(chunks).replace(b"\r\n", b"\n")
         qid = self.mta.clock.queue_id()
-        if self._discard:
+        if discard:
             self.mta.log(f"from=<{sender}>, size={len(data)}, discarded", qid=qid)
             await self.push(f"250 2.0.0 {qid} Message accepted for delivery")
             return

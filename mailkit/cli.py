@@ -1,0 +1,118 @@
+"""The `mailkit` console script: make a world, run the host, and the exam's commands.
+
+    mailkit init DIR                 a fresh CentOS-like mail host in DIR
+    mailkit serve [--world DIR]      run the host in the foreground until Ctrl-C
+    mailkit demo                     a headless tour: send, queue, deliver, fetch
+    mailkit check-config             every sendmail.cf line mailkit does not act on
+    mailkit [--world DIR] COMMAND …  sendmail, mailq, newaliases, makemap, m4, …
+
+The world comes from --world or $MAILKIT_WORLD.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+from .commands.base import EX_USAGE, Host, run
+from .core.clock import FixedClock, SystemClock
+
+USAGE = "usage: mailkit [--world DIR] {init DIR | serve | demo | check-config | COMMAND [ARGS...]}\n"
+
+
+def _clock():
+    return FixedClock() if os.environ.get("MAILKIT_CLOCK") == "fixed" else SystemClock()
+
+
+def _world(path):
+    from .core.init import create_world
+    from .core.world import World
+
+    if not path:
+        sys.stderr.write("mailkit: no world: use --world DIR or set MAILKIT_WORLD\n")
+        raise SystemExit(EX_USAGE)
+    if not os.path.isdir(os.path.join(path, "etc", "mail")):
+        sys.stderr.write(f"mailkit: {path}: not a mail host (run: mailkit init {path})\n")
+        raise SystemExit(66)
+    return World(path)
+
+
+def serve(world) -> int:
+    from .servers.runtime import HostRuntime
+
+    rt = HostRuntime(world, _clock()).start()
+    for ln in rt.listeners():
+        print(f"{ln.service}: port {ln.port} on {ln.addr}:{ln.real_port}", flush=True)
+    for name, err in rt.last_error.items():
+        print(f"{name}: {err}", file=sys.stderr, flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    rt.stop()
+    return 0
+
+
+def check_config(world) -> int:
+    from .core import config
+
+    cfg = config.load(world)
+    for u in cfg.unhandled:
+        print(f"{cfg.cf_path}:{u.lineno}: {u.text}    # {u.reason}")
+    print(f"{len(cfg.unhandled)} lines not acted on", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    world_dir = os.environ.get("MAILKIT_WORLD")
+    while argv and argv[0].startswith("--world"):
+        opt = argv.pop(0)
+        if "=" in opt:
+            world_dir = opt.split("=", 1)[1]
+        elif argv:
+            world_dir = argv.pop(0)
+        else:
+            sys.stderr.write(USAGE)
+            return EX_USAGE
+    if not argv or argv[0] in ("-h", "--help"):
+        sys.stderr.write(USAGE)
+        return 0 if argv else EX_USAGE
+    cmd, args = argv[0], argv[1:]
+    if cmd == "init":
+        from .core.init import create_world
+
+        if len(args) != 1:
+            sys.stderr.write("usage: mailkit init DIR\n")
+            return EX_USAGE
+        create_world(args[0])
+        print(f"mailkit: mail host created in {args[0]}")
+        return 0
+    if cmd == "demo":
+        from .demo import main as demo
+
+        return demo()
+    if cmd == "serve":
+        if args:
+            sys.stderr.write("usage: mailkit [--world DIR] serve\n")
+            return EX_USAGE
+        return serve(_world(world_dir))
+    if cmd == "check-config":
+        return check_config(_world(world_dir))
+    from .servers.runtime import ServedElsewhere
+
+    world = _world(world_dir)
+    host = Host(world, _clock(), runtime=ServedElsewhere(world), user=os.environ.get("MAILKIT_USER", "root"))
+    stdin = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
+    res = run(host, [cmd, *args], stdin)
+    sys.stdout.write(res.out)
+    sys.stderr.write(res.err)
+    return res.code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""`netstat -anp` / `-tlnp` and `ss -ltnp`: the host's listening sockets, as the tools print them.
+
+Ports are the service ports the learner knows (25, 110, 143); `mailkit status` tells which
+real port each one is mapped to.
+"""
+
+from __future__ import annotations
+
+from .base import Host, Result, command
+
+
+def _listeners(host: Host):
+    rt = host.runtime
+    return rt.listeners() if rt is not None and hasattr(rt, "listeners") else []
+
+
+@command("netstat")
+def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-") and not a.startswith("--"))
+    unknown = set(flags) - set("antulpwe")
+    if unknown:
+        return Result(err=f"netstat: invalid option -- '{sorted(unknown)[0]}'\nusage: netstat [-anptul]\n", code=1)
+    only_listen = "l" in flags
+    head = "Active Internet connections (only servers)" if only_listen else "Active Internet connections (servers and established)"
+    cols = "Proto Recv-Q Send-Q Local Address           Foreign Address         State      "
+    if "p" in flags:
+        cols += " PID/Program name    "
+    lines = [head, cols]
+    for ln in _listeners(host):
+        local = f"{ln.addr}:{ln.port}"
+        row = f"tcp        0      0 {local:<23} {'0.0.0.0:*':<23} LISTEN     "
+        if "p" in flags:
+            row += f" {(str(ln.pid) + '/' + ln.program)[:19]:<20}"
+        lines.append(row.rstrip() if "p" not in flags else row)
+    return Result(out="\n".join(lines) + "\n")
+
+
+@command("ss")
+def ss(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
+    lines = ["State  Recv-Q Send-Q Local Address:Port  Peer Address:Port" + (" Process" if "p" in flags else "")]
+    for ln in _listeners(host):
+        local = f"{ln.addr}:{ln.port}"
+        row = f"LISTEN 0      100    {local:>18}  {'0.0.0.0:*':>17}"
+        if "p" in flags:
+            prog = ln.program.split(":")[0]
+            row += f' users:(("{prog}",pid={ln.pid},fd={3 + ln.port % 7}))'
+        lines.append(row)
+    return Result(out="\n".join(lines) + "\n")
