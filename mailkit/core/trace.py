@@ -96,10 +96,25 @@ def find_message(world: World, key: str, log: list[LogLine]) -> tuple[str | None
                 return key, ln.fields["msgid"] if ln.fields["msgid"] != "<>" else None
         return key, None
     msgid = _norm_msgid(key)
+    qids = [ln.qid for ln in log if ln.qid and ln.fields.get("msgid") == msgid]
+    if not qids:
+        return None, msgid
+    # The submission program (MSP, clientmqueue) relays to the MTA and logs its own queue id
+    # with mailer=relay; the MTA's id is the one whose delivery the trace follows.
+    relayed = {ln.qid for ln in log if ln.qid in qids and ln.fields.get("mailer") == "relay"}
+    mta = [q for q in qids if q not in relayed]
+    return (mta[-1] if mta else qids[-1]), msgid
+
+
+def submission_qid(log: list[LogLine], msgid: str | None, qid: str | None) -> str | None:
+    """The MSP's queue id for the same message (sendmail command via submit.cf), if logged."""
+    if not msgid:
+        return None
     for ln in log:
-        if ln.fields.get("msgid") == msgid:
-            return ln.qid, msgid
-    return None, msgid
+        if ln.qid and ln.qid != qid and ln.fields.get("msgid") == msgid:
+            if any(x.qid == ln.qid and x.fields.get("mailer") == "relay" for x in log):
+                return ln.qid
+    return None
 
 
 def _mailboxes(world: World):
@@ -168,7 +183,13 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
     if frm:
         f = frm.fields
         proto = f.get("proto", "")
-        how = f"over {proto} from {f.get('relay', '?')}" if "SMTP" in proto.upper() else "with the sendmail command"
+        msp = submission_qid(log, msgid, qid)
+        if msp:
+            how = f"with the sendmail command (queued as {msp} in {CLIENTMQUEUE}, relayed over SMTP)"
+        elif "SMTP" in proto.upper():
+            how = f"over {proto} from {f.get('relay', '?')}"
+        else:
+            how = "with the sendmail command"
         steps.append(Step("MUA", f"{f['from']} sent it {how}" + (f" ({ua})" if ua else ""), True))
         steps.append(Step("MTA", f"sendmail accepted it as {qid}: size={f.get('size', '?')}, "
                                  f"nrcpts={f.get('nrcpts', '?')}, daemon={f.get('daemon', '?')}", True))
