@@ -172,6 +172,8 @@ class Dialogue:
     host: str
     port: int
     lines: list = field(default_factory=list)
+    # text/plain as a terminal showed it (telnet's "Trying ..." lines); default "S: "/"C: " lines
+    transcript: str | None = None
 
     def add(self, who: str, text: str) -> None:
         self.lines.append((who, text))
@@ -198,6 +200,8 @@ class Dialogue:
         return {"service": self.service, "host": self.host, "port": self.port, "lines": self.rows()}
 
     def __str__(self) -> str:
+        if self.transcript is not None:
+            return self.transcript
         return "\n".join(("S: " if who == "server" else "C: ") + text for who, text in self.lines)
 
     def _repr_mimebundle_(self, include=None, exclude=None):

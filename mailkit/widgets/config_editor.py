@@ -307,6 +307,7 @@ class ConfigEditor(w.VBox):
         self.command_log = CommandLog()
         self.error = w.HTML()
         self.inputs: dict[str, w.Widget] = {}
+        self.field_status: dict[str, w.HTML] = {}
         self.editors: dict[str, w.Textarea] = {}
         self.apply_buttons: dict[str, w.Button] = {}
         self.tabs = w.Tab()
@@ -328,7 +329,10 @@ class ConfigEditor(w.VBox):
             self.inputs[opt.key] = widget
             meaning = w.HTML(f'<span style="opacity:.75">{getattr(opt, self.lang)}</span>',
                              layout=w.Layout(margin="0 0 0 1em"))
-            rows.append(w.HBox([widget, meaning]))
+            status = w.HTML(layout=w.Layout(width="1.5em"))
+            self.field_status[opt.key] = status
+            widget.observe(lambda _c, k=opt.key: self._check_field(k), names="value")
+            rows.append(w.HBox([widget, status, meaning]))
         self.apply_buttons["sendmail.cf"] = b = w.Button(description=self.t["apply"], button_style="primary",
                                                          tooltip="write /etc/mail/sendmail.cf, systemctl restart sendmail")
         b.on_click(lambda _b: self.apply_options())
@@ -336,6 +340,15 @@ class ConfigEditor(w.VBox):
         reload_b.on_click(lambda _b: self.reload())
         self.apply_buttons["sendmail.cf:reload"] = reload_b
         return w.VBox(rows + [w.HBox([b, reload_b])])
+
+    def _check_field(self, key: str) -> str | None:
+        """Mark a field as soon as it changes: a red cross with the reason as its tooltip."""
+        import html
+
+        problem = validate(key, str(self.inputs[key].value))
+        self.field_status[key].value = (f'<span style="color:#c01c28" title="{html.escape(problem)}">&#10007;</span>'
+                                        if problem else "")
+        return problem
 
     def _input_for(self, opt: Option, value: str) -> w.Widget:
         style = {"description_width": "13em"}

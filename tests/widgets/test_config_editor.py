@@ -28,10 +28,10 @@ def test_form_shows_the_files_values_and_meanings_in_both_languages(offline_host
     assert ko.inputs["Timeout.queuereturn"].value == "5d"
     assert ko.inputs["Cw"].value == "localhost"
     assert ko.editors["/etc/aliases"].value == offline_host.world.read_text("/etc/aliases")
-    html_ko = ko.tabs.children[0].children[6].children[1].value
+    html_ko = ko.tabs.children[0].children[6].children[2].value
     assert "최대 크기" in html_ko
     en = ConfigEditor(offline_host, lang="en")
-    assert "Largest message" in en.tabs.children[0].children[6].children[1].value
+    assert "Largest message" in en.tabs.children[0].children[6].children[2].value
     with pytest.raises(ValueError):
         ConfigEditor(offline_host, lang="fr")
 
@@ -49,6 +49,8 @@ def test_a_bad_value_is_shown_and_nothing_is_written(offline_host, key, bad):
     ed.apply_buttons["sendmail.cf"].click()
     assert offline_host.world.path(SENDMAIL_CF).read_bytes() == before
     assert "Invalid value" in ed.error.value and key in ed.error.value
+    assert "&#10007;" in ed.field_status[key].value  # the field itself is marked
+    assert ed.field_status["MaxMessageSize"].value == ""
     assert ed.command_log.entries == []
 
 

@@ -89,3 +89,11 @@ def test_trace_view_marks_reached_and_unreached_steps():
     assert b["text/plain"] == ("Trace of <m1@localhost>\n   MUA       ok sent\n-> MTA       !! rejected\n"
                                "-> queue     -- not reached\n")
     assert set(v._repr_mimebundle_(include=["text/plain"])) == {"text/plain"}
+
+
+def test_dialogue_plain_text_may_be_the_terminal_transcript():
+    d = Dialogue("pop3", "localhost", 110, [("server", "+OK Dovecot ready."), ("client", "USER bob")],
+                 transcript="Trying 127.0.0.1...\nConnected to localhost.\n+OK Dovecot ready.\nUSER bob")
+    b = d._repr_mimebundle_()
+    assert b["text/plain"].startswith("Trying 127.0.0.1...")
+    assert b[DIALOGUE_MIME]["lines"][1] == {"from": "client", "text": "USER bob", "code": "", "explain": "User name"}
