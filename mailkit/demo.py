@@ -23,13 +23,17 @@ def main() -> int:
             print("$ systemctl status sendmail")
             print(run(host, ["systemctl", "status", "sendmail"]).out)
             print("--- an SMTP dialogue: alice writes to bob ---")
+            def show(reply):
+                code, text = reply
+                for i, line in enumerate(text.decode().split("\n")):
+                    print(f"{code}{'-' if i < text.count(b'\n') else ' '}{line}")
+
             with smtplib.SMTP(*rt.connect_address(25)) as s:
-                s.set_debuglevel(0)
-                print(*s.ehlo())
-                print(*s.mail("alice@localhost"))
-                print(*s.rcpt("bob@localhost"))
-                print(*s.rcpt("friend@example.com"))
-                print(*s.data(b"Subject: hello\r\n\r\nHi Bob!\r\n"))
+                show(s.ehlo())
+                show(s.mail("alice@localhost"))
+                show(s.rcpt("bob@localhost"))
+                show(s.rcpt("friend@example.com"))
+                show(s.data(b"Subject: hello\r\n\r\nHi Bob!\r\n"))
             rt.run_queue_now()
             print("\n$ mailq")
             print(run(host, ["mailq"]).out)

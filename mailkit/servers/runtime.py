@@ -279,7 +279,7 @@ class HostRuntime:
                 m.close()
             self._mtas = []
             raise
-        maillog.log(self.world, self.clock, f"starting daemon ({cfg.version}): SMTP+queueing@{int(QUEUE_INTERVAL) // 60:02d}:00")
+        maillog.log(self.world, self.clock, f"starting daemon ({cfg.version}): SMTP+queueing@{int(QUEUE_INTERVAL) // 3600:02d}:{int(QUEUE_INTERVAL) % 3600 // 60:02d}:{int(QUEUE_INTERVAL) % 60:02d}")
         return servers
 
     async def _start_dovecot(self):

@@ -1,0 +1,49 @@
+"""The console script: init, commands on a world, usage errors (exit 64), check-config, demo."""
+
+import os
+import subprocess
+import sys
+
+
+def mailkit(*args, world=None, stdin=None):
+    env = dict(os.environ)
+    env.pop("MAILKIT_WORLD", None)
+    if world:
+        env["MAILKIT_WORLD"] = str(world)
+    return subprocess.run([sys.executable, "-m", "mailkit", *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=60)
+
+
+def test_init_then_commands(tmp_path):
+    w = tmp_path / "host"
+    r = mailkit("init", str(w))
+    assert r.returncode == 0 and (w / "etc/mail/sendmail.cf").exists()
+    assert mailkit("mailq", world=w).stdout == "/var/spool/mqueue is empty\n\t\tTotal requests: 0\n"
+    r = mailkit("--world", str(w), "makemap", "hash", "/etc/mail/access", stdin="bad\n")
+    assert r.returncode != 0 and "line 1: no RHS for LHS bad" in r.stderr
+    assert "aliases" in mailkit("newaliases", world=w).stdout
+
+
+def test_usage_errors_exit_64(tmp_path):
+    assert mailkit().returncode == 64
+    assert mailkit("init").returncode == 64
+    w = tmp_path / "h"
+    mailkit("init", str(w))
+    r = mailkit("sendmail", "-Q", world=w)
+    assert r.returncode == 64 and "illegal option" in r.stderr
+    assert mailkit("mailq", world=None).returncode == 64
+
+
+def test_check_config_lists_lines_not_acted_on(tmp_path):
+    w = tmp_path / "h"
+    mailkit("init", str(w))
+    r = mailkit("check-config", world=w)
+    assert r.returncode == 0
+    assert "/etc/mail/sendmail.cf:" in r.stdout and "O HelpFile=/etc/mail/helpfile" in r.stdout
+    assert "lines not acted on" in r.stderr
+
+
+def test_demo_runs_headless():
+    r = mailkit("demo")
+    assert r.returncode == 0, r.stderr
+    assert "250 2.0.0" in r.stdout and "stat=Sent" in r.stdout
