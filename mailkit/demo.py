@@ -25,8 +25,10 @@ def main() -> int:
             print("--- an SMTP dialogue: alice writes to bob ---")
             def show(reply):
                 code, text = reply
-                for i, line in enumerate(text.decode().split("\n")):
-                    print(f"{code}{'-' if i < text.count(b'\n') else ' '}{line}")
+                lines = text.decode().split("\n")
+                for i, line in enumerate(lines):
+                    sep = "-" if i < len(lines) - 1 else " "
+                    print(f"{code}{sep}{line}")
 
             with smtplib.SMTP(*rt.connect_address(25)) as s:
                 show(s.ehlo())
