@@ -34,7 +34,12 @@ class MailboxViewer(w.VBox):
     def __init__(self, host=None, user: str = "alice"):
         super().__init__()
         self.host = resolve_host(host)
-        self.user = user
+        from ..core.accounts import accounts
+
+        users = sorted(accounts(self.host.world)) or [user]
+        self.user_select = w.Dropdown(options=sorted(set(users) | {user}), value=user, description="user",
+                                      layout=w.Layout(width="16em"))
+        self.user_select.observe(lambda _c: self.refresh(), names="value")
         self.title = w.HTML()
         self.list = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
@@ -46,9 +51,13 @@ class MailboxViewer(w.VBox):
         self.body = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.list.observe(lambda _c: self.show(self.list.value), names="value")
-        self.children = [w.HBox([self.title, self.refresh_button]), self.list, self.summary,
+        self.children = [w.HBox([self.user_select, self.title, self.refresh_button]), self.list, self.summary,
                          self.headers_fold, self.body]
         self.refresh()
+
+    @property
+    def user(self) -> str:
+        return self.user_select.value
 
     def refresh(self) -> None:
         self.messages = read_mailbox(self.host.world, self.user)

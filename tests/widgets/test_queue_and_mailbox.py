@@ -74,5 +74,6 @@ def test_mailbox_viewer_lists_and_shows_a_message_delivered_over_smtp(live_host)
     assert mv.headers_fold.selected_index is None  # all headers folded away
     assert "Received:" in mv.all_headers.value
     assert mv.message(1).to_json()["mailbox"] == "/var/spool/mail/bob"
-    empty = MailboxViewer(live_host, "carol")
-    assert empty.messages == [] and "0 messages" in empty.title.value
+    mv.user_select.value = "carol"  # another user's mailbox, empty
+    assert mv.messages == [] and "/var/spool/mail/carol</b>: 0 messages" in mv.title.value
+    assert mv.body.value == ""
