@@ -42,16 +42,35 @@ def _check(password: str, stored: str) -> bool:
     return hmac.compare_digest(got, unb64(digest))
 
 
+_cache: dict[str, tuple[tuple, dict]] = {}
+_paths: dict[str, object] = {}
+
+
+def _passwd_path(world: World):
+    key = str(world.root)
+    if key not in _paths:
+        _paths[key] = world.path(PASSWD)
+    return _paths[key]
+
+
 def accounts(world: World) -> dict[str, Account]:
+    """The accounts of /etc/passwd, re-read only when the file changes."""
+    path = _passwd_path(world)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    sig = (st.st_ino, st.st_mtime_ns, st.st_size)
+    hit = _cache.get(str(path))
+    if hit and hit[0] == sig:
+        return hit[1]
     out: dict[str, Account] = {}
-    path = world.path(PASSWD)
-    if not path.exists():
-        return out
     for line in path.read_text().splitlines():
         f = line.split(":")
         if len(f) != 7 or line.startswith("#"):
             continue
         out[f[0]] = Account(f[0], int(f[2]), int(f[3]), f[4], f[5], f[6])
+    _cache[str(path)] = (sig, out)
     return out
 
 

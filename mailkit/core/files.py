@@ -18,7 +18,14 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600, tmp_name: str | Non
     """Write `data` to a temporary file beside `path`, fsync it, rename it into place, fsync the dir."""
     path = Path(path)
     tmp = path.with_name(tmp_name or f".{path.name}.tmp{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    write_synced(tmp, data, mode)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def write_synced(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write a new file and fsync its data, without a directory fsync (the caller does one)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         view = memoryview(data)
         while view:
@@ -27,5 +34,3 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600, tmp_name: str | Non
         os.fsync(fd)
     finally:
         os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)

@@ -110,9 +110,14 @@ _readers_lock = threading.Lock()
 
 
 def open_map(world: World, db_host_path: str) -> MapReader:
-    real = world.path(db_host_path)
-    with _readers_lock:
-        return _readers.setdefault(str(real), MapReader(real))
+    # Keyed by host path so the per-lookup cost is a dict hit and one stat (the path was
+    # checked against the world's root when the reader was made).
+    key = f"{world.root}\0{db_host_path}"
+    reader = _readers.get(key)
+    if reader is None:
+        with _readers_lock:
+            reader = _readers.setdefault(key, MapReader(world.path(db_host_path)))
+    return reader
 
 
 def parse_key_value(text: str, filename: str) -> list[Entry]:

@@ -41,6 +41,7 @@ class World:
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
+        object.__setattr__(self, "_root_s", str(self.root))
 
     def path(self, host_path: str | os.PathLike, cwd: str = "/") -> Path:
         """Map a host path ("/etc/mail/access", or relative to `cwd`) to a real path inside root."""
@@ -49,12 +50,12 @@ class World:
             p = posixpath.join(cwd, p)
         # normpath keeps a leading "//"; a real host treats it as "/".
         norm = posixpath.normpath("/" + p.lstrip("/"))
-        parts = [x for x in norm.split("/") if x not in ("", ".", "..")]
-        real = self.root.joinpath(*parts)
-        resolved = real.resolve()
-        if resolved != self.root and self.root not in resolved.parents:
+        real = self._root_s + norm if norm != "/" else self._root_s
+        # realpath follows symlinks; string checks keep this cheap (it runs per SMTP command)
+        resolved = os.path.realpath(real)
+        if resolved != self._root_s and not resolved.startswith(self._root_s + "/"):
             raise PathEscape(f"{p}: path leaves the mail host's root")
-        return real
+        return Path(real)
 
     def host_path(self, real: str | os.PathLike) -> str:
         """The host form ("/etc/aliases") of a real path inside root."""

@@ -31,7 +31,7 @@ class MTA:
         self.world, self.clock, self.cfg, self.daemon_name = world, clock, cfg, daemon_name
         self.queue = Queue(world, cfg.queue_dir)
         # fsync-bound work leaves the event loop; deliveries run one at a time per queue.
-        self.io = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="mailkit-queue")
+        self.io = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="mailkit-queue")
         self.delivery = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="mailkit-deliver")
         self.pending: set[concurrent.futures.Future] = set()
 
