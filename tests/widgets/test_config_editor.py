@@ -177,3 +177,51 @@ def test_local_host_names_apply_restarts_and_mail_for_the_new_domain_is_delivere
     with smtp(live_host) as s:
         s.sendmail("alice@localhost", ["bob@newdomain.example"], "Subject: after\n\nsecond\n")
     assert wait_until(lambda: b"Subject: after" in box.read_bytes())
+
+
+@needs_systemctl
+def test_daemon_addr_from_the_form_moves_the_listener(live_host):
+    ed = ConfigEditor(live_host, lang="en")
+    assert live_host.runtime.ports[25][0] == "127.0.0.1"
+    ed.inputs["DaemonPortOptions.Addr"].value = "0.0.0.0"
+    ed.apply_buttons["sendmail.cf"].click()
+    assert live_host.runtime.ports[25][0] == "0.0.0.0"
+    assert any(ln.addr == "0.0.0.0" and ln.port == 25 for ln in live_host.runtime.listeners())
+
+
+@needs_systemctl
+def test_queue_only_mode_then_flush_from_the_queue_inspector(live_host):
+    from mailkit.widgets import QueueInspector
+
+    ed = ConfigEditor(live_host, lang="en")
+    ed.inputs["DeliveryMode"].value = "q"
+    ed.apply_buttons["sendmail.cf"].click()
+    with smtp(live_host) as s:
+        s.sendmail("alice@localhost", ["bob@localhost"], "Subject: waits\n\nqueued only\n")
+    qi = QueueInspector(live_host)
+    assert len(qi.ids) == 1 and qi.rows[0]["recipients"] == ["bob@localhost"]
+    assert b"queued only" not in live_host.world.mailbox_path("bob").read_bytes()
+    qi.flush_button.click()
+    assert qi.ids == []
+    assert b"queued only" in live_host.world.mailbox_path("bob").read_bytes()
+
+
+@needs_systemctl
+def test_shortened_queuereturn_bounces_on_the_next_queue_run(live_host):
+    from datetime import timedelta
+
+    from mailkit.widgets import QueueInspector
+
+    ed = ConfigEditor(live_host, lang="en")
+    ed.inputs["Timeout.queuereturn"].value = "1h"
+    ed.apply_buttons["sendmail.cf"].click()
+    assert "O Timeout.queuereturn=1h" in live_host.world.read_text(SENDMAIL_CF)
+    with smtp(live_host) as s:
+        s.sendmail("alice@localhost", ["someone@example.com"], "Subject: far away\n\nhello\n")
+    qi = QueueInspector(live_host)
+    assert wait_until(lambda: (qi.refresh() or True) and qi.rows and "Deferred" in qi.rows[0]["reason"])
+    live_host.clock.advance(timedelta(hours=2))
+    qi.flush_button.click()
+    assert qi.ids == []
+    box = live_host.world.mailbox_path("alice").read_bytes()
+    assert b"MAILER-DAEMON" in box and b"Cannot send message for 1 hour" in box
