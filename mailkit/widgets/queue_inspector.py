@@ -11,6 +11,7 @@ import html
 
 import ipywidgets as w
 
+from ..commands import load_all
 from ..commands.base import REGISTRY
 from ..core.queue import Queue
 from ..core.world import CLIENTMQUEUE, MQUEUE
@@ -86,6 +87,7 @@ class QueueInspector(w.VBox):
         self.refresh()
 
     def delete_selected(self) -> None:
+        load_all()
         q = Queue(self.host.world, self.queue)
         for qid in self.select.value:
             files = [f"{self.queue}/{p}{qid}" for p in ("qf", "df") if (q.dir / f"{p}{qid}").exists()]
