@@ -24,7 +24,7 @@ AGENTS = ("MUA", "MTA", "queue", "MDA", "mailbox", "POP3/IMAP")
 
 _SYSLOG = re.compile(r"^(?P<stamp>\w{3} [ \d]\d \d\d:\d\d:\d\d) (?P<host>\S+) (?P<prog>[^\[:\s]+)(?:\[(?P<pid>\d+)\])?: (?P<text>.*)$")
 _QID = re.compile(r"^(?P<qid>[0-9A-Za-x]{8}\d{6}): (?P<rest>.*)$")
-_USER = re.compile(r"user=<([^>]*)>|(?:pop3|imap)\(([^)]+)\)")
+_USER = re.compile(r"user=<?([^>,\s]+)>?|(?:pop3|imap)\(([^)]+)\)", re.I)
 
 
 @dataclass

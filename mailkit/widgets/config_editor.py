@@ -27,7 +27,7 @@ from ._common import CommandLog, resolve_host
 PRIVACY_FLAGS = {
     "public", "needmailhelo", "needexpnhelo", "noexpn", "needvrfyhelo", "novrfy", "restrictmailq",
     "restrictqrun", "noreceipts", "nobodyreturn", "goaway", "authwarnings", "noverb", "noetrn",
-    "restrictexpand", "noactualrecipient", "nobodyreturn",
+    "restrictexpand", "noactualrecipient",
 }
 
 
