@@ -1,0 +1,208 @@
+"""A user's mbox as POP3 and IMAP see it: messages with stable UIDs and flags.
+
+The layout is Dovecot's for mbox, so the file stays a plain mbox any tool can read: the
+first message carries `X-IMAPbase: <uidvalidity> <uidnext>`, each message `X-UID: <n>`,
+`Status:` (R seen, O old) and `X-Status:` (A answered, F flagged, T draft, D deleted).
+Those headers are never shown to clients. The MDA only appends; the store rewrites the
+file (temp file, fsync, rename, under the mailbox lock) when it assigns UIDs, changes flags
+or removes messages. A parsed index is kept, and a file that only grew is parsed from where
+the last parse ended.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .files import atomic_write
+from .mboxlock import locked
+
+HIDDEN = (b"x-imapbase", b"x-uid", b"status", b"x-status", b"x-keywords", b"content-length")
+STATUS_FLAGS = {"R": "\\Seen"}
+XSTATUS_FLAGS = {"A": "\\Answered", "F": "\\Flagged", "T": "\\Draft", "D": "\\Deleted"}
+_FROM = re.compile(rb"^From (\S+) +(.*)$")
+
+
+@dataclass
+class Message:
+    uid: int
+    flags: set
+    body: bytes  # the message as clients see it (LF endings, mbox headers removed)
+    envelope_from: str
+    internal_date: datetime
+    recent: bool = False
+
+    @property
+    def size(self) -> int:
+        """RFC 822 size: octets with CRLF line endings, as POP3 and IMAP count them."""
+        return len(self.body) + self.body.count(b"\n")
+
+    def crlf(self) -> bytes:
+        return self.body.replace(b"\n", b"\r\n")
+
+
+@dataclass
+class Mailbox:
+    uidvalidity: int
+    uidnext: int
+    messages: list = field(default_factory=list)
+
+
+def _parse_date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%a %b %d %H:%M:%S %Y").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return datetime.now(timezone.utc)
+
+
+def _split_entries(data: bytes):
+    """Yield (from_line, message_bytes) of each mbox entry."""
+    starts = [m.start() for m in re.finditer(rb"(?m)^From ", data) if m.start() == 0 or data[m.start() - 1 : m.start()] == b"\n"]
+    for i, s in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(data)
+        chunk = data[s:end]
+        nl = chunk.find(b"\n")
+        from_line, rest = chunk[:nl], chunk[nl + 1 :]
+        if rest.endswith(b"\n\n"):
+            rest = rest[:-1]  # the blank line that separates mbox entries
+        yield from_line, rest
+
+
+def _unquote(body: bytes) -> bytes:
+    return re.sub(rb"(?m)^>(>*From )", rb"\1", body)
+
+
+def _parse_entry(from_line: bytes, raw: bytes) -> tuple[Message, tuple | None]:
+    head, sep, body = raw.partition(b"\n\n")
+    kept, flags, uid, base = [], set(), 0, None
+    for line in re.split(rb"\n(?![ \t])", head):
+        name, _, value = line.partition(b":")
+        lname = name.strip().lower()
+        if lname in HIDDEN:
+            v = value.strip().decode("ascii", "replace")
+            if lname == b"x-uid" and v.isdigit():
+                uid = int(v)
+            elif lname == b"status":
+                flags |= {STATUS_FLAGS[c] for c in v if c in STATUS_FLAGS}
+            elif lname == b"x-status":
+                flags |= {XSTATUS_FLAGS[c] for c in v if c in XSTATUS_FLAGS}
+            elif lname == b"x-imapbase":
+                parts = v.split()
+                if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+                    base = (int(parts[0]), int(parts[1]))
+            elif lname == b"x-keywords":
+                flags |= set(v.split())
+            continue
+        kept.append(line)
+    m = _FROM.match(from_line)
+    sender = m.group(1).decode(errors="replace") if m else "MAILER-DAEMON"
+    date = _parse_date(m.group(2).decode(errors="replace")) if m else datetime.now(timezone.utc)
+    body_text = b"\n".join(kept) + (sep or b"\n\n") + _unquote(body)
+    return Message(uid, flags, body_text, sender, date), base
+
+
+def _render_entry(m: Message, base: tuple | None) -> bytes:
+    head, sep, body = m.body.partition(b"\n\n")
+    extra = []
+    if base:
+        extra.append(f"X-IMAPbase: {base[0]} {base[1]}".encode())
+    status = "R" if "\\Seen" in m.flags else ""
+    extra.append(f"Status: {status}O".encode())
+    xs = "".join(c for c, f in XSTATUS_FLAGS.items() if f in m.flags)
+    if xs:
+        extra.append(f"X-Status: {xs}".encode())
+    keywords = sorted(f for f in m.flags if not f.startswith("\\"))
+    if keywords:
+        extra.append(b"X-Keywords: " + " ".join(keywords).encode())
+    extra.append(f"X-UID: {m.uid}".encode())
+    body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    from_line = f"From {m.envelope_from} {m.internal_date.strftime('%a %b %d %H:%M:%S %Y')}\n".encode()
+    return from_line + head + b"\n" + b"\n".join(extra) + b"\n\n" + body + b"\n"
+
+
+class Store:
+    """One mbox file. Not thread-safe by itself: callers hold `lock()` around a change."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._sig = None
+        self._parsed_size = 0
+        self._box: Mailbox | None = None
+
+    def lock(self):
+        return locked(self.path)
+
+    def load(self) -> Mailbox:
+        """The current messages; UIDs are assigned (and written back) to new ones."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            self._box = Mailbox(int(time.time()), 1, [])
+            self._sig = None
+            return self._box
+        sig = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._box is not None and sig == self._sig:
+            return self._box
+        with self.path.open("rb") as f:
+            if self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size:
+                f.seek(self._parsed_size)  # only appended since the last look
+                tail = f.read()
+                new = [_parse_entry(fl, raw)[0] for fl, raw in _split_entries(tail)]
+                box = self._box
+                box.messages = list(box.messages) + new
+            else:
+                data = f.read()
+                box, new = None, []
+                msgs = []
+                for fl, raw in _split_entries(data):
+                    m, base = _parse_entry(fl, raw)
+                    if base and box is None:
+                        box = Mailbox(base[0], base[1])
+                    msgs.append(m)
+                box = box or Mailbox(int(time.time()), 1)
+                box.messages = msgs
+        self._box = box
+        self._sig = sig
+        self._parsed_size = st.st_size
+        if any(m.uid == 0 or m.uid >= box.uidnext for m in box.messages):
+            for m in box.messages:
+                if m.uid == 0 or m.uid < 0:
+                    m.uid = box.uidnext
+                    m.recent = True
+                    box.uidnext += 1
+                else:
+                    box.uidnext = max(box.uidnext, m.uid + 1)
+            self.write(box)
+        return box
+
+    def write(self, box: Mailbox) -> None:
+        """Rewrite the whole mbox from `box` (caller holds the lock)."""
+        data = b"".join(_render_entry(m, (box.uidvalidity, box.uidnext) if i == 0 else None)
+                        for i, m in enumerate(box.messages))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, data, tmp_name=f".{self.path.name}.mailkit{os.getpid()}")
+        st = self.path.stat()
+        self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
+
+    def update(self, change) -> Mailbox:
+        """Reload under the lock, apply change(box) (which mutates it), write it back."""
+        with self.lock():
+            self._sig = None  # force a fresh read: another process may have appended
+            box = self.load()
+            change(box)
+            self.write(box)
+            return box
+
+    def append(self, body: bytes, flags=(), envelope_from="MAILER-DAEMON", date=None) -> int:
+        def add(box):
+            box.messages.append(Message(box.uidnext, set(flags), body.replace(b"\r\n", b"\n"), envelope_from,
+                                        date or datetime.now(timezone.utc)))
+            box.uidnext += 1
+        box = self.update(add)
+        return box.uidnext - 1

@@ -1,0 +1,184 @@
+"""POP3 (RFC 1939, CAPA of RFC 2449) as a pure state machine: a line in, reply bytes out.
+
+The server (servers/pop3.py) only moves lines; everything a POP3 server decides is here.
+Replies follow Dovecot's words. Deletions are applied only in the UPDATE state, at QUIT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import accounts
+from .mailstore import Store
+from .world import PathEscape, World
+
+GREETING = b"+OK Dovecot-compatible mailkit ready.\r\n"
+CAPA = [b"CAPA", b"TOP", b"UIDL", b"RESP-CODES", b"PIPELINING", b"AUTH-RESP-CODE", b"USER", b"SASL PLAIN"]
+MAX_LINE = 255  # RFC 2449: 255 octets including CRLF
+_IN_USE: set[str] = set()  # mailboxes with an open POP3 session (one at a time, like Dovecot)
+
+
+def ok(text: str = "") -> bytes:
+    return b"+OK" + (b" " + text.encode() if text else b"") + b"\r\n"
+
+
+def err(text: str) -> bytes:
+    return b"-ERR " + text.encode() + b"\r\n"
+
+
+def multiline(lines: list[bytes]) -> bytes:
+    out = []
+    for ln in lines:
+        out.append(b"." + ln if ln.startswith(b".") else ln)
+    return b"\r\n".join(out) + (b"\r\n" if out else b"") + b".\r\n"
+
+
+@dataclass
+class Reply:
+    data: bytes
+    close: bool = False
+    auth_failed: bool = False
+
+
+@dataclass
+class Pop3Session:
+    world: World
+    state: str = "AUTHORIZATION"
+    user: str | None = None
+    store: Store | None = None
+    uidvalidity: int = 0
+    messages: list = field(default_factory=list)  # snapshot at login: the maildrop
+    deleted: set = field(default_factory=set)  # 1-based message numbers
+    bad_commands: int = 0
+
+    def _msg(self, arg: str):
+        if not arg.isdigit() or not (1 <= int(arg) <= len(self.messages)):
+            return None, err("There's no message %s." % arg)
+        n = int(arg)
+        if n in self.deleted:
+            return None, err("Message is deleted.")
+        return self.messages[n - 1], None
+
+    def handle(self, line: bytes) -> Reply:
+        if len(line) > MAX_LINE:
+            return Reply(err("Input line too long."))
+        text = line.decode("utf-8", "replace").rstrip("\r\n")
+        cmd, _, arg = text.partition(" ")
+        cmd, arg = cmd.upper(), arg.strip()
+        if cmd == "CAPA":
+            return Reply(ok() + multiline(CAPA))
+        if cmd == "QUIT":
+            return self.quit()
+        if cmd == "NOOP" and self.state == "TRANSACTION":
+            return Reply(ok())
+        if self.state == "AUTHORIZATION":
+            return self._auth(cmd, arg)
+        handler = getattr(self, f"cmd_{cmd}", None)
+        if handler is None:
+            return Reply(err(f"Unknown command: {cmd}"))
+        return Reply(handler(arg))
+
+    def _auth(self, cmd: str, arg: str) -> Reply:
+        if cmd == "USER":
+            if not arg:
+                return Reply(err("USER: Missing argument"))
+            self.user = arg
+            return Reply(ok())  # always +OK: nothing to learn about which users exist
+        if cmd == "PASS":
+            if self.user is None:
+                return Reply(err("No username given."))
+            return self.login(self.user, arg)
+        if cmd in ("STAT", "LIST", "RETR", "DELE", "UIDL", "TOP", "RSET", "NOOP"):
+            return Reply(err("Unknown command: " + cmd))
+        return Reply(err(f"Unknown command: {cmd}"))
+
+    def login(self, user: str, password: str) -> Reply:
+        if not accounts.verify(self.world, user, password):
+            self.user = None
+            return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
+        try:
+            path = self.world.mailbox_path(user)
+        except PathEscape:
+            return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
+        key = str(path)
+        if key in _IN_USE:
+            return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
+        self.store = Store(path)
+        with self.store.lock():
+            box = self.store.load()
+        _IN_USE.add(key)
+        self.uidvalidity = box.uidvalidity
+        self.messages = list(box.messages)
+        self.user, self.state = user, "TRANSACTION"
+        return Reply(ok("Logged in."))
+
+    def release(self) -> None:
+        if self.store is not None:
+            _IN_USE.discard(str(self.store.path))
+
+    def quit(self) -> Reply:
+        if self.state != "TRANSACTION":
+            return Reply(ok("Logging out"), close=True)
+        self.state = "UPDATE"
+        uids = {self.messages[n - 1].uid for n in self.deleted}
+        if uids:
+            def drop(box):
+                box.messages = [m for m in box.messages if m.uid not in uids]
+            self.store.update(drop)
+        self.release()
+        return Reply(ok("Logging out." if not uids else f"Logging out, messages deleted."), close=True)
+
+    # -- TRANSACTION
+    def _live(self):
+        return [(n, m) for n, m in enumerate(self.messages, 1) if n not in self.deleted]
+
+    def cmd_STAT(self, arg):
+        live = self._live()
+        return ok(f"{len(live)} {sum(m.size for _, m in live)}")
+
+    def cmd_LIST(self, arg):
+        if arg:
+            m, e = self._msg(arg)
+            return e or ok(f"{arg} {m.size}")
+        live = self._live()
+        return ok(f"{len(live)} messages:") + multiline([f"{n} {m.size}".encode() for n, m in live])
+
+    def cmd_UIDL(self, arg):
+        def uidl(m):
+            return f"{m.uid:08x}{self.uidvalidity:08x}"
+        if arg:
+            m, e = self._msg(arg)
+            return e or ok(f"{arg} {uidl(m)}")
+        return ok() + multiline([f"{n} {uidl(m)}".encode() for n, m in self._live()])
+
+    def cmd_RETR(self, arg):
+        m, e = self._msg(arg)
+        if e:
+            return e
+        m.flags.add("\\Seen")
+        return ok(f"{m.size} octets") + multiline(m.body.rstrip(b"\n").split(b"\n"))
+
+    def cmd_TOP(self, arg):
+        parts = arg.split()
+        if len(parts) != 2 or not parts[1].isdigit():
+            return err("TOP: Invalid arguments")
+        m, e = self._msg(parts[0])
+        if e:
+            return e
+        head, sep, body = m.body.partition(b"\n\n")
+        lines = head.split(b"\n") + [b""] + (body.split(b"\n")[: int(parts[1])] if body else [])
+        return ok() + multiline(lines)
+
+    def cmd_DELE(self, arg):
+        m, e = self._msg(arg)
+        if e:
+            return e
+        self.deleted.add(int(arg))
+        return ok("Marked to be deleted.")
+
+    def cmd_RSET(self, arg):
+        self.deleted.clear()
+        return ok()
+
+    def cmd_NOOP(self, arg):
+        return ok()

@@ -1,0 +1,64 @@
+"""The POP3 server: a thin asyncio loop around core/pop3proto.Pop3Session."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..core.pop3proto import GREETING, Pop3Session, err
+
+AUTH_DELAY = 0.2  # seconds after the first failed login; doubles per failure, like Dovecot
+IDLE_TIMEOUT = 600
+
+
+class _Server:
+    """asyncio.Server plus the open sessions, so closing the service ends them too."""
+
+    def __init__(self, server, sessions):
+        self._server, self._sessions = server, sessions
+
+    def close(self):
+        self._server.close()
+
+    def close_clients(self):
+        for w in list(self._sessions):
+            w.close()
+
+    async def wait_closed(self):
+        await self._server.wait_closed()
+
+
+async def serve_pop3(world, clock, host: str, port: int):
+    sessions: set = set()
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        sessions.add(writer)
+        session = Pop3Session(world)
+        delay = AUTH_DELAY
+        try:
+            writer.write(GREETING)
+            await writer.drain()
+            while True:
+                try:
+                    line = await asyncio.wait_for(reader.readline(), IDLE_TIMEOUT)
+                except (asyncio.TimeoutError, ValueError):
+                    writer.write(err("Disconnected for inactivity."))
+                    break
+                if not line:
+                    break
+                reply = await asyncio.get_running_loop().run_in_executor(None, session.handle, line)
+                if reply.auth_failed:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5)
+                writer.write(reply.data)
+                await writer.drain()
+                if reply.close:
+                    break
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            session.release()
+            sessions.discard(writer)
+            writer.close()
+
+    server = await asyncio.start_server(client, host, port, limit=1 << 16)
+    return _Server(server, sessions)
