@@ -303,6 +303,7 @@ class ConfigEditor(w.VBox):
             raise ValueError(f"lang must be one of {', '.join(LABELS)}")
         self.host = resolve_host(host)
         self.lang = lang
+        self.user = user  # whose ~/.forward the .forward tab opens first
         self.t = LABELS[lang]
         self.command_log = CommandLog()
         self.error = w.HTML()
@@ -440,7 +441,7 @@ class ConfigEditor(w.VBox):
         return w.VBox(top + [ed, b])
 
     def _default_user(self, users: list[str]) -> str:
-        return "alice" if "alice" in users else users[0]
+        return self.user if self.user in users else users[0]
 
     def forward_path(self) -> str:
         from ..core.accounts import home_of

@@ -125,7 +125,8 @@ def test_aliases_apply_runs_newaliases(offline_host):
 
 
 def test_forward_is_written_for_the_chosen_user(offline_host):
-    ed = ConfigEditor(offline_host, lang="en")
+    ed = ConfigEditor(offline_host, lang="en", user="carol")
+    assert ed.forward_user.value == "carol" and ed.forward_path() == "/home/carol/.forward"
     ed.forward_user.value = "bob"
     ed.editors[".forward"].value = "carol@localhost"
     ed.apply_buttons[".forward"].click()
