@@ -464,3 +464,31 @@ def ls(host: Host, argv: list[str], stdin: str | None = None) -> Result:
             out.append(f"total {total}")
         show(entries)
     return Result(out="".join(x + "\n" for x in out), err="".join(errs), code=2 if errs and not out else (1 if errs else 0))
+
+
+@command("printf")
+def printf(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    """printf FORMAT [ARG]...: %s %d %% and backslash escapes; the format repeats for extra args."""
+    if len(argv) < 2:
+        return Result(err="printf: usage: printf format [arguments]\n", code=2)
+    fmt, args = argv[1], argv[2:]
+    fmt = fmt.encode("utf-8", "surrogateescape").decode("unicode_escape").encode("latin-1").decode("utf-8", "replace")
+    out = []
+    while True:
+        used = 0
+
+        def sub(m):
+            nonlocal used
+            if m.group(0) == "%%":
+                return "%"
+            val = args[used] if used < len(args) else ""
+            used += 1
+            if m.group(1) == "d":
+                return str(int(val)) if val.lstrip("-").isdigit() else "0"
+            return val
+
+        out.append(re.sub(r"%%|%(s|d)", sub, fmt))
+        args = args[used:]
+        if not args or not used:
+            break
+    return Result(out="".join(out))

@@ -47,8 +47,9 @@ def _with_dependencies(world, names: list[str]) -> tuple[list[str], list[str]]:
 def _table(section: str, names: list[str]) -> list[str]:
     rows = [section]
     for n in names:
-        arch, _, vr, repo, size, *_ = CATALOGUE[n]
-        rows.append(f" {n:<20}{arch:<10}{vr:<28}{repo:<15}{size:>6}")
+        arch, epoch, vr, repo, size, *_ = CATALOGUE[n]
+        version = vr if epoch == "0" else f"{epoch}:{vr}"
+        rows.append(f" {n:<20}{arch:<10}{version:<28}{repo:<15}{size:>6}")
     return rows
 
 

@@ -1,0 +1,255 @@
+"""IMAP4rev1 (RFC 3501) parsing and formatting, as pure functions.
+
+Parsers take text and return (value, rest) or raise ImapError, whose reply is what the
+client gets. Nothing here touches sockets; core/imapsession.py holds the state machine.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from datetime import datetime, timezone
+from email.utils import getaddresses, parsedate_to_datetime
+
+
+class ImapError(Exception):
+    """A command the server refuses: kind is BAD or NO, text is the reply text."""
+
+    def __init__(self, text: str, kind: str = "BAD"):
+        super().__init__(text)
+        self.kind, self.text = kind, text
+
+
+ATOM_SPECIALS = set('(){ %*"\\]') | {chr(c) for c in range(32)}
+
+
+def parse_tokens(line: str, literals: list[bytes] | None = None) -> list:
+    """Split a command's arguments into atoms, quoted strings, literals and nested lists.
+
+    Literals arrive already read by the server: the `{n}` marker is replaced, in order, by
+    the bytes in `literals`.
+    """
+    literals = list(literals or [])
+    pos = 0
+    stack: list[list] = [[]]
+    n = len(line)
+    while pos < n:
+        c = line[pos]
+        if c == " ":
+            pos += 1
+        elif c == "(":
+            stack.append([])
+            pos += 1
+        elif c == ")":
+            if len(stack) == 1:
+                raise ImapError("Unexpected ')'")
+            done = stack.pop()
+            stack[-1].append(done)
+            pos += 1
+        elif c == '"':
+            pos += 1
+            buf = []
+            while pos < n and line[pos] != '"':
+                if line[pos] == "\\" and pos + 1 < n:
+                    pos += 1
+                buf.append(line[pos])
+                pos += 1
+            if pos >= n:
+                raise ImapError("Missing '\"'")
+            pos += 1
+            stack[-1].append("".join(buf))
+        elif c == "{":
+            end = line.find("}", pos)
+            if end < 0:
+                raise ImapError("Invalid literal")
+            if not literals:
+                raise ImapError("Missing literal")
+            stack[-1].append(literals.pop(0))
+            pos = end + 1
+        else:
+            m = re.match(r'[^ ()"{]+(\[[^\]]*\](<[\d.]+>)?)?', line[pos:])
+            tok = m.group(0)
+            # a BODY[...] section may hold spaces and parentheses
+            if "[" in tok and not tok.endswith("]") and "]" not in tok:
+                end = line.find("]", pos)
+                tok = line[pos : end + 1]
+                m2 = re.match(r"<[\d.]+>", line[end + 1 :])
+                if m2:
+                    tok += m2.group(0)
+            stack[-1].append(tok)
+            pos += len(tok)
+    if len(stack) != 1:
+        raise ImapError("Missing ')'")
+    return stack[0]
+
+
+def parse_seqset(text: str, maximum: int) -> list[tuple[int, int]]:
+    """'1:3,5,7:*' -> [(1,3),(5,5),(7,max)]; '*' is the largest number in use."""
+    out = []
+    if not isinstance(text, str) or not text:
+        raise ImapError("Invalid messageset")
+    for part in text.split(","):
+        a, _, b = part.partition(":")
+        try:
+            lo = maximum if a == "*" else int(a)
+            hi = lo if not b else (maximum if b == "*" else int(b))
+        except ValueError:
+            raise ImapError("Invalid messageset") from None
+        if lo < 0 or hi < 0:
+            raise ImapError("Invalid messageset")
+        out.append((min(lo, hi), max(lo, hi)))
+    return out
+
+
+def in_seqset(n: int, ranges) -> bool:
+    return any(lo <= n <= hi for lo, hi in ranges)
+
+
+def quote(s: str | None) -> str:
+    if s is None:
+        return "NIL"
+    if any(c in s for c in '\r\n') or len(s) > 1000:
+        b = s.encode("utf-8", "replace")
+        return "{%d}\r\n" % len(b) + s
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def literal(data: bytes) -> bytes:
+    return b"{%d}\r\n" % len(data) + data
+
+
+def imap_date(dt: datetime) -> str:
+    return dt.strftime("%d-%b-%Y %H:%M:%S %z")
+
+
+def parse_date(text: str):
+    try:
+        return datetime.strptime(text, "%d-%b-%Y").date()
+    except (ValueError, TypeError):
+        raise ImapError("Invalid search date") from None
+
+
+# -- message structure -------------------------------------------------------------------
+
+def parse_message(raw: bytes) -> email.message.Message:
+    return email.message_from_bytes(raw, policy=email.policy.compat32)
+
+
+def _addr_list(value: str | None) -> str:
+    if not value:
+        return "NIL"
+    parts = []
+    for name, addr in getaddresses([value]):
+        user, _, host = addr.partition("@")
+        parts.append(f"({quote(name) if name else 'NIL'} NIL {quote(user) if user else 'NIL'} {quote(host) if host else 'NIL'})")
+    return "(" + "".join(parts) + ")" if parts else "NIL"
+
+
+def envelope(msg) -> str:
+    def h(name):
+        v = msg.get(name)
+        return None if v is None else str(v)
+    frm = h("From")
+    sender = h("Sender") or frm
+    reply_to = h("Reply-To") or frm
+    fields = [quote(h("Date")), quote(h("Subject")), _addr_list(frm), _addr_list(sender), _addr_list(reply_to),
+              _addr_list(h("To")), _addr_list(h("Cc")), _addr_list(h("Bcc")), quote(h("In-Reply-To")),
+              quote(h("Message-ID"))]
+    return "(" + " ".join(fields) + ")"
+
+
+def _params(part) -> str:
+    params = part.get_params()
+    if not params or len(params) < 2:
+        ctype = part.get_content_maintype()
+        return '("charset" "us-ascii")' if ctype == "text" else "NIL"
+    return "(" + " ".join(f"{quote(k)} {quote(str(v))}" for k, v in params[1:]) + ")"
+
+
+def bodystructure(part, extended: bool = True) -> str:
+    if part.is_multipart():
+        subs = "".join(bodystructure(p, extended) for p in part.get_payload())
+        out = f"({subs} {quote(part.get_content_subtype())}"
+        if extended:
+            out += f" {_params(part)} NIL NIL"
+        return out + ")"
+    raw = part.get_payload(decode=False)
+    raw = raw if isinstance(raw, str) else ""
+    body = raw.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8", "surrogateescape")
+    maintype, subtype = part.get_content_maintype(), part.get_content_subtype()
+    enc = (part.get("Content-Transfer-Encoding") or "7bit").strip()
+    fields = [quote(maintype), quote(subtype), _params(part), quote(part.get("Content-ID")),
+              quote(part.get("Content-Description")), quote(enc), str(len(body))]
+    if maintype == "text":
+        fields.append(str(body.count(b"\r\n")))
+    if extended:
+        fields += ["NIL", "NIL", "NIL"]
+    return "(" + " ".join(fields) + ")"
+
+
+def split_header_body(raw: bytes) -> tuple[bytes, bytes]:
+    """raw uses CRLF; returns header including the blank line, and the body."""
+    i = raw.find(b"\r\n\r\n")
+    if i < 0:
+        return raw, b""
+    return raw[: i + 4], raw[i + 4 :]
+
+
+def header_fields(header: bytes, names: list[str], negate: bool = False) -> bytes:
+    lines = re.split(rb"\r\n(?![ \t])", header.rstrip(b"\r\n"))
+    wanted = {n.lower() for n in names}
+    keep = [ln for ln in lines if (ln.split(b":", 1)[0].decode(errors="replace").strip().lower() in wanted) != negate and ln]
+    return b"".join(ln + b"\r\n" for ln in keep) + b"\r\n"
+
+
+def section(raw: bytes, spec: str) -> bytes:
+    """The bytes of BODY[spec] of a message (raw with CRLF)."""
+    spec = spec.strip()
+    if spec == "":
+        return raw
+    m = re.match(r"^((?:\d+\.)*\d+)?\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME)?\s*(\(.*\))?$", spec, re.I)
+    if not m:
+        raise ImapError("Invalid BODY[..] parameter")
+    part_no, what, fields = m.group(1), (m.group(2) or "").upper(), m.group(3)
+    data = raw
+    if part_no:
+        msg = parse_message(raw)
+        part = msg
+        for n in part_no.split("."):
+            if not part.is_multipart():
+                if n == "1":
+                    continue
+                return b""
+            payload = part.get_payload()
+            idx = int(n) - 1
+            if not (0 <= idx < len(payload)):
+                return b""
+            part = payload[idx]
+        text = part.as_bytes(policy=email.policy.compat32.clone(linesep="\r\n"))
+        head, body = split_header_body(text)
+        if not what:
+            return body if part is not msg else split_header_body(raw)[1]
+        if what == "MIME":
+            return head
+        data = text
+    head, body = split_header_body(data)
+    if what == "HEADER":
+        return head
+    if what == "TEXT":
+        return body
+    if what in ("HEADER.FIELDS", "HEADER.FIELDS.NOT"):
+        names = parse_tokens(fields[1:-1]) if fields else []
+        return header_fields(head, [str(n) for n in names], negate=what.endswith("NOT"))
+    return data
+
+
+def message_date(msg) -> datetime | None:
+    try:
+        return parsedate_to_datetime(msg.get("Date"))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,593 @@
+"""An IMAP4rev1 session as a state machine: a parsed command in, response bytes out.
+
+INBOX is the user's spool (/var/spool/mail/USER); other mailboxes are mbox files under
+~/mail/ (hierarchy delimiter "/"). A client's mailbox name never leaves that area.
+Flag changes are kept in the session and written to the mbox at CHECK, CLOSE, EXPUNGE,
+SELECT of another mailbox and LOGOUT (as Dovecot defers them), so reading 1,000 messages
+does not rewrite the file 1,000 times.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from . import accounts
+from .accounts import home_of
+from .imapproto import (ImapError, bodystructure, envelope, imap_date, in_seqset, literal,
+                        parse_date, parse_message, parse_seqset, parse_tokens, quote, section,
+                        split_header_body, message_date)
+from .mailstore import Message, Store
+from .world import PathEscape, World
+
+CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT AUTH=PLAIN"
+SYSTEM_FLAGS = ("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")
+GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
+
+
+@dataclass
+class Response:
+    data: bytes
+    close: bool = False
+    auth_failed: bool = False
+    idle: bool = False
+
+
+def valid_mailbox_name(name: str) -> str:
+    if not name or "\0" in name or name.startswith("/") or name.startswith("~"):
+        raise ImapError("Invalid mailbox name", "NO")
+    parts = name.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise ImapError("Invalid mailbox name", "NO")
+    return name
+
+
+@dataclass
+class ImapSession:
+    world: World
+    state: str = "NOT_AUTHENTICATED"
+    user: str | None = None
+    selected: str | None = None
+    readonly: bool = False
+    store: Store | None = None
+    msgs: list = field(default_factory=list)  # the client's view: index = seq - 1
+    dirty: bool = False
+    bad_before_login: int = 0
+
+    # -- mailbox files
+    def _path(self, name: str):
+        if name.upper() == "INBOX":
+            return self.world.mailbox_path(self.user)
+        valid_mailbox_name(name)
+        try:
+            return self.world.path(f"{home_of(self.world, self.user)}/mail/{name}")
+        except PathEscape:
+            raise ImapError("Invalid mailbox name", "NO") from None
+
+    def _mail_dir(self):
+        return self.world.path(f"{home_of(self.world, self.user)}/mail")
+
+    def _subscriptions_path(self):
+        return self.world.path(f"{home_of(self.world, self.user)}/mail/.subscriptions")
+
+    def _all_mailboxes(self) -> list[str]:
+        names = ["INBOX"]
+        root = self._mail_dir()
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.is_file() and not p.name.startswith("."):
+                    names.append(p.relative_to(root).as_posix())
+        return names
+
+    # -- dispatch
+    def handle(self, tag: str, line: str, literals: list[bytes] | None = None) -> Response:
+        cmd, _, rest = line.partition(" ")
+        cmd = cmd.upper()
+        uid = False
+        if cmd == "UID":
+            uid = True
+            cmd, _, rest = rest.partition(" ")
+            cmd = cmd.upper()
+            if cmd not in ("FETCH", "STORE", "COPY", "SEARCH", "EXPUNGE", "MOVE"):
+                return self._tagged(tag, "BAD", "Error in IMAP command UID: Unknown command")
+        try:
+            args = parse_tokens(rest, literals)
+        except ImapError as e:
+            return self._tagged(tag, "BAD", f"Error in IMAP command {cmd}: {e.text}")
+        handler = getattr(self, f"cmd_{cmd}", None)
+        allowed = {"NOT_AUTHENTICATED": {"CAPABILITY", "NOOP", "LOGOUT", "LOGIN", "AUTHENTICATE", "ID"},
+                   "AUTHENTICATED": None, "SELECTED": None}[self.state]
+        if handler is None or (allowed is not None and cmd not in allowed):
+            if self.state == "NOT_AUTHENTICATED":
+                self.bad_before_login += 1
+                if self.bad_before_login >= 3:
+                    return Response(b"* BYE Too many invalid IMAP commands.\r\n", close=True)
+                if handler is not None:
+                    return self._tagged(tag, "BAD", "Error in IMAP command received by server.")
+            return self._tagged(tag, "BAD", "Error in IMAP command received by server.")
+        if cmd in ("CHECK", "CLOSE", "EXPUNGE", "FETCH", "STORE", "COPY", "SEARCH", "UNSELECT", "MOVE") and self.state != "SELECTED":
+            return self._tagged(tag, "BAD", "No mailbox selected.")
+        try:
+            out = handler(tag, args, uid) if cmd in ("FETCH", "STORE", "COPY", "SEARCH", "EXPUNGE", "MOVE") else handler(tag, args)
+        except ImapError as e:
+            return self._tagged(tag, e.kind, e.text)
+        return out
+
+    def _tagged(self, tag, kind, text, untagged: bytes = b"", **kw) -> Response:
+        return Response(untagged + f"{tag} {kind} {text}\r\n".encode(), **kw)
+
+    # -- any state
+    def cmd_CAPABILITY(self, tag, args):
+        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {CAPABILITIES}\r\n".encode())
+
+    def cmd_NOOP(self, tag, args):
+        return self._tagged(tag, "OK", "NOOP completed.", self.updates())
+
+    def cmd_ID(self, tag, args):
+        return self._tagged(tag, "OK", "ID completed.", b'* ID ("name" "mailkit")\r\n')
+
+    def cmd_LOGOUT(self, tag, args):
+        self.flush()
+        return self._tagged(tag, "OK", "Logout completed.", b"* BYE Logging out\r\n", close=True)
+
+    def cmd_LOGIN(self, tag, args):
+        if len(args) != 2 or not all(isinstance(a, (str, bytes)) for a in args):
+            raise ImapError("Error in IMAP command LOGIN: Invalid arguments.")
+        user, pw = (a.decode() if isinstance(a, bytes) else a for a in args)
+        return self._login(tag, user, pw)
+
+    def cmd_AUTHENTICATE(self, tag, args):
+        import base64
+
+        if not args or str(args[0]).upper() != "PLAIN" or len(args) < 2:
+            raise ImapError("Unsupported authentication mechanism.", "NO")
+        try:
+            _, user, pw = base64.b64decode(args[1]).decode().split("\0")
+        except ValueError:
+            raise ImapError("Invalid base64 data in continued response", "BAD") from None
+        return self._login(tag, user, pw)
+
+    def _login(self, tag, user, pw):
+        if not accounts.verify(self.world, user, pw):
+            return self._tagged(tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed.", auth_failed=True)
+        self.user, self.state = user, "AUTHENTICATED"
+        return self._tagged(tag, "OK", f"[CAPABILITY {CAPABILITIES}] Logged in")
+
+    # -- authenticated
+    def _open(self, tag, args, readonly):
+        if len(args) != 1:
+            raise ImapError("Error in IMAP command SELECT: Invalid arguments.")
+        self.flush()
+        name = args[0].decode() if isinstance(args[0], bytes) else args[0]
+        path = self._path(name)
+        if name.upper() != "INBOX" and not path.is_file():
+            self.state, self.selected = "AUTHENTICATED", None
+            raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        self.store = Store(path)
+        with self.store.lock():
+            box = self.store.load()
+        self.msgs = list(box.messages)
+        self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
+        recent = sum(1 for m in self.msgs if m.recent)
+        for m in self.msgs:
+            m.recent = False
+        unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
+        lines = [f"* FLAGS ({' '.join(SYSTEM_FLAGS)})",
+                 f"* OK [PERMANENTFLAGS ({' '.join(SYSTEM_FLAGS)} \\*)] Flags permitted.",
+                 f"* {len(self.msgs)} EXISTS", f"* {recent} RECENT"]
+        if unseen:
+            lines.append(f"* OK [UNSEEN {unseen}] First unseen.")
+        lines += [f"* OK [UIDVALIDITY {box.uidvalidity}] UIDs valid", f"* OK [UIDNEXT {box.uidnext}] Predicted next UID"]
+        mode = "READ-ONLY" if readonly else "READ-WRITE"
+        return self._tagged(tag, "OK", f"[{mode}] Select completed.", "".join(x + "\r\n" for x in lines).encode())
+
+    def cmd_SELECT(self, tag, args):
+        return self._open(tag, args, False)
+
+    def cmd_EXAMINE(self, tag, args):
+        return self._open(tag, args, True)
+
+    def cmd_CREATE(self, tag, args):
+        name = str(args[0]).rstrip("/") if args else ""
+        if name.upper() == "INBOX":
+            raise ImapError("Mailbox already exists", "NO")
+        path = self._path(name)
+        if path.exists():
+            raise ImapError("Mailbox already exists", "NO")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        return self._tagged(tag, "OK", "Create completed.")
+
+    def cmd_DELETE(self, tag, args):
+        name = str(args[0]) if args else ""
+        if name.upper() == "INBOX":
+            raise ImapError("INBOX can't be deleted.", "NO")
+        path = self._path(name)
+        if not path.is_file():
+            raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        path.unlink()
+        return self._tagged(tag, "OK", "Delete completed.")
+
+    def cmd_RENAME(self, tag, args):
+        if len(args) != 2:
+            raise ImapError("Error in IMAP command RENAME: Invalid arguments.")
+        src, dst = self._path(str(args[0])), self._path(str(args[1]))
+        if str(args[0]).upper() == "INBOX":
+            raise ImapError("Renaming INBOX is not supported here.", "NO")
+        if not src.is_file():
+            raise ImapError(f"Mailbox doesn't exist: {args[0]}", "NO")
+        if dst.exists():
+            raise ImapError("Target mailbox already exists", "NO")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        src.rename(dst)
+        return self._tagged(tag, "OK", "Rename completed.")
+
+    def _subs(self) -> list[str]:
+        p = self._subscriptions_path()
+        return p.read_text().split("\n") if p.exists() else []
+
+    def cmd_SUBSCRIBE(self, tag, args):
+        name = str(args[0])
+        if name.upper() != "INBOX":
+            valid_mailbox_name(name)
+        subs = [s for s in self._subs() if s]
+        if name not in subs:
+            subs.append(name)
+        p = self._subscriptions_path()
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("\n".join(subs) + "\n")
+        return self._tagged(tag, "OK", "Subscribe completed.")
+
+    def cmd_UNSUBSCRIBE(self, tag, args):
+        name = str(args[0])
+        subs = [s for s in self._subs() if s and s != name]
+        p = self._subscriptions_path()
+        if p.exists():
+            p.write_text("\n".join(subs) + "\n")
+        return self._tagged(tag, "OK", "Unsubscribe completed.")
+
+    def _list(self, tag, args, names, word):
+        if len(args) != 2:
+            raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
+        ref, pattern = str(args[0]), str(args[1])
+        if pattern == "":
+            return self._tagged(tag, "OK", f"{word} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
+        rx = "^" + re.escape(ref + pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
+        out = []
+        for n in names:
+            if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
+                attrs = "\\HasNoChildren" if n != "INBOX" else "\\HasNoChildren"
+                out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
+        return self._tagged(tag, "OK", f"{word} completed.", "".join(out).encode())
+
+    def cmd_LIST(self, tag, args):
+        return self._list(tag, args, self._all_mailboxes(), "LIST")
+
+    def cmd_LSUB(self, tag, args):
+        return self._list(tag, args, [s for s in self._subs() if s], "LSUB")
+
+    def cmd_STATUS(self, tag, args):
+        if len(args) != 2 or not isinstance(args[1], list):
+            raise ImapError("Error in IMAP command STATUS: Invalid arguments.")
+        name = str(args[0])
+        path = self._path(name)
+        if name.upper() != "INBOX" and not path.is_file():
+            raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        st = Store(path)
+        with st.lock():
+            box = st.load()
+        vals = {"MESSAGES": len(box.messages), "RECENT": sum(m.recent for m in box.messages),
+                "UIDNEXT": box.uidnext, "UIDVALIDITY": box.uidvalidity,
+                "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}
+        items = " ".join(f"{k.upper()} {vals[k.upper()]}" for k in args[1] if k.upper() in vals)
+        return self._tagged(tag, "OK", "Status completed.", f"* STATUS {quote(name)} ({items})\r\n".encode())
+
+    def cmd_APPEND(self, tag, args):
+        if len(args) < 2 or not isinstance(args[-1], bytes):
+            raise ImapError("Error in IMAP command APPEND: Invalid arguments.")
+        name = str(args[0])
+        flags, date = set(), None
+        for a in args[1:-1]:
+            if isinstance(a, list):
+                flags = {str(f) for f in a}
+            elif isinstance(a, str):
+                try:
+                    date = datetime.strptime(a, "%d-%b-%Y %H:%M:%S %z")
+                except ValueError:
+                    raise ImapError("Invalid internal date") from None
+        path = self._path(name)
+        if name.upper() != "INBOX" and not path.is_file():
+            raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
+        st = Store(path)
+        uid = st.append(args[-1], flags, self.user or "MAILER-DAEMON", date or datetime.now(timezone.utc))
+        with st.lock():
+            validity = st.load().uidvalidity
+        return self._tagged(tag, "OK", f"[APPENDUID {validity} {uid}] Append completed.", self.updates())
+
+    # -- selected
+    def flush(self) -> None:
+        """Write the session's flag changes to the mbox."""
+        if not self.dirty or self.store is None or self.readonly:
+            self.dirty = False
+            return
+        flags = {m.uid: set(m.flags) for m in self.msgs}
+
+        def apply(box):
+            for m in box.messages:
+                if m.uid in flags:
+                    m.flags = flags[m.uid]
+        self.store.update(apply)
+        self.dirty = False
+
+    def updates(self) -> bytes:
+        """Untagged EXPUNGE/EXISTS for what changed in the mbox since the client last looked."""
+        if self.state != "SELECTED" or self.store is None:
+            return b""
+        with self.store.lock():
+            box = self.store.load()
+        current = {m.uid: m for m in box.messages}
+        out = []
+        for seq in range(len(self.msgs), 0, -1):
+            if self.msgs[seq - 1].uid not in current:
+                del self.msgs[seq - 1]
+                out.append(f"* {seq} EXPUNGE\r\n")
+        known = {m.uid for m in self.msgs}
+        new = [m for m in box.messages if m.uid not in known]
+        if new:
+            self.msgs.extend(new)
+            out.append(f"* {len(self.msgs)} EXISTS\r\n* {len(new)} RECENT\r\n")
+        return "".join(out).encode()
+
+    def cmd_CHECK(self, tag, args):
+        self.flush()
+        return self._tagged(tag, "OK", "Check completed.", self.updates())
+
+    def cmd_CLOSE(self, tag, args):
+        if not self.readonly:
+            self._expunge()
+        self.flush()
+        self.state, self.selected, self.store, self.msgs = "AUTHENTICATED", None, None, []
+        return self._tagged(tag, "OK", "Close completed.")
+
+    def cmd_UNSELECT(self, tag, args):
+        self.flush()
+        self.state, self.selected, self.store, self.msgs = "AUTHENTICATED", None, None, []
+        return self._tagged(tag, "OK", "Unselect completed.")
+
+    def _expunge(self, only_uids=None) -> bytes:
+        gone = {m.uid for m in self.msgs if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
+        if not gone:
+            return b""
+        keep_flags = {m.uid: set(m.flags) for m in self.msgs}
+
+        def drop(box):
+            box.messages = [m for m in box.messages if m.uid not in gone]
+            for m in box.messages:
+                if m.uid in keep_flags:
+                    m.flags = keep_flags[m.uid]
+        self.store.update(drop)
+        self.dirty = False
+        out = []
+        for seq in range(len(self.msgs), 0, -1):
+            if self.msgs[seq - 1].uid in gone:
+                del self.msgs[seq - 1]
+                out.append(f"* {seq} EXPUNGE\r\n")
+        return "".join(out).encode()
+
+    def cmd_EXPUNGE(self, tag, args, uid=False):
+        if self.readonly:
+            raise ImapError("Mailbox is read-only.", "NO")
+        only = None
+        if uid:
+            ranges = parse_seqset(str(args[0]), max((m.uid for m in self.msgs), default=0))
+            only = {m.uid for m in self.msgs if in_seqset(m.uid, ranges)}
+        return self._tagged(tag, "OK", "Expunge completed.", self._expunge(only) + self.updates())
+
+    def _select_msgs(self, setspec, uid) -> list[tuple[int, Message]]:
+        if uid:
+            ranges = parse_seqset(str(setspec), max((m.uid for m in self.msgs), default=0))
+            return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(m.uid, ranges)]
+        ranges = parse_seqset(str(setspec), len(self.msgs))
+        if any(hi > len(self.msgs) or lo < 1 for lo, hi in ranges) and str(setspec) != "*":
+            if any(lo > len(self.msgs) or lo < 1 for lo, hi in ranges):
+                raise ImapError("Error in IMAP command FETCH: Invalid messageset")
+        return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(i, ranges)]
+
+    def cmd_FETCH(self, tag, args, uid=False):
+        if len(args) != 2:
+            raise ImapError("Error in IMAP command FETCH: Invalid arguments.")
+        items = args[1] if isinstance(args[1], list) else [args[1]]
+        macros = {"ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
+                  "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
+                  "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"]}
+        expanded = []
+        for it in items:
+            expanded += macros.get(str(it).upper(), [str(it)])
+        if uid and not any(i.upper() == "UID" for i in expanded):
+            expanded.insert(0, "UID")
+        out = []
+        for seq, m in self._select_msgs(args[0], uid):
+            out.append(self._fetch_one(seq, m, expanded))
+        return self._tagged(tag, "OK", "Fetch completed.", b"".join(out) + self.updates())
+
+    def _fetch_one(self, seq, m: Message, items) -> bytes:
+        parts: list[bytes] = []
+        raw = None
+        parsed = None
+        set_seen = False
+        for item in items:
+            up = item.upper()
+            if up == "UID":
+                parts.append(f"UID {m.uid}".encode())
+            elif up == "FLAGS":
+                continue  # written last, after \Seen may have been set
+            elif up == "INTERNALDATE":
+                parts.append(f'INTERNALDATE "{imap_date(m.internal_date)}"'.encode())
+            elif up == "RFC822.SIZE":
+                parts.append(f"RFC822.SIZE {m.size}".encode())
+            elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
+                parsed = parsed or parse_message(m.body)
+                text = envelope(parsed) if up == "ENVELOPE" else bodystructure(parsed, up == "BODYSTRUCTURE")
+                parts.append(f"{up} {text}".encode())
+            elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
+                raw = raw or m.crlf()
+                head, body = split_header_body(raw)
+                data = {"RFC822": raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[up]
+                parts.append(up.encode() + b" " + literal(data))
+                set_seen = set_seen or up != "RFC822.HEADER"
+            elif up.startswith("BODY[") or up.startswith("BODY.PEEK["):
+                raw = raw or m.crlf()
+                mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
+                if not mm:
+                    raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
+                data = section(raw, mm.group(2))
+                name = f"BODY[{mm.group(2)}]"
+                if mm.group(3) is not None:
+                    start, length = int(mm.group(3)), int(mm.group(4))
+                    data = data[start : start + length]
+                    name += f"<{start}>"
+                parts.append(name.encode() + b" " + literal(data))
+                set_seen = set_seen or not mm.group(1)
+            else:
+                raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
+        if set_seen and not self.readonly and "\\Seen" not in m.flags:
+            m.flags.add("\\Seen")
+            self.dirty = True
+            if not any(i.upper() == "FLAGS" for i in items):
+                parts.append(f"FLAGS ({' '.join(sorted(m.flags))})".encode())
+        if any(i.upper() == "FLAGS" for i in items):
+            parts.insert(0, f"FLAGS ({' '.join(sorted(m.flags))})".encode())
+        return f"* {seq} FETCH (".encode() + b" ".join(parts) + b")\r\n"
+
+    def cmd_STORE(self, tag, args, uid=False):
+        if len(args) < 3 or self.readonly:
+            raise ImapError("Mailbox is read-only." if self.readonly else "Error in IMAP command STORE: Invalid arguments.",
+                            "NO" if self.readonly else "BAD")
+        how = str(args[1]).upper()
+        flags = args[2] if isinstance(args[2], list) else args[2:]
+        flags = {str(f) for f in flags}
+        silent = how.endswith(".SILENT")
+        how = how.replace(".SILENT", "")
+        out = []
+        for seq, m in self._select_msgs(args[0], uid):
+            if how == "+FLAGS":
+                m.flags |= flags
+            elif how == "-FLAGS":
+                m.flags -= flags
+            elif how == "FLAGS":
+                m.flags = set(flags)
+            else:
+                raise ImapError("Error in IMAP command STORE: Invalid arguments.")
+            self.dirty = True
+            if not silent:
+                extra = f" UID {m.uid}" if uid else ""
+                out.append(f"* {seq} FETCH (FLAGS ({' '.join(sorted(m.flags))}){extra})\r\n")
+        return self._tagged(tag, "OK", "Store completed.", "".join(out).encode() + self.updates())
+
+    def cmd_COPY(self, tag, args, uid=False):
+        if len(args) != 2:
+            raise ImapError("Error in IMAP command COPY: Invalid arguments.")
+        name = str(args[1])
+        path = self._path(name)
+        if name.upper() != "INBOX" and not path.is_file():
+            raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
+        chosen = self._select_msgs(args[0], uid)
+        dest = Store(path)
+        src_uids, dst_uids = [], []
+
+        def add(box):
+            for _, m in chosen:
+                box.messages.append(Message(box.uidnext, set(m.flags) - {"\\Recent"}, m.body, m.envelope_from, m.internal_date))
+                src_uids.append(m.uid)
+                dst_uids.append(box.uidnext)
+                box.uidnext += 1
+        box = dest.update(add)
+        code = f"[COPYUID {box.uidvalidity} {','.join(map(str, src_uids))} {','.join(map(str, dst_uids))}] " if chosen else ""
+        return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
+
+    def cmd_SEARCH(self, tag, args, uid=False):
+        if args and str(args[0]).upper() == "CHARSET":
+            args = args[2:]
+        keys = list(args) or ["ALL"]
+        hits = []
+        for seq, m in enumerate(self.msgs, 1):
+            if self._match_all(keys, seq, m):
+                hits.append(m.uid if uid else seq)
+        return self._tagged(tag, "OK", "Search completed.", f"* SEARCH{''.join(' ' + str(h) for h in hits)}\r\n".encode() + self.updates())
+
+    def _match_all(self, keys, seq, m) -> bool:
+        keys = list(keys)
+        ok = True
+        while keys:
+            ok = self._match_one(keys, seq, m) and ok
+        return ok
+
+    def _match_one(self, keys, seq, m) -> bool:
+        k = keys.pop(0)
+        if isinstance(k, list):
+            return self._match_all(k, seq, m)
+        K = str(k).upper()
+        flag_keys = {"ANSWERED": "\\Answered", "DELETED": "\\Deleted", "FLAGGED": "\\Flagged", "SEEN": "\\Seen", "DRAFT": "\\Draft"}
+        if K == "ALL":
+            return True
+        if K in flag_keys:
+            return flag_keys[K] in m.flags
+        if K.startswith("UN") and K[2:] in flag_keys:
+            return flag_keys[K[2:]] not in m.flags
+        if K in ("NEW", "RECENT"):
+            return m.recent and (K == "RECENT" or "\\Seen" not in m.flags)
+        if K == "OLD":
+            return not m.recent
+        if K == "NOT":
+            return not self._match_one(keys, seq, m)
+        if K == "OR":
+            a = self._match_one(keys, seq, m)
+            b = self._match_one(keys, seq, m)
+            return a or b
+        if K in ("KEYWORD", "UNKEYWORD"):
+            kw = str(keys.pop(0))
+            return (kw in m.flags) == (K == "KEYWORD")
+        if K in ("LARGER", "SMALLER"):
+            n = int(keys.pop(0))
+            return m.size > n if K == "LARGER" else m.size < n
+        if K in ("FROM", "TO", "CC", "BCC", "SUBJECT"):
+            needle = self._arg(keys).lower()
+            return needle in str(parse_message(m.body).get(K.capitalize(), "")).lower()
+        if K == "HEADER":
+            name, needle = str(keys.pop(0)), self._arg(keys).lower()
+            v = parse_message(m.body).get(name)
+            return v is not None and needle in str(v).lower()
+        if K in ("BODY", "TEXT"):
+            needle = self._arg(keys).lower().encode()
+            data = m.body if K == "TEXT" else m.body.partition(b"\n\n")[2]
+            return needle in data.lower()
+        if K in ("SINCE", "BEFORE", "ON"):
+            d, day = parse_date(str(keys.pop(0))), m.internal_date.date()
+            return {"SINCE": day >= d, "BEFORE": day < d, "ON": day == d}[K]
+        if K in ("SENTSINCE", "SENTBEFORE", "SENTON"):
+            d = parse_date(str(keys.pop(0)))
+            sent = message_date(parse_message(m.body))
+            if sent is None:
+                return False
+            day = sent.date()
+            return {"SENTSINCE": day >= d, "SENTBEFORE": day < d, "SENTON": day == d}[K]
+        if K == "UID":
+            ranges = parse_seqset(str(keys.pop(0)), max((x.uid for x in self.msgs), default=0))
+            return in_seqset(m.uid, ranges)
+        if re.match(r"^[\d*:,]+$", K):
+            return in_seqset(seq, parse_seqset(K, len(self.msgs)))
+        raise ImapError(f"Error in IMAP command SEARCH: Unknown argument {k}")
+
+    @staticmethod
+    def _arg(keys) -> str:
+        if not keys:
+            raise ImapError("Error in IMAP command SEARCH: Missing argument")
+        v = keys.pop(0)
+        return v.decode() if isinstance(v, bytes) else str(v)
+
+    def cmd_IDLE(self, tag, args):
+        return Response(b"+ idling\r\n" + self.updates(), idle=True)
+
+    def cmd_ENABLE(self, tag, args):
+        return self._tagged(tag, "OK", "Enabled.", b"* ENABLED\r\n")

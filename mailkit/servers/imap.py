@@ -1,0 +1,111 @@
+"""The IMAP server: a thin asyncio loop around core/imapsession.ImapSession.
+
+The loop reads a command line, collects its literals (answering "+ OK" to synchronizing
+ones), hands the command to the session in a worker thread, and writes the response. IDLE
+sends "* N EXISTS" when the mailbox changes, until the client says DONE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from ..core.imapsession import GREETING, ImapSession
+from .pop3 import AUTH_DELAY, _Server
+
+MAX_LINE = 1 << 16
+MAX_LITERAL = 50 * 1024 * 1024
+IDLE_POLL = 0.5
+_LITERAL = re.compile(rb"\{(\d+)(\+?)\}\r?\n$")
+
+
+async def serve_imap(world, clock, host: str, port: int):
+    sessions: set = set()
+
+    async def read_command(reader, writer):
+        line = await reader.readline()
+        if not line:
+            return None, None
+        if len(line) > MAX_LINE:
+            raise ValueError("line too long")
+        text, literals = b"", []
+        while True:
+            m = _LITERAL.search(line)
+            if not m:
+                text += line.rstrip(b"\r\n")
+                return text.decode("utf-8", "surrogateescape"), literals
+            size = int(m.group(1))
+            if size > MAX_LITERAL:
+                raise ValueError("literal too large")
+            text += line[: m.end() - len(m.group(0))] + b"{%d}" % size
+            if not m.group(2):
+                writer.write(b"+ OK\r\n")
+                await writer.drain()
+            literals.append(await reader.readexactly(size))
+            line = await reader.readline()
+
+    async def idle(session, reader, writer, tag):
+        loop = asyncio.get_running_loop()
+        done = asyncio.ensure_future(reader.readline())
+        try:
+            while True:
+                finished, _ = await asyncio.wait({done}, timeout=IDLE_POLL)
+                if finished:
+                    break
+                news = await loop.run_in_executor(None, session.updates)
+                if news:
+                    writer.write(news)
+                    await writer.drain()
+            line = done.result()
+        finally:
+            if not done.done():
+                done.cancel()
+        if line.strip().upper() == b"DONE":
+            writer.write(f"{tag} OK Idle completed.\r\n".encode())
+        else:
+            writer.write(f"{tag} BAD Expected DONE.\r\n".encode())
+
+    async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        sessions.add(writer)
+        session = ImapSession(world)
+        loop = asyncio.get_running_loop()
+        delay = AUTH_DELAY
+        try:
+            writer.write(GREETING)
+            await writer.drain()
+            while True:
+                try:
+                    text, literals = await read_command(reader, writer)
+                except ValueError:
+                    writer.write(b"* BYE Command line too long.\r\n")
+                    break
+                if text is None:
+                    break
+                tag, _, rest = text.partition(" ")
+                if not tag or not rest:
+                    writer.write(b"* BAD Error in IMAP command received by server.\r\n")
+                    await writer.drain()
+                    continue
+                resp = await loop.run_in_executor(None, session.handle, tag, rest, literals)
+                if resp.auth_failed:
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5)
+                writer.write(resp.data)
+                await writer.drain()
+                if resp.idle:
+                    await idle(session, reader, writer, tag)
+                    await writer.drain()
+                if resp.close:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass
+        finally:
+            try:
+                await loop.run_in_executor(None, session.flush)
+            except Exception:
+                pass  # flags not yet written are lost, never messages
+            sessions.discard(writer)
+            writer.close()
+
+    server = await asyncio.start_server(client, host, port, limit=MAX_LINE * 2)
+    return _Server(server, sessions)
