@@ -15,5 +15,19 @@ def unload_ipython_extension(ipython):
     unload(ipython)
 
 
+def host():
+    """The notebook's mail host (`commands.base.Host`); starts one if `%load_ext mailkit` has not."""
+    from .kernel.extension import start_session
+
+    return start_session().host
+
+
+def connect(port: int = 25) -> tuple[str, int]:
+    """The real (address, port) of service port 25/110/143/587: `smtplib.SMTP(*mailkit.connect(25))`."""
+    from .kernel.extension import start_session
+
+    return start_session().connect(port)
+
+
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "mailkit"}]

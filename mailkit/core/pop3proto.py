@@ -50,6 +50,7 @@ class Pop3Session:
     messages: list = field(default_factory=list)  # snapshot at login: the maildrop
     deleted: set = field(default_factory=set)  # 1-based message numbers
     bad_commands: int = 0
+    awaiting_sasl: bool = False  # after "AUTH PLAIN" without an initial response
 
     def _msg(self, arg: str):
         if not arg.isdigit() or not (1 <= int(arg) <= len(self.messages)):
@@ -63,6 +64,9 @@ class Pop3Session:
         if len(line) > MAX_LINE:
             return Reply(err("Input line too long."))
         text = line.decode("utf-8", "replace").rstrip("\r\n")
+        if self.awaiting_sasl:
+            self.awaiting_sasl = False
+            return self._sasl_plain(text)
         cmd, _, arg = text.partition(" ")
         cmd, arg = cmd.upper(), arg.strip()
         if cmd == "CAPA":
@@ -88,9 +92,31 @@ class Pop3Session:
             if self.user is None:
                 return Reply(err("No username given."))
             return self.login(self.user, arg)
+        if cmd == "AUTH":
+            mech, _, initial = arg.partition(" ")
+            if not mech:
+                return Reply(ok() + multiline([b"PLAIN"]))
+            if mech.upper() != "PLAIN":
+                return Reply(err("Unsupported authentication mechanism."))
+            if not initial:
+                self.awaiting_sasl = True
+                return Reply(b"+ \r\n")
+            return self._sasl_plain(initial)
         if cmd in ("STAT", "LIST", "RETR", "DELE", "UIDL", "TOP", "RSET", "NOOP"):
             return Reply(err("Unknown command: " + cmd))
         return Reply(err(f"Unknown command: {cmd}"))
+
+    def _sasl_plain(self, b64: str) -> Reply:
+        import base64
+        import binascii
+
+        if b64.strip() == "*":
+            return Reply(err("Authentication aborted by client."))
+        try:
+            _, user, password = base64.b64decode(b64.strip(), validate=True).decode().split("\0")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return Reply(err("Invalid base64 data in continued response"))
+        return self.login(user, password)
 
     def login(self, user: str, password: str) -> Reply:
         if not accounts.verify(self.world, user, password):
