@@ -70,7 +70,8 @@ class Session:
     def ready_line(self) -> str:
         """One short line for %load_ext; no path or time in it, so notebooks compare equal."""
         parts = []
-        for ln in self.runtime.listeners():
+        order = {"sendmail": 0, "postfix": 1, "dovecot": 2}
+        for ln in sorted(self.runtime.listeners(), key=lambda ln: (order.get(ln.service, 3), ln.port != 25, ln.port)):
             name = "sendmail" if ln.service == "sendmail" else SERVICE_NAMES.get(ln.port, ln.service)
             if ln.service == "sendmail" and ln.port == 587:
                 name = "submission"
