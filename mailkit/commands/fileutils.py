@@ -118,7 +118,7 @@ def echo(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     return Result(out=text + ("\n" if newline else ""))
 
 
-def _compile(pattern: str, extended: bool, fixed: bool, word: bool, ignore_case: bool):
+def _compile(pattern: str, extended: bool, fixed: bool, word: bool, ignore_case: bool, whole_line: bool = False):
     if fixed:
         rx = re.escape(pattern)
     elif extended:
@@ -137,12 +137,14 @@ def _compile(pattern: str, extended: bool, fixed: bool, word: bool, ignore_case:
         rx = "".join(out)
     if word:
         rx = rf"(?<![\w])(?:{rx})(?![\w])"
+    if whole_line:
+        rx = rf"^(?:{rx})$"
     return re.compile(rx, re.IGNORECASE if ignore_case else 0)
 
 
 @command("grep", "egrep", "fgrep")
 def grep(host: Host, argv: list[str], stdin: str | None = None) -> Result:
-    flags, values, args, bad = _flags(argv, "wviEFnclqsoHh", with_value="e")
+    flags, values, args, bad = _flags(argv, "wxviEFnclqsoHh", with_value="e")
     if bad:
         return Result(err=f"grep: invalid option -- '{bad}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"
                           "Try 'grep --help' for more information.\n", code=2)
@@ -154,7 +156,7 @@ def grep(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         return Result(err="Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", code=2)
     prog = argv[0].rsplit("/", 1)[-1]
     try:
-        rx = _compile(pattern, "E" in flags or prog == "egrep", "F" in flags or prog == "fgrep", "w" in flags, "i" in flags)
+        rx = _compile(pattern, "E" in flags or prog == "egrep", "F" in flags or prog == "fgrep", "w" in flags, "i" in flags, "x" in flags)
     except re.error as e:
         return Result(err=f"grep: {e}\n", code=2)
     items, errs = _inputs(host, "grep", args, stdin)

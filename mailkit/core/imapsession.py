@@ -322,7 +322,7 @@ class ImapSession:
 
     def updates(self) -> bytes:
         """Untagged EXPUNGE/EXISTS for what changed in the mbox since the client last looked."""
-        if self.state != "SELECTED" or self.store is None:
+        if self.state != "SELECTED" or self.store is None or not self.store.changed():
             return b""
         with self.store.lock():
             box = self.store.load()
@@ -388,11 +388,12 @@ class ImapSession:
         if uid:
             ranges = parse_seqset(str(setspec), max((m.uid for m in self.msgs), default=0))
             return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(m.uid, ranges)]
-        ranges = parse_seqset(str(setspec), len(self.msgs))
-        if any(hi > len(self.msgs) or lo < 1 for lo, hi in ranges) and str(setspec) != "*":
-            if any(lo > len(self.msgs) or lo < 1 for lo, hi in ranges):
-                raise ImapError("Error in IMAP command FETCH: Invalid messageset")
-        return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(i, ranges)]
+        n = len(self.msgs)
+        ranges = parse_seqset(str(setspec), n)
+        if any(lo < 1 or lo > n for lo, hi in ranges):
+            raise ImapError("Error in IMAP command: Invalid messageset")
+        seqs = sorted({i for lo, hi in ranges for i in range(lo, min(hi, n) + 1)})
+        return [(i, self.msgs[i - 1]) for i in seqs]
 
     def cmd_FETCH(self, tag, args, uid=False):
         if len(args) != 2:

@@ -138,6 +138,14 @@ class Store:
     def lock(self):
         return locked(self.path)
 
+    def changed(self) -> bool:
+        """True when the file differs from what was last parsed (a cheap stat, no lock)."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return self._sig is not None
+        return (st.st_ino, st.st_size, st.st_mtime_ns) != self._sig
+
     def load(self) -> Mailbox:
         """The current messages; UIDs are assigned (and written back) to new ones."""
         try:

@@ -16,6 +16,7 @@ from .pop3 import AUTH_DELAY, _Server
 MAX_LINE = 1 << 16
 MAX_LITERAL = 50 * 1024 * 1024
 IDLE_POLL = 0.5
+INLINE = {"FETCH", "SEARCH", "NOOP", "CAPABILITY", "STORE"}
 _LITERAL = re.compile(rb"\{(\d+)(\+?)\}\r?\n$")
 
 
@@ -86,7 +87,12 @@ async def serve_imap(world, clock, host: str, port: int):
                     writer.write(b"* BAD Error in IMAP command received by server.\r\n")
                     await writer.drain()
                     continue
-                resp = await loop.run_in_executor(None, session.handle, tag, rest, literals)
+                word = rest.split(" ", 2)
+                if word[0].upper() in INLINE or (word[0].upper() == "UID" and len(word) > 1 and word[1].upper() in INLINE):
+                    # read-mostly commands are quick: a thread hop would cost more than the work
+                    resp = session.handle(tag, rest, literals)
+                else:
+                    resp = await loop.run_in_executor(None, session.handle, tag, rest, literals)
                 if resp.auth_failed:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)

@@ -45,7 +45,10 @@ async def serve_pop3(world, clock, host: str, port: int):
                     break
                 if not line:
                     break
-                reply = await asyncio.get_running_loop().run_in_executor(None, session.handle, line)
+                if session.state == "TRANSACTION" and line[:4].upper() in (b"RETR", b"LIST", b"UIDL", b"STAT", b"TOP ", b"DELE", b"NOOP"):
+                    reply = session.handle(line)  # works on the session's snapshot: no file I/O
+                else:
+                    reply = await asyncio.get_running_loop().run_in_executor(None, session.handle, line)
                 if reply.auth_failed:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)

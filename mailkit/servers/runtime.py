@@ -15,14 +15,16 @@ import socket
 import threading
 from dataclasses import dataclass
 
+import logging
+
 from ..core import config as config_mod
-from ..core import maillog, runner
+from ..core import maillog
 from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
+from .queue_runner import QueueRunner, hms, interval_of
 
 SERVICES_FILE = STATE_DIR + "/services.json"
 PORTS_FILE = STATE_DIR + "/ports.json"  # where a `mailkit serve` host listens, for CLI commands
-QUEUE_INTERVAL = float(os.environ.get("MAILKIT_QUEUE_INTERVAL", "900"))  # sendmail -q15m
 
 
 class ServiceError(RuntimeError):
@@ -77,7 +79,7 @@ class HostRuntime:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()
-        self._runner_task = None
+        self.queue_runner = QueueRunner(world, self.clock, interval_of(world))
         self.started_at: dict[str, object] = {}
         self.last_error: dict[str, str] = {}
 
@@ -88,11 +90,13 @@ class HostRuntime:
         ready = threading.Event()
 
         def main():
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            loop.set_exception_handler(self._log_exception)
+            self._loop = loop
             ready.set()
-            self._loop.run_forever()
-            self._loop.close()
+            loop.run_forever()
+            loop.close()
 
         self._thread = threading.Thread(target=main, name="mailkit-host", daemon=True)
         self._thread.start()
@@ -100,6 +104,17 @@ class HostRuntime:
 
     def _call(self, coro, timeout=30):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def _log_exception(self, loop, context) -> None:
+        """An error inside the host thread goes to maillog, like a daemon's syslog line."""
+        exc = context.get("exception")
+        text = context.get("message", "error")
+        if exc is not None:
+            text = f"{text}: {exc!r}"
+        try:
+            maillog.log(self.world, self.clock, f"SYSERR(root): {text}")
+        except OSError:
+            pass
 
     # -- whole host
     def start(self) -> "HostRuntime":
@@ -113,26 +128,27 @@ class HostRuntime:
                         self.start_service(name)
                     except ServiceError:
                         pass  # recorded in last_error; systemctl status shows it
-            if self._runner_task is None:
-                self._runner_task = self._call(self._spawn(self._periodic_runner()))
+            self._call(self._start_runner())
         return self
 
     def stop(self) -> None:
+        """Close every listener and connection, end the thread; the world's state is kept."""
         with self._lock:
             if self._loop is None:
                 return
             for name in list(self._servers):
                 self._stop(name)
-            if self._runner_task is not None:
-                self._call(self._cancel(self._runner_task))
-                self._runner_task = None
+            self._call(self._shutdown())
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
             self._loop = None
             self._thread = None
 
-    def restart(self) -> None:
-        self.restart_service("sendmail")
+    def restart(self) -> "HostRuntime":
+        """Stop and start again: config and local names re-read, the same ports bound."""
+        with self._lock:
+            self.stop()
+            return self.start()
 
     @property
     def running(self) -> bool:
@@ -149,8 +165,10 @@ class HostRuntime:
         return [ln for name in sorted(self._listeners) for ln in self._listeners[name]]
 
     def run_queue_now(self):
-        cfg = config_mod.load(self.world)
-        return runner.run_queue(self.world, cfg, self.clock)
+        """One queue run now (`sendmail -q`), in the caller's thread; returns its results."""
+        mta = self._mtas[0] if self._mtas else None
+        cfg = mta.cfg if mta is not None else config_mod.load(self.world)
+        return self.queue_runner.run_once(cfg)
 
     # -- services
     def start_service(self, name: str) -> None:
@@ -188,18 +206,22 @@ class HostRuntime:
         servers = self._servers.pop(name, [])
         self._listeners.pop(name, None)
         self._save_ports()
-        self._call(self._close(servers))
+        sessions = [sess for mta in self._mtas for sess in list(mta.sessions)] if name == "sendmail" else []
+        self._call(self._close(servers, sessions))
         if name == "sendmail":
             for mta in self._mtas:
                 mta.close()
             self._mtas = []
 
-    async def _close(self, servers) -> None:
+    async def _close(self, servers, sessions=()) -> None:
         for srv in servers:
             srv.close()
-            closer = getattr(srv, "close_clients", None)
+            closer = getattr(srv, "close_clients", None)  # Python 3.12+
             if closer:
                 closer()
+        for sess in sessions:  # 3.11 leaves accepted connections open: end them as a stop does
+            if sess.transport is not None:
+                sess.transport.close()
         for srv in servers:
             try:
                 await asyncio.wait_for(srv.wait_closed(), 5)
@@ -279,7 +301,7 @@ class HostRuntime:
                 m.close()
             self._mtas = []
             raise
-        maillog.log(self.world, self.clock, f"starting daemon ({cfg.version}): SMTP+queueing@{int(QUEUE_INTERVAL) // 3600:02d}:{int(QUEUE_INTERVAL) % 3600 // 60:02d}:{int(QUEUE_INTERVAL) % 60:02d}")
+        maillog.log(self.world, self.clock, f"starting daemon ({cfg.version}): SMTP+queueing@{hms(self.queue_runner.interval)}")
         return servers
 
     async def _start_dovecot(self):
@@ -300,25 +322,18 @@ class HostRuntime:
                                             "127.0.0.1", 143, kind="coroutine"))
         return servers
 
-    async def _spawn(self, coro):
-        return asyncio.get_running_loop().create_task(coro)
+    async def _start_runner(self) -> None:
+        self.queue_runner.start(lambda: self._mtas[0] if self.running and self._mtas else None)
 
-    async def _cancel(self, task):
-        task.cancel()
-        try:
-            await task
-        except asyncio.CancelledError:
-            pass
-
-    async def _periodic_runner(self):
-        while True:
-            await asyncio.sleep(QUEUE_INTERVAL)
-            if self.running and self._mtas:
-                mta = self._mtas[0]
-                try:
-                    await asyncio.wrap_future(mta.delivery.submit(runner.run_queue, self.world, mta.cfg, self.clock))
-                except Exception as e:  # logged, never printed
-                    maillog.log(self.world, self.clock, f"queue run failed: {e!r}")
+    async def _shutdown(self) -> None:
+        """Cancel what is left on the loop (the queue runner, POP3/IMAP sessions)."""
+        await self.queue_runner.stop()
+        me = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not me]
+        for t in tasks:
+            t.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
 
 
 class _PostfixStandIn(asyncio.Protocol):
