@@ -42,8 +42,11 @@ class TelnetRun:
         return "".join(x + "\n" for x in self.transcript)
 
 
+EOF = object()  # readline's answer when the server has closed (an empty line is "")
+
+
 class _Conn:
-    """A socket read line by line with a deadline; '' means the server closed."""
+    """A socket read line by line with a deadline."""
 
     def __init__(self, sock: socket.socket):
         self.sock, self.buf, self.eof = sock, b"", False
@@ -69,7 +72,7 @@ class _Conn:
         return True
 
     def readline(self, timeout: float) -> str | None:
-        """The next line without its CRLF; None on timeout, '' at end of stream."""
+        """The next line without its CRLF; None on timeout, EOF at end of stream."""
         deadline = time.monotonic() + timeout
         while b"\n" not in self.buf:
             if not self._fill(deadline):
@@ -77,7 +80,7 @@ class _Conn:
                     if self.buf:  # a last line without newline
                         line, self.buf = self.buf, b""
                         return line.decode("utf-8", "replace")
-                    return ""
+                    return EOF
                 return None
         raw, self.buf = self.buf.split(b"\n", 1)
         return raw.rstrip(b"\r").decode("utf-8", "replace")
@@ -140,7 +143,7 @@ class _Session:
 
     def line(self, timeout: float | None = None) -> str | None:
         got = self.conn.readline(self.timeout if timeout is None else timeout)
-        if got == "":
+        if got is EOF:
             self.closed = True
             return None
         if got is not None:
@@ -152,7 +155,8 @@ class _Session:
                 for p in parts[:-1]:
                     self.server(p.rstrip("\r"))
                 if parts[-1]:
-                    rest = self.conn.readline(self.timeout) or ""
+                    rest = self.conn.readline(self.timeout)
+                    rest = rest if rest not in (None, EOF) else ""
                     self.server(parts[-1] + rest)
         return got
 

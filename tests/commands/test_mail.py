@@ -1,0 +1,62 @@
+"""`mail`: send through sendmail, list in mailx's layout, read, delete; as on CentOS."""
+
+import time
+
+from mailkit.commands.base import run
+from mailkit.commands.shell import run_line
+
+
+def wait_for_mail(world, user, text, timeout=5.0):
+    path = world.mailbox_path(user)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and text in path.read_text(errors="replace"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_send_then_list_read_and_delete(host):
+    r = run_line(host, "echo 'hello alice' | mail -s 'first note' alice")
+    assert (r.code, r.err) == (0, "")
+    r = run_line(host, "mail -s '한글 제목' alice <<EOF\n안녕하세요\nEOF")
+    assert r.code == 0
+    assert wait_for_mail(host.world, "alice", "안녕하세요")
+    r = run(host, ["mail", "-u", "alice"])
+    lines = r.out.splitlines()
+    assert lines[0] == "Heirloom Mail version 12.5 7/5/10.  Type ? for help."
+    assert lines[1] == '"/var/spool/mail/alice": 2 messages 2 new'
+    assert lines[2].startswith(">N  1 root@localhost.local  Sun Nov 29 09:00 ")
+    assert lines[2].endswith('"first note"')
+    assert lines[3].startswith(" N  2 ") and lines[3].endswith('"한글 제목"')
+
+    r = run(host, ["mail", "-u", "alice"], "p 1\nq\n")
+    assert "Message  1:\nFrom root@localhost.localdomain Sun Nov 29 09:00:00 2026\n" in r.out
+    assert "Subject: first note\n" in r.out and "\n\nhello alice\n" in r.out
+    assert "Return-Path" not in r.out  # CentOS's mail.rc ignores it
+    assert r.out.endswith("Held 2 messages in /var/spool/mail/alice\n")
+    assert '2 messages 1 new' in run(host, ["mail", "-u", "alice"]).out  # read is remembered
+
+    run(host, ["mail", "-u", "alice"], "d 1\nq\n")
+    r = run(host, ["mail", "-u", "alice"])
+    assert '1 message 1 new' in r.out and "first note" not in r.out
+
+
+def test_exit_without_saving_and_errors(host):
+    run(host, ["mail", "-s", "x", "bob"], "b\n")
+    assert wait_for_mail(host.world, "bob", "\nb\n")
+    run(host, ["mail", "-u", "bob"], "d 1\nx\n")
+    assert "1 message" in run(host, ["mail", "-u", "bob"]).out
+    assert run(host, ["mail", "-u", "carol"]).err == "No mail for carol\n"
+    assert run(host, ["mail", "-f", "/nope"]).err == "/nope: No such file or directory\n"
+    r = run(host, ["mail", "-u", "bob"], "p 7\nfoo\n")
+    assert r.err == '7: Invalid message number\nUnknown command: "foo"\n'
+    r = run(host, ["mail", "-s"])
+    assert r.code == 64 and "option requires an argument" in r.err
+
+
+def test_empty_body_and_unknown_user(host):
+    r = run(host, ["mail", "-s", "empty", "alice"], "")
+    assert r.err.startswith("Null message body; hope that's ok\n")
+    r = run(host, ["mail", "-s", "nobody", "nosuchuser"], "x\n")
+    assert r.code != 0 and "User unknown" in r.err
