@@ -45,6 +45,7 @@ class Redirect:
 class Simple:
     argv: list[str] = field(default_factory=list)
     redirects: list[Redirect] = field(default_factory=list)
+    globs: set = field(default_factory=set)  # indexes of unquoted words with * ? [ in them
 
 
 @dataclass
@@ -147,6 +148,8 @@ def parse(src: str) -> list[Statement]:
             break
         kind, value = tok
         if kind == "word":
+            if not value.quoted and any(c in value.text for c in "*?["):
+                pipeline[-1].globs.add(len(pipeline[-1].argv))
             pipeline[-1].argv.append(value.text)
         elif kind == "nl":
             if len(pipeline) > 1 and not pipeline[-1].argv:
@@ -277,15 +280,16 @@ def run_simple(host: Host, cmd: Simple, stdin: str | None) -> tuple[Result, bool
             err_target = r.target
         elif r.op == "2>&1":
             err_to_out = True
-    if not cmd.argv:  # a bare redirection: `> file` empties it, `< file` checks it exists
+    argv = expand_globs(host, cmd)
+    if not argv:  # a bare redirection: `> file` empties it, `< file` checks it exists
         res = Result()
     else:
-        res = builtin(host, cmd.argv, stdin)
+        res = builtin(host, argv, stdin)
         if res is None:
             try:
-                res = run(host, cmd.argv, stdin)
+                res = run(host, argv, stdin)
             except PathEscape as e:
-                res = Result(err=f"{cmd.argv[0]}: {e}\n", code=1)
+                res = Result(err=f"{argv[0]}: {e}\n", code=1)
     if err_to_out:
         res = Result(out=res.out + res.err, err="", code=res.code, display=res.display)
     if err_target is not None:
@@ -304,6 +308,31 @@ def run_simple(host: Host, cmd: Simple, stdin: str | None) -> tuple[Result, bool
                 return Result(err=res.err + _redirect_error(path, e), code=1), True
         return Result(err=res.err, code=res.code), True
     return res, False
+
+
+def expand_globs(host: Host, cmd: Simple) -> list[str]:
+    """`cat /var/spool/mqueue/qf*`: unquoted patterns name the world's files, sorted; a pattern
+    that matches nothing stays as typed (bash's default)."""
+    out = []
+    for i, word in enumerate(cmd.argv):
+        if i not in cmd.globs:
+            out.append(word)
+            continue
+        absolute = word.startswith("/")
+        base = host.world.path("/" if absolute else host.cwd)
+        try:
+            found = sorted(p for p in base.glob(word.lstrip("/")) if not p.name.startswith("."))
+        except (ValueError, OSError):
+            found = []
+        names = []
+        for p in found:
+            try:
+                hp = host.world.host_path(p)
+            except ValueError:
+                continue
+            names.append(hp if absolute else posixpath.relpath(hp, host.cwd))
+        out += names or [word]
+    return out
 
 
 def run_pipeline(host: Host, pipeline: list[Simple], stdin: str | None = None) -> Result:

@@ -133,3 +133,9 @@ def test_yum_install_records_and_reports(sh, world):
     assert r.code == 1 and "Exiting on user command" in r.out and sh("rpm -q postfix").code == 1
     r = sh("yum -y install nosuchpkg")
     assert r.code == 1 and "No package nosuchpkg available." in r.out and r.err == "Error: Nothing to do\n"
+
+
+def test_globs_name_world_files(sh):
+    assert sh("ls -d /etc/mail/virtuser*").out == "/etc/mail/virtusertable\n/etc/mail/virtusertable.db\n"
+    assert sh("cd /etc/mail; echo access*").out == "access access.db\n"
+    assert sh("echo '/etc/mail/a*' /nomatch*").out == "/etc/mail/a* /nomatch*\n"
