@@ -45,11 +45,10 @@ def start_session(quiet: bool = True) -> Session:
 def load(ip) -> None:
     from .magics import register
 
-    already = SESSION is not None and SESSION.runtime.running and getattr(ip, "_mailkit_loaded", False)
+    already = SESSION is not None and SESSION.runtime.running
     session = start_session()
     if ip is not None:
         register(ip, session)
-        ip._mailkit_loaded = True
     if already:
         return
     print(session.ready_line())
@@ -62,7 +61,6 @@ def unload(ip) -> None:
 
     if ip is not None:
         unregister(ip)
-        ip._mailkit_loaded = False
     if SESSION is not None:
         SESSION.stop()
 
