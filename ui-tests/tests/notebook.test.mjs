@@ -1,0 +1,127 @@
+// Opens ui-tests/notebooks/mailkit-ui.ipynb in a real JupyterLab with Debian's chromium, runs
+// every cell, and checks what a learner sees: the SMTP dialogue drawn by mailkit's renderer
+// (client and server lines told apart, reply codes explained on hover), the queue table, and
+// the ConfigEditor widget whose Apply runs makemap / newaliases on the notebook's mail host.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  ARTIFACTS, UI_TESTS, labextensionLine, launchBrowser, skipReason, startLab, stopLab,
+  waitForIdleKernel
+} from './lab.mjs';
+
+const NOTEBOOK = path.join(UI_TESTS, 'notebooks', 'mailkit-ui.ipynb');
+const reason = await skipReason();
+
+describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, () => {
+  let lab;
+  let browser;
+  let page;
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    lab = await startLab([NOTEBOOK]);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.setDefaultTimeout(30000);
+    await page.goto(`${lab.url}lab/tree/${path.basename(NOTEBOOK)}?reset`);
+    await page.locator('.jp-NotebookPanel .jp-Notebook').first().waitFor();
+    await waitForIdleKernel(lab);
+    await page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').waitFor();
+    await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
+    // the widget is the last cell's output: once it is there, every cell has run
+    await page.locator('.jp-OutputArea .widget-tab').waitFor({ timeout: 60000 });
+  });
+
+  after(async () => {
+    if (page) {
+      await page.screenshot({ path: path.join(ARTIFACTS, 'notebook-end.png') }).catch(() => {});
+    }
+    await browser?.close();
+    if (lab) {
+      await stopLab(lab, path.join(ARTIFACTS, 'jupyter.log'));
+    }
+  });
+
+  test('the extension is installed and enabled', () => {
+    const line = labextensionLine();
+    assert.ok(line, '`jupyter labextension list` has no mailkit line');
+    assert.match(line, /enabled/);
+    assert.match(line, /OK/);
+  });
+
+  test('the SMTP dialogue renders client and server lines apart, codes explained on hover', async () => {
+    const dialogue = page.locator('.mk-dialogue').first();
+    await dialogue.waitFor();
+    const head = await dialogue.locator('.mk-dialogue-head').textContent();
+    assert.equal(head, 'SMTP localhost:25');
+    const client = dialogue.locator('.mk-line.mk-client');
+    const server = dialogue.locator('.mk-line.mk-server');
+    assert.ok((await client.count()) >= 5, 'fewer client lines than typed');
+    assert.ok((await server.count()) >= 5, 'fewer server replies than commands');
+    assert.match(await client.first().textContent(), /^C:HELO localhost$/);
+    assert.match(await server.first().textContent(), /^S:220 /);
+    assert.equal(await server.first().getAttribute('title'), '220: Service ready');
+    const accepted = server.filter({ hasText: 'Message accepted for delivery' });
+    assert.match(await accepted.getAttribute('title'), /^250: /);
+    // coloured apart: the two kinds of line do not share their colours
+    const style = loc => loc.evaluate(n => {
+      const s = getComputedStyle(n);
+      return `${s.color}|${s.borderLeftColor}|${s.backgroundColor}`;
+    });
+    assert.notEqual(await style(client.first()), await style(server.first()));
+    await dialogue.screenshot({ path: path.join(ARTIFACTS, 'dialogue.png') });
+  });
+
+  test('the queue table shows the deferred message', async () => {
+    const table = page.locator('.mk-queue table').first();
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), 1);
+    const cells = await rows.first().locator('td').allTextContents();
+    assert.equal(cells[3], '<alice@localhost>');
+    assert.equal(cells[4], 'bob@example.com');
+    assert.match(cells[5], /^Deferred: /);
+    assert.match(cells[0], /^[0-9A-Za-z]{14}$/);
+  });
+
+  async function applyInTab(tabTitle, extraLine) {
+    const widget = page.locator('.jp-OutputArea-output .widget-tab').first();
+    await widget.locator('.lm-TabBar-tab', { hasText: new RegExp(`^${tabTitle}$`) }).click();
+    const area = widget.locator('textarea:visible');
+    await area.waitFor();
+    const before = await area.inputValue();
+    await area.fill(`${before.replace(/\n*$/, '\n')}${extraLine}\n`);
+    await widget.locator('.widget-button:visible', { hasText: /^Apply$/ }).click();
+  }
+
+  test('ConfigEditor: Apply on the access map writes it and runs makemap', async () => {
+    await applyInTab('access', 'Connect:10.9.8\t\t\tRELAY');
+    const log = page.locator('.jp-OutputArea-output .widget-vbox pre').filter({ hasText: 'makemap' }).first();
+    await log.waitFor();
+    assert.match(await log.textContent(), /# makemap hash \/etc\/mail\/access < \/etc\/mail\/access/);
+    const access = fs.readFileSync(path.join(lab.world, 'etc/mail/access'), 'utf8');
+    assert.match(access, /^Connect:10\.9\.8\t+RELAY$/m);
+  });
+
+  test('ConfigEditor: Apply on aliases runs newaliases and shows its report', async () => {
+    await applyInTab('aliases', 'webmaster:\talice');
+    const log = page.locator('.jp-OutputArea-output .widget-vbox pre').filter({ hasText: 'newaliases' }).first();
+    await log.waitFor();
+    await page.waitForFunction(
+      el => /aliases, longest/.test(el.textContent),
+      await log.elementHandle()
+    );
+    assert.match(await log.textContent(), /# newaliases\n\/etc\/aliases: \d+ aliases, longest/);
+    const aliases = fs.readFileSync(path.join(lab.world, 'etc/aliases'), 'utf8');
+    assert.match(aliases, /^webmaster:\talice$/m);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png') });
+  });
+});
+
+if (reason) {
+  console.log(`# ui-tests skipped: ${reason}`);
+}
