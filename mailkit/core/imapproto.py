@@ -10,6 +10,8 @@ import email
 import email.policy
 import re
 from datetime import datetime, timezone
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_to_datetime
 
 
@@ -107,10 +109,15 @@ def in_seqset(n: int, ranges) -> bool:
 
 
 def quote(s: str | None) -> str:
+    """An IMAP string: quoted when 7-bit and short, else a literal (its length counted in bytes).
+
+    Header text from core/mailstore carries raw 8-bit bytes as surrogates (compat32), so the
+    bytes are counted, and later sent, with surrogateescape.
+    """
     if s is None:
         return "NIL"
-    if any(c in s for c in '\r\n') or len(s) > 1000:
-        b = s.encode("utf-8", "replace")
+    b = s.encode("utf-8", "surrogateescape")
+    if b"\r" in b or b"\n" in b or b"\0" in b or len(b) > 1000 or not b.isascii():
         return "{%d}\r\n" % len(b) + s
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -146,10 +153,35 @@ def _addr_list(value: str | None) -> str:
     return "(" + "".join(parts) + ")" if parts else "NIL"
 
 
+def raw_header(msg, name: str) -> str | None:
+    """A header's value as stored (8-bit octets kept as surrogates); compat32's get() would
+    turn them into U+FFFD."""
+    lname = name.lower()
+    for key, value in msg.raw_items():
+        if key.lower() == lname:
+            return value
+    return None
+
+
+def unfold(value: str) -> str:
+    return re.sub(r"\r?\n(?=[ \t])", "", value)
+
+
+def header_text(value) -> str:
+    """A header as a person reads it: RFC 2047 words decoded, raw UTF-8 octets as text."""
+    if value is None:
+        return ""
+    text = unfold(str(value)).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    try:
+        return str(make_header(decode_header(text)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        return text
+
+
 def envelope(msg) -> str:
     def h(name):
-        v = msg.get(name)
-        return None if v is None else str(v)
+        v = raw_header(msg, name)
+        return None if v is None else unfold(v).strip()
     frm = h("From")
     sender = h("Sender") or frm
     reply_to = h("Reply-To") or frm
@@ -174,13 +206,13 @@ def bodystructure(part, extended: bool = True) -> str:
         if extended:
             out += f" {_params(part)} NIL NIL"
         return out + ")"
-    raw = part.get_payload(decode=False)
+    raw = part._payload  # as stored: get_payload() would replace 8-bit octets and change the size
     raw = raw if isinstance(raw, str) else ""
     body = raw.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8", "surrogateescape")
     maintype, subtype = part.get_content_maintype(), part.get_content_subtype()
-    enc = (part.get("Content-Transfer-Encoding") or "7bit").strip()
-    fields = [quote(maintype), quote(subtype), _params(part), quote(part.get("Content-ID")),
-              quote(part.get("Content-Description")), quote(enc), str(len(body))]
+    enc = (raw_header(part, "Content-Transfer-Encoding") or "7bit").strip()
+    fields = [quote(maintype), quote(subtype), _params(part), quote(raw_header(part, "Content-ID")),
+              quote(raw_header(part, "Content-Description")), quote(enc), str(len(body))]
     if maintype == "text":
         fields.append(str(body.count(b"\r\n")))
     if extended:

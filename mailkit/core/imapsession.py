@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 from . import accounts
 from .accounts import home_of
-from .imapproto import (ImapError, bodystructure, envelope, imap_date, in_seqset, literal,
+from .imapproto import (ImapError, bodystructure, envelope, header_text, raw_header, imap_date, in_seqset, literal,
                         parse_date, parse_message, parse_seqset, parse_tokens, quote, section,
                         split_header_body, message_date)
 from .mailstore import Message, Store
@@ -46,6 +46,7 @@ def valid_mailbox_name(name: str) -> str:
 @dataclass
 class ImapSession:
     world: World
+    clock: object = None  # the host's clock: dates of APPEND and UIDVALIDITY of new mailboxes
     state: str = "NOT_AUTHENTICATED"
     user: str | None = None
     selected: str | None = None
@@ -112,10 +113,13 @@ class ImapSession:
             out = handler(tag, args, uid) if cmd in ("FETCH", "STORE", "COPY", "SEARCH", "EXPUNGE", "MOVE") else handler(tag, args)
         except ImapError as e:
             return self._tagged(tag, e.kind, e.text)
+        except (OSError, ValueError, LookupError, TypeError, AttributeError):
+            # input we did not foresee must not drop the connection: answer as Dovecot does
+            return self._tagged(tag, "NO", "Internal error occurred. Refer to server log for more information.")
         return out
 
     def _tagged(self, tag, kind, text, untagged: bytes = b"", **kw) -> Response:
-        return Response(untagged + f"{tag} {kind} {text}\r\n".encode(), **kw)
+        return Response(untagged + f"{tag} {kind} {text}\r\n".encode("utf-8", "surrogateescape"), **kw)
 
     # -- any state
     def cmd_CAPABILITY(self, tag, args):
@@ -164,7 +168,7 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             self.state, self.selected = "AUTHENTICATED", None
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        self.store = Store(path)
+        self.store = Store(path, self.clock)
         with self.store.lock():
             box = self.store.load()
         self.msgs = list(box.messages)
@@ -274,7 +278,7 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        st = Store(path)
+        st = Store(path, self.clock)
         with st.lock():
             box = st.load()
         vals = {"MESSAGES": len(box.messages), "RECENT": sum(m.recent for m in box.messages),
@@ -299,8 +303,8 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
-        st = Store(path)
-        uid = st.append(args[-1], flags, self.user or "MAILER-DAEMON", date or datetime.now(timezone.utc))
+        st = Store(path, self.clock)
+        uid = st.append(args[-1], flags, self.user or "MAILER-DAEMON", date)
         with st.lock():
             validity = st.load().uidvalidity
         return self._tagged(tag, "OK", f"[APPENDUID {validity} {uid}] Append completed.", self.updates())
@@ -430,7 +434,7 @@ class ImapSession:
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
                 parsed = parsed or parse_message(m.body)
                 text = envelope(parsed) if up == "ENVELOPE" else bodystructure(parsed, up == "BODYSTRUCTURE")
-                parts.append(f"{up} {text}".encode())
+                parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
                 raw = raw or m.crlf()
                 head, body = split_header_body(raw)
@@ -494,7 +498,7 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
-        dest = Store(path)
+        dest = Store(path, self.clock)
         src_uids, dst_uids = [], []
 
         def add(box):
@@ -550,17 +554,20 @@ class ImapSession:
             kw = str(keys.pop(0))
             return (kw in m.flags) == (K == "KEYWORD")
         if K in ("LARGER", "SMALLER"):
-            n = int(keys.pop(0))
+            n = self._arg(keys)
+            if not n.isdigit():
+                raise ImapError(f"Error in IMAP command SEARCH: Invalid size {n}")
+            n = int(n)
             return m.size > n if K == "LARGER" else m.size < n
         if K in ("FROM", "TO", "CC", "BCC", "SUBJECT"):
             needle = self._arg(keys).lower()
-            return needle in str(parse_message(m.body).get(K.capitalize(), "")).lower()
+            return needle in header_text(raw_header(parse_message(m.body), K)).lower()
         if K == "HEADER":
-            name, needle = str(keys.pop(0)), self._arg(keys).lower()
-            v = parse_message(m.body).get(name)
-            return v is not None and needle in str(v).lower()
+            name, needle = self._arg(keys), self._arg(keys).lower()
+            v = raw_header(parse_message(m.body), name)
+            return v is not None and needle in header_text(v).lower()
         if K in ("BODY", "TEXT"):
-            needle = self._arg(keys).lower().encode()
+            needle = self._arg(keys).lower().encode("utf-8", "surrogateescape")
             data = m.body if K == "TEXT" else m.body.partition(b"\n\n")[2]
             return needle in data.lower()
         if K in ("SINCE", "BEFORE", "ON"):
@@ -585,7 +592,9 @@ class ImapSession:
         if not keys:
             raise ImapError("Error in IMAP command SEARCH: Missing argument")
         v = keys.pop(0)
-        return v.decode() if isinstance(v, bytes) else str(v)
+        if isinstance(v, list):
+            raise ImapError("Error in IMAP command SEARCH: Invalid argument")
+        return v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else str(v)
 
     def cmd_IDLE(self, tag, args):
         return Response(b"+ idling\r\n" + self.updates(), idle=True)

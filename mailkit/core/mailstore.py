@@ -77,6 +77,8 @@ def _unquote(body: bytes) -> bytes:
 
 
 def _parse_entry(from_line: bytes, raw: bytes) -> tuple[Message, tuple | None]:
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")  # a writer that kept CRLF: clients get exactly one CR per line
     head, sep, body = raw.partition(b"\n\n")
     kept, flags, uid, base = [], set(), 0, None
     for line in re.split(rb"\n(?![ \t])", head):
@@ -126,17 +128,32 @@ def _render_entry(m: Message, base: tuple | None) -> bytes:
     return from_line + head + b"\n" + b"\n".join(extra) + b"\n\n" + body + b"\n"
 
 
+_last_validity = 0
+
+
+def new_uidvalidity(clock=None) -> int:
+    """A UIDVALIDITY never handed out before by this process (the host's clock when given)."""
+    global _last_validity
+    now = int(clock.now().timestamp()) if clock is not None else int(time.time())
+    _last_validity = max(now, _last_validity + 1)
+    return _last_validity
+
+
 class Store:
     """One mbox file. Not thread-safe by itself: callers hold `lock()` around a change."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, clock=None):
         self.path = Path(path)
+        self.clock = clock
         self._sig = None
         self._parsed_size = 0
         self._box: Mailbox | None = None
 
     def lock(self):
         return locked(self.path)
+
+    def _now(self) -> datetime:
+        return self.clock.now() if self.clock is not None else datetime.now(timezone.utc)
 
     def changed(self) -> bool:
         """True when the file differs from what was last parsed (a cheap stat, no lock)."""
@@ -151,7 +168,8 @@ class Store:
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            self._box = Mailbox(int(time.time()), 1, [])
+            if self._box is None or self._box.messages:
+                self._box = Mailbox(new_uidvalidity(self.clock), 1, [])
             self._sig = None
             return self._box
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -173,7 +191,9 @@ class Store:
                     if base and box is None:
                         box = Mailbox(base[0], base[1])
                     msgs.append(m)
-                box = box or Mailbox(int(time.time()), 1)
+                if box is None:  # no X-IMAPbase (new or emptied file): keep what this store announced
+                    prior = self._box
+                    box = Mailbox(prior.uidvalidity, prior.uidnext) if prior else Mailbox(new_uidvalidity(self.clock), 1)
                 box.messages = msgs
         self._box = box
         self._sig = sig
@@ -210,7 +230,7 @@ class Store:
     def append(self, body: bytes, flags=(), envelope_from="MAILER-DAEMON", date=None) -> int:
         def add(box):
             box.messages.append(Message(box.uidnext, set(flags), body.replace(b"\r\n", b"\n"), envelope_from,
-                                        date or datetime.now(timezone.utc)))
+                                        date or self._now()))
             box.uidnext += 1
         box = self.update(add)
         return box.uidnext - 1

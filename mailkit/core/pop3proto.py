@@ -33,6 +33,27 @@ def multiline(lines: list[bytes]) -> bytes:
     return b"\r\n".join(out) + (b"\r\n" if out else b"") + b".\r\n"
 
 
+def dot_stuffed(text: bytes) -> bytes:
+    """LF-ended text as a multi-line reply: CRLF endings, lines starting with "." doubled, "." last."""
+    if not text:
+        return b".\r\n"
+    data = text.replace(b"\n", b"\r\n")
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    if data.startswith(b"."):
+        data = b"." + data
+    return data.replace(b"\r\n.", b"\r\n..") + b".\r\n"
+
+
+def top_lines(body: bytes, n: int) -> bytes:
+    """The header, the blank line, and the first n lines of the body (LF endings)."""
+    head, sep, text = body.partition(b"\n\n")
+    lines = text.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
+    return head + b"\n\n" + b"".join(ln + b"\n" for ln in lines[:n])
+
+
 @dataclass
 class Reply:
     data: bytes
@@ -43,6 +64,7 @@ class Reply:
 @dataclass
 class Pop3Session:
     world: World
+    clock: object = None  # the host's clock: UIDVALIDITY of a new mailbox comes from it
     state: str = "AUTHORIZATION"
     user: str | None = None
     store: Store | None = None
@@ -129,7 +151,7 @@ class Pop3Session:
         key = str(path)
         if key in _IN_USE:
             return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
-        self.store = Store(path)
+        self.store = Store(path, self.clock)
         with self.store.lock():
             box = self.store.load()
         _IN_USE.add(key)
@@ -182,7 +204,7 @@ class Pop3Session:
         if e:
             return e
         m.flags.add("\\Seen")
-        return ok(f"{m.size} octets") + multiline(m.body.rstrip(b"\n").split(b"\n"))
+        return b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
 
     def cmd_TOP(self, arg):
         parts = arg.split()
@@ -191,9 +213,7 @@ class Pop3Session:
         m, e = self._msg(parts[0])
         if e:
             return e
-        head, sep, body = m.body.partition(b"\n\n")
-        lines = head.split(b"\n") + [b""] + (body.split(b"\n")[: int(parts[1])] if body else [])
-        return ok() + multiline(lines)
+        return ok() + dot_stuffed(top_lines(m.body, int(parts[1])))
 
     def cmd_DELE(self, arg):
         m, e = self._msg(arg)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import re
 
+from ..core import maillog
 from ..core.imapsession import GREETING, ImapSession
-from .pop3 import AUTH_DELAY, _Server
+from . import pop3
+from .pop3 import _Server
 
 MAX_LINE = 1 << 16
 MAX_LITERAL = 50 * 1024 * 1024
@@ -68,9 +70,9 @@ async def serve_imap(world, clock, host: str, port: int):
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         sessions.add(writer)
-        session = ImapSession(world)
+        session = ImapSession(world, clock=clock)
         loop = asyncio.get_running_loop()
-        delay = AUTH_DELAY
+        delay = pop3.AUTH_DELAY
         try:
             writer.write(GREETING)
             await writer.drain()
@@ -97,7 +99,8 @@ async def serve_imap(world, clock, host: str, port: int):
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
                 writer.write(resp.data)
-                await writer.drain()
+                if writer.transport.get_write_buffer_size() > 1 << 16:
+                    await writer.drain()
                 if resp.idle:
                     await idle(session, reader, writer, tag)
                     await writer.drain()
@@ -110,6 +113,8 @@ async def serve_imap(world, clock, host: str, port: int):
                 await loop.run_in_executor(None, session.flush)
             except Exception:
                 pass  # flags not yet written are lost, never messages
+            if session.user:  # logged in: leave a line in maillog, as Dovecot does
+                maillog.log(world, clock, f"imap({session.user}): Disconnected: Logged out", program="dovecot")
             sessions.discard(writer)
             writer.close()
 

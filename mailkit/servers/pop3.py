@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+from ..core import maillog
 from ..core.pop3proto import GREETING, Pop3Session, err
 
-AUTH_DELAY = 0.2  # seconds after the first failed login; doubles per failure, like Dovecot
+AUTH_DELAY = 0.2  # seconds after the first failed login; doubles per failure, like Dovecot (IMAP too)
 IDLE_TIMEOUT = 600
+QUICK = (b"RETR", b"LIST", b"UIDL", b"STAT", b"TOP ", b"DELE", b"NOOP", b"RSET")
 
 
 class _Server:
@@ -17,7 +19,9 @@ class _Server:
         self._server, self._sessions = server, sessions
 
     def close(self):
+        """Stop listening and end the open sessions, so the port is free at once."""
         self._server.close()
+        self.close_clients()
 
     def close_clients(self):
         for w in list(self._sessions):
@@ -32,34 +36,45 @@ async def serve_pop3(world, clock, host: str, port: int):
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         sessions.add(writer)
-        session = Pop3Session(world)
+        session = Pop3Session(world, clock)
         delay = AUTH_DELAY
+        loop = asyncio.get_running_loop()
         try:
             writer.write(GREETING)
             await writer.drain()
             while True:
                 try:
                     line = await asyncio.wait_for(reader.readline(), IDLE_TIMEOUT)
-                except (asyncio.TimeoutError, ValueError):
+                except asyncio.TimeoutError:
                     writer.write(err("Disconnected for inactivity."))
+                    break
+                except ValueError:  # longer than the stream's limit: no sense in reading on
+                    writer.write(err("Input line too long."))
                     break
                 if not line:
                     break
-                if session.state == "TRANSACTION" and line[:4].upper() in (b"RETR", b"LIST", b"UIDL", b"STAT", b"TOP ", b"DELE", b"NOOP"):
+                if session.state == "TRANSACTION" and line[:4].upper() in QUICK:
                     reply = session.handle(line)  # works on the session's snapshot: no file I/O
                 else:
-                    reply = await asyncio.get_running_loop().run_in_executor(None, session.handle, line)
+                    reply = await loop.run_in_executor(None, session.handle, line)
                 if reply.auth_failed:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
                 writer.write(reply.data)
-                await writer.drain()
+                if writer.transport.get_write_buffer_size() > 1 << 16:
+                    await writer.drain()
                 if reply.close:
                     break
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
+            try:
+                await writer.drain()
+            except (ConnectionError, RuntimeError):
+                pass
             session.release()
+            if session.state != "AUTHORIZATION":  # logged in: leave a line in maillog, as Dovecot does
+                maillog.log(world, clock, f"pop3({session.user}): Disconnected: Logged out", program="dovecot")
             sessions.discard(writer)
             writer.close()
 
