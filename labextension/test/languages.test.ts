@@ -41,8 +41,8 @@ describe('sendmail.cf tokenizer', () => {
     const rule = lines[9];
     expect(styled([rule], 'operator')).toEqual(['$*', '$=w', '$*']);
     expect(styled([rule], 'keyword')).toEqual(['R', '$:']);
-    expect(styled([rule], 'variableName.special')).toEqual(['$1', '$2']);
-    expect(styled([rule], 'variableName')).toEqual(['$j']);
+    expect(styled([rule], 'number')).toEqual(['$1', '$2']);
+    expect(styled([rule], 'variableName.special')).toEqual(['$j']);
     expect(rule[rule.length - 1]).toEqual(['comment', 'local name']);
     expect(styled([lines[10]], 'keyword')).toEqual(['R', '$#', '$:']);
   });
@@ -69,8 +69,8 @@ describe('sendmail.mc tokenizer', () => {
     expect(lines[0][0]).toEqual(['keyword', 'divert']);
     expect(lines[0][lines[0].length - 1]).toEqual(['comment', 'dnl']);
     expect(lines[1]).toEqual([['comment', 'dnl # This is the sendmail macro config file']]);
-    expect(lines[4][0]).toEqual(['macroName', 'DAEMON_OPTIONS']);
-    expect(lines[5][0]).toEqual(['macroName', 'FEATURE']);
+    expect(lines[4][0]).toEqual(['variableName.standard', 'DAEMON_OPTIONS']);
+    expect(lines[5][0]).toEqual(['variableName.standard', 'FEATURE']);
   });
 
   test('quoted text, nested quotes, and a quote that spans lines', () => {

@@ -13,6 +13,7 @@ import {
 } from './lab.mjs';
 
 const NOTEBOOK = path.join(UI_TESTS, 'notebooks', 'mailkit-ui.ipynb');
+const FILES = ['access', 'sendmail.mc'].map(f => path.join(UI_TESTS, 'files', f));
 const reason = await skipReason();
 
 describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, () => {
@@ -22,7 +23,7 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
 
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    lab = await startLab([NOTEBOOK]);
+    lab = await startLab([NOTEBOOK, ...FILES]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.setDefaultTimeout(30000);
@@ -33,7 +34,9 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
     await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
     // the widget is the last cell's output: once it is there, every cell has run
-    await page.locator('.jp-OutputArea .widget-tab').waitFor({ timeout: 60000 });
+    await page.locator('.jp-OutputArea .widget-tab').waitFor({ timeout: 60000 }).catch(err => {
+      throw new Error(`the ConfigEditor widget did not render (is jupyterlab_widgets installed?): ${err.message}`);
+    });
   });
 
   after(async () => {
@@ -120,6 +123,28 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     assert.match(aliases, /^webmaster:\talice$/m);
     await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png') });
   });
+
+  // The editor: a file named like one of sendmail's opens with mailkit's language (the status
+  // bar names it) and its tokens are coloured apart from plain text.
+  for (const [file, mode, word] of [['access', 'sendmail-access', 'RELAY'], ['sendmail.mc', 'sendmail.mc', 'FEATURE']]) {
+    test(`${file} opens in the editor with ${mode} highlighting`, async () => {
+      const editor = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      try {
+        editor.setDefaultTimeout(30000);
+        await editor.goto(`${lab.url}lab/tree/${file}?reset`);
+        const line = editor.locator('.jp-FileEditor .cm-line', { hasText: word }).first();
+        await line.waitFor();
+        await editor.locator('.jp-StatusBar-Widget', { hasText: mode }).first().waitFor();
+        const token = line.locator('span', { hasText: new RegExp(`^${word}$`) }).first();
+        await token.waitFor();
+        const colour = loc => loc.evaluate(n => getComputedStyle(n).color);
+        assert.notEqual(await colour(token), await colour(line));
+        await editor.screenshot({ path: path.join(ARTIFACTS, `editor-${file}.png`) });
+      } finally {
+        await editor.close();
+      }
+    });
+  }
 });
 
 if (reason) {

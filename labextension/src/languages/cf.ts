@@ -18,7 +18,7 @@ function macro(stream: StringStream, state: ICfState): string {
   if (stream.eat('{')) {
     stream.eatWhile(/[^}\s]/);
     stream.eat('}');
-    return 'variableName';
+    return 'variableName.special';
   }
   const c = stream.next();
   if (c === undefined) {
@@ -40,16 +40,16 @@ function macro(stream: StringStream, state: ICfState): string {
     return 'operator'; // wildcards of a left-hand side
   }
   if (/\d/.test(c)) {
-    return 'variableName.special'; // $1: positional match
+    return 'number'; // $1: what the first wildcard matched
   }
   if (c === '&' || c === '?') {
     stream.eat(/\w/); // $&x: macro expanded at run time; $?x: conditional
-    return 'variableName';
+    return 'variableName.special';
   }
   if ('.|>[]()'.includes(c)) {
     return 'operator'; // conditionals, lookups ($[ $] $( $)) and the ruleset call $>
   }
-  return 'variableName'; // $j, $w, ...
+  return 'variableName.special'; // macro use: $j, $w, ...
 }
 
 export const sendmailCf: StreamParser<ICfState> = {

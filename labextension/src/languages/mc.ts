@@ -50,7 +50,7 @@ export const sendmailMc: StreamParser<IMcState> = {
         return 'keyword';
       }
       if (/^[A-Z][A-Z0-9_]*$/.test(word)) {
-        return 'macroName'; // sendmail-cf macros: FEATURE, OSTYPE, DAEMON_OPTIONS, ...
+        return 'variableName.standard'; // sendmail-cf macros: FEATURE, OSTYPE, DAEMON_OPTIONS, ...
       }
       return null;
     }
