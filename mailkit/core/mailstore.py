@@ -69,6 +69,8 @@ def _split_entries(data: bytes):
         from_line, rest = chunk[:nl], chunk[nl + 1 :]
         if rest.endswith(b"\n\n"):
             rest = rest[:-1]  # the blank line that separates mbox entries
+        elif rest.endswith(b"\r\n\r\n"):
+            rest = rest[:-2]
         yield from_line, rest
 
 

@@ -1,0 +1,122 @@
+"""core/mailstore: an mbox read with Dovecot's UID/flag headers, rewritten atomically, appends seen cheaply."""
+
+from datetime import datetime, timedelta
+
+from mailkit.core import mailstore
+from mailkit.core.clock import FixedClock
+from mailkit.core.deliver import append_mbox, mbox_entry
+from mailkit.core.mailstore import Store, new_uidvalidity
+
+
+def deliver(path, subject, body="hello\n"):
+    msg = f"From: alice@localhost\nTo: bob@localhost\nSubject: {subject}\n\n{body}".encode()
+    append_mbox(path, mbox_entry(msg, "alice@localhost", datetime(2026, 11, 29, 9, 0, 0)))
+
+
+def spool(world):
+    return world.path("/var/spool/mail/bob")
+
+
+def test_first_look_assigns_uids_and_writes_dovecot_headers(world):
+    path = spool(world)
+    deliver(path, "one")
+    deliver(path, "two")
+    box = Store(path).load()
+    assert [m.uid for m in box.messages] == [1, 2] and box.uidnext == 3
+    text = path.read_bytes()
+    assert text.startswith(b"From alice@localhost Sun Nov 29 09:00:00 2026\n")
+    assert text.count(b"X-IMAPbase: ") == 1 and b"X-UID: 2\n" in text and b"Status: O\n" in text
+    # what clients see carries none of the store's headers
+    assert b"X-UID" not in box.messages[0].body and b"Status:" not in box.messages[0].body
+    assert box.messages[0].body.startswith(b"Return-Path: <alice@localhost>\nFrom: alice@localhost\n")
+    assert all(m.recent for m in box.messages)
+
+
+def test_flags_and_uids_survive_a_new_store(world):
+    path = spool(world)
+    for s in ("a", "b", "c"):
+        deliver(path, s)
+    store = Store(path)
+
+    def mark(box):
+        box.messages[0].flags |= {"\\Seen", "\\Answered", "\\Flagged"}
+        box.messages[2].flags |= {"\\Deleted", "$Label1"}
+    first = store.update(mark)
+    text = path.read_bytes()
+    assert b"Status: RO\n" in text and b"X-Status: AF\n" in text and b"X-Keywords: $Label1\n" in text
+    again = Store(path).load()  # as after a restart
+    assert again.uidvalidity == first.uidvalidity
+    assert [m.uid for m in again.messages] == [1, 2, 3]
+    assert again.messages[0].flags == {"\\Seen", "\\Answered", "\\Flagged"}
+    assert again.messages[1].flags == set()
+    assert again.messages[2].flags == {"\\Deleted", "$Label1"}
+
+
+def test_from_lines_in_bodies_survive_a_rewrite(world):
+    path = spool(world)
+    deliver(path, "quoted", "From here on\n>From there\nend\n")
+    store = Store(path)
+    body = store.load().messages[0].body
+    assert body.endswith(b"\n\nFrom here on\n>From there\nend\n")
+    store.update(lambda box: box.messages[0].flags.add("\\Seen"))
+    assert Store(path).load().messages[0].body == body
+    assert b"\n>From here on\n>>From there\n" in path.read_bytes()  # still a valid mbox
+
+
+def test_only_the_appended_tail_is_parsed(world, monkeypatch):
+    path = spool(world)
+    for i in range(5):
+        deliver(path, f"old {i}")
+    store = Store(path)
+    store.load()
+    assert not store.changed()
+    calls = []
+    real = mailstore._parse_entry
+    monkeypatch.setattr(mailstore, "_parse_entry", lambda fl, raw: calls.append(raw) or real(fl, raw))
+    assert store.load().messages[-1].uid == 5 and calls == []  # unchanged file: no parsing at all
+    deliver(path, "new one")
+    assert store.changed()
+    with store.lock():
+        box = store.load()
+    assert len(calls) == 1 and b"Subject: new one" in calls[0]
+    assert [m.uid for m in box.messages] == [1, 2, 3, 4, 5, 6]
+    assert Store(path).load().messages[-1].uid == 6  # and the new UID was written down
+
+
+def test_removing_messages_and_emptying_the_file(world):
+    path = spool(world)
+    for s in ("a", "b", "c"):
+        deliver(path, s)
+    store = Store(path)
+    store.update(lambda box: box.messages.pop(1))
+    box = Store(path).load()
+    assert [m.uid for m in box.messages] == [1, 3]
+    assert b"Subject: b" not in path.read_bytes()
+    store.update(lambda box: box.messages.clear())
+    assert path.read_bytes() == b""  # an emptied spool is an empty file, as learners expect
+    deliver(path, "later")
+    later = store.load()
+    assert later.uidvalidity == box.uidvalidity and later.messages[0].uid == 4  # no UID handed out twice
+
+
+def test_crlf_in_the_file_becomes_one_line_end(world):
+    path = spool(world)
+    path.write_bytes(b"From a@b Sun Nov 29 09:00:00 2026\r\nSubject: crlf\r\n\r\nline\r\n\r\n")
+    m = Store(path).load().messages[0]
+    assert m.body == b"Subject: crlf\n\nline\n"
+    assert m.crlf() == b"Subject: crlf\r\n\r\nline\r\n" and m.size == len(m.crlf())
+
+
+def test_append_uses_the_clock_and_uidvalidity_never_repeats(world):
+    clock = FixedClock()
+    a, b = new_uidvalidity(clock), new_uidvalidity(clock)
+    assert b > a >= int(clock.now().timestamp())
+    folder = world.path("/home/bob/mail/Archive")
+    folder.parent.mkdir(parents=True)
+    store = Store(folder, clock)
+    assert store.append(b"Subject: kept\n\nbody\n", {"\\Seen"}) == 1
+    clock.advance(timedelta(days=1))
+    assert store.append(b"Subject: later\r\n\r\nbody\r\n") == 2
+    box = Store(folder).load()
+    assert [m.internal_date.date() for m in box.messages] == [clock.now().date() - timedelta(days=1), clock.now().date()]
+    assert box.messages[0].flags == {"\\Seen"} and box.messages[1].body == b"Subject: later\n\nbody\n"
