@@ -26,6 +26,21 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# --- JupyterLab extension + UI-test tools (npm); before pip, which packs the built extension ---
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  npm_ci() {  # npm ci in $1 unless its node_modules already match its package-lock.json
+    if [ ! -f "$1/node_modules/.package-lock.json" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+      (cd "$1" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  }
+  npm_ci labextension && npm_ci ui-tests \
+    && (cd labextension && npm run --silent build >/dev/null) \
+    || echo "setup: the JupyterLab extension could not be built; the Lab shows mailkit's outputs as text"
+else
+  echo "setup: no node/npm: the JupyterLab extension is not built (its tests and the UI tests skip)"
+fi
+# --- end npm ---
+
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
