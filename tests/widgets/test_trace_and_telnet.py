@@ -86,3 +86,45 @@ def test_telnet_to_a_closed_port_is_refused(live_host):
     assert "".join(o["text"] for o in tn.output.outputs).endswith(
         "telnet: Unable to connect to remote host: Connection refused\n")
     tn.close()
+
+
+def test_trace_follows_a_pop3_fetch_to_the_end(live_host):
+    import poplib
+
+    if 110 not in live_host.runtime.ports:
+        import pytest
+        pytest.skip("POP3 is not running in this host")
+    send(live_host, "bob@localhost", "<trace3@localhost>")
+    t = Trace(live_host, "<trace3@localhost>")
+    assert wait_until(lambda: t.refresh().rows()[4]["ok"])
+    addr, port = live_host.runtime.connect_address(110)
+    p = poplib.POP3(addr, port, timeout=10)
+    p.user("bob")
+    p.pass_("secret")
+    p.retr(1)
+    p.dele(1)
+    p.quit()
+    assert wait_until(lambda: t.refresh().rows()[5]["ok"])
+    assert t.steps[5] == {"agent": "POP3", "what": "bob logged in with POP3 after delivery", "ok": True, "reached": True}
+    assert t.steps[4]["what"].startswith("delivered, no longer in any mailbox")
+
+
+def test_trace_sees_an_imap_session(live_host):
+    import imaplib
+
+    if 143 not in live_host.runtime.ports:
+        import pytest
+        pytest.skip("IMAP is not running in this host")
+    send(live_host, "carol@localhost", "<trace4@localhost>")
+    t = Trace(live_host, "<trace4@localhost>")
+    assert wait_until(lambda: t.refresh().rows()[4]["ok"])
+    addr, port = live_host.runtime.connect_address(143)
+    m = imaplib.IMAP4(addr, port, timeout=10)
+    m.login("carol", "secret")
+    m.select("INBOX")
+    m.fetch("1", "(RFC822)")
+    m.logout()
+    # the message is flagged read at once; the session's log line follows the LOGOUT
+    assert wait_until(lambda: t.refresh().rows()[5]["agent"] == "IMAP")
+    assert t.steps[5]["ok"] and t.steps[5]["what"] == "carol logged in with IMAP after delivery"
+    assert "/var/spool/mail/carol (message 1)" in t.steps[4]["what"]  # IMAP leaves it on the server
