@@ -34,6 +34,15 @@ class Response:
     idle: bool = False
 
 
+def astr(arg) -> str:
+    """An astring argument as text: an atom, a quoted string, or a literal (bytes)."""
+    if isinstance(arg, bytes):
+        return arg.decode("utf-8", "surrogateescape")
+    if isinstance(arg, list):
+        raise ImapError("Invalid arguments.")
+    return arg
+
+
 def valid_mailbox_name(name: str) -> str:
     if not name or "\0" in name or name.startswith("/") or name.startswith("~"):
         raise ImapError("Invalid mailbox name", "NO")
@@ -54,6 +63,7 @@ class ImapSession:
     store: Store | None = None
     msgs: list = field(default_factory=list)  # the client's view: index = seq - 1
     dirty: bool = False
+    recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
     bad_before_login: int = 0
 
     # -- mailbox files
@@ -144,7 +154,7 @@ class ImapSession:
     def cmd_AUTHENTICATE(self, tag, args):
         import base64
 
-        if not args or str(args[0]).upper() != "PLAIN" or len(args) < 2:
+        if not args or astr(args[0]).upper() != "PLAIN" or len(args) < 2:
             raise ImapError("Unsupported authentication mechanism.", "NO")
         try:
             _, user, pw = base64.b64decode(args[1]).decode().split("\0")
@@ -163,19 +173,20 @@ class ImapSession:
         if len(args) != 1:
             raise ImapError("Error in IMAP command SELECT: Invalid arguments.")
         self.flush()
-        name = args[0].decode() if isinstance(args[0], bytes) else args[0]
+        name = astr(args[0])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
-            self.state, self.selected = "AUTHENTICATED", None
+            self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
         self.store = Store(path, self.clock)
         with self.store.lock():
             box = self.store.load()
         self.msgs = list(box.messages)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
-        recent = sum(1 for m in self.msgs if m.recent)
+        self.recent = {m.uid for m in self.msgs if m.recent}
+        recent = len(self.recent)
         for m in self.msgs:
-            m.recent = False
+            m.recent = False  # recent to this session only: the store hands a UID out once
         unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
         lines = [f"* FLAGS ({' '.join(SYSTEM_FLAGS)})",
                  f"* OK [PERMANENTFLAGS ({' '.join(SYSTEM_FLAGS)} \\*)] Flags permitted.",
@@ -193,7 +204,7 @@ class ImapSession:
         return self._open(tag, args, True)
 
     def cmd_CREATE(self, tag, args):
-        name = str(args[0]).rstrip("/") if args else ""
+        name = astr(args[0]).rstrip("/") if args else ""
         if name.upper() == "INBOX":
             raise ImapError("Mailbox already exists", "NO")
         path = self._path(name)
@@ -204,7 +215,7 @@ class ImapSession:
         return self._tagged(tag, "OK", "Create completed.")
 
     def cmd_DELETE(self, tag, args):
-        name = str(args[0]) if args else ""
+        name = astr(args[0]) if args else ""
         if name.upper() == "INBOX":
             raise ImapError("INBOX can't be deleted.", "NO")
         path = self._path(name)
@@ -216,8 +227,8 @@ class ImapSession:
     def cmd_RENAME(self, tag, args):
         if len(args) != 2:
             raise ImapError("Error in IMAP command RENAME: Invalid arguments.")
-        src, dst = self._path(str(args[0])), self._path(str(args[1]))
-        if str(args[0]).upper() == "INBOX":
+        src, dst = self._path(astr(args[0])), self._path(astr(args[1]))
+        if astr(args[0]).upper() == "INBOX":
             raise ImapError("Renaming INBOX is not supported here.", "NO")
         if not src.is_file():
             raise ImapError(f"Mailbox doesn't exist: {args[0]}", "NO")
@@ -232,7 +243,7 @@ class ImapSession:
         return p.read_text().split("\n") if p.exists() else []
 
     def cmd_SUBSCRIBE(self, tag, args):
-        name = str(args[0])
+        name = astr(args[0])
         if name.upper() != "INBOX":
             valid_mailbox_name(name)
         subs = [s for s in self._subs() if s]
@@ -244,7 +255,7 @@ class ImapSession:
         return self._tagged(tag, "OK", "Subscribe completed.")
 
     def cmd_UNSUBSCRIBE(self, tag, args):
-        name = str(args[0])
+        name = astr(args[0])
         subs = [s for s in self._subs() if s and s != name]
         p = self._subscriptions_path()
         if p.exists():
@@ -254,7 +265,7 @@ class ImapSession:
     def _list(self, tag, args, names, word):
         if len(args) != 2:
             raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
-        ref, pattern = str(args[0]), str(args[1])
+        ref, pattern = astr(args[0]), astr(args[1])
         if pattern == "":
             return self._tagged(tag, "OK", f"{word} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
         rx = "^" + re.escape(ref + pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
@@ -274,7 +285,7 @@ class ImapSession:
     def cmd_STATUS(self, tag, args):
         if len(args) != 2 or not isinstance(args[1], list):
             raise ImapError("Error in IMAP command STATUS: Invalid arguments.")
-        name = str(args[0])
+        name = astr(args[0])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
@@ -290,7 +301,7 @@ class ImapSession:
     def cmd_APPEND(self, tag, args):
         if len(args) < 2 or not isinstance(args[-1], bytes):
             raise ImapError("Error in IMAP command APPEND: Invalid arguments.")
-        name = str(args[0])
+        name = astr(args[0])
         flags, date = set(), None
         for a in args[1:-1]:
             if isinstance(a, list):
@@ -340,7 +351,11 @@ class ImapSession:
         new = [m for m in box.messages if m.uid not in known]
         if new:
             self.msgs.extend(new)
-            out.append(f"* {len(self.msgs)} EXISTS\r\n* {len(new)} RECENT\r\n")
+            for m in new:
+                if m.recent:
+                    self.recent.add(m.uid)
+                    m.recent = False
+            out.append(f"* {len(self.msgs)} EXISTS\r\n* {len(self.recent)} RECENT\r\n")
         return "".join(out).encode()
 
     def cmd_CHECK(self, tag, args):
@@ -351,12 +366,12 @@ class ImapSession:
         if not self.readonly:
             self._expunge()
         self.flush()
-        self.state, self.selected, self.store, self.msgs = "AUTHENTICATED", None, None, []
+        self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
         return self._tagged(tag, "OK", "Close completed.")
 
     def cmd_UNSELECT(self, tag, args):
         self.flush()
-        self.state, self.selected, self.store, self.msgs = "AUTHENTICATED", None, None, []
+        self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
         return self._tagged(tag, "OK", "Unselect completed.")
 
     def _expunge(self, only_uids=None) -> bytes:
@@ -384,7 +399,7 @@ class ImapSession:
             raise ImapError("Mailbox is read-only.", "NO")
         only = None
         if uid:
-            ranges = parse_seqset(str(args[0]), max((m.uid for m in self.msgs), default=0))
+            ranges = parse_seqset(astr(args[0]), max((m.uid for m in self.msgs), default=0))
             only = {m.uid for m in self.msgs if in_seqset(m.uid, ranges)}
         return self._tagged(tag, "OK", "Expunge completed.", self._expunge(only) + self.updates())
 
@@ -460,16 +475,19 @@ class ImapSession:
             m.flags.add("\\Seen")
             self.dirty = True
             if not any(i.upper() == "FLAGS" for i in items):
-                parts.append(f"FLAGS ({' '.join(sorted(m.flags))})".encode())
+                parts.append(f"FLAGS ({self._flags(m)})".encode())
         if any(i.upper() == "FLAGS" for i in items):
-            parts.insert(0, f"FLAGS ({' '.join(sorted(m.flags))})".encode())
+            parts.insert(0, f"FLAGS ({self._flags(m)})".encode())
         return f"* {seq} FETCH (".encode() + b" ".join(parts) + b")\r\n"
+
+    def _flags(self, m: Message) -> str:
+        return " ".join(sorted(m.flags) + (["\\Recent"] if m.uid in self.recent else []))
 
     def cmd_STORE(self, tag, args, uid=False):
         if len(args) < 3 or self.readonly:
             raise ImapError("Mailbox is read-only." if self.readonly else "Error in IMAP command STORE: Invalid arguments.",
                             "NO" if self.readonly else "BAD")
-        how = str(args[1]).upper()
+        how = astr(args[1]).upper()
         flags = args[2] if isinstance(args[2], list) else args[2:]
         flags = {str(f) for f in flags}
         silent = how.endswith(".SILENT")
@@ -487,13 +505,13 @@ class ImapSession:
             self.dirty = True
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
-                out.append(f"* {seq} FETCH (FLAGS ({' '.join(sorted(m.flags))}){extra})\r\n")
+                out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")
         return self._tagged(tag, "OK", "Store completed.", "".join(out).encode() + self.updates())
 
     def cmd_COPY(self, tag, args, uid=False):
         if len(args) != 2:
             raise ImapError("Error in IMAP command COPY: Invalid arguments.")
-        name = str(args[1])
+        name = astr(args[1])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
@@ -512,9 +530,10 @@ class ImapSession:
         return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
 
     def cmd_SEARCH(self, tag, args, uid=False):
-        if args and str(args[0]).upper() == "CHARSET":
+        if args and isinstance(args[0], str) and args[0].upper() == "CHARSET":
             args = args[2:]
         keys = list(args) or ["ALL"]
+        self._match_all(keys, 0, Message(0, set(), b"\n", "", datetime.now(timezone.utc)))  # BAD before any hit
         hits = []
         for seq, m in enumerate(self.msgs, 1):
             if self._match_all(keys, seq, m):
@@ -541,9 +560,9 @@ class ImapSession:
         if K.startswith("UN") and K[2:] in flag_keys:
             return flag_keys[K[2:]] not in m.flags
         if K in ("NEW", "RECENT"):
-            return m.recent and (K == "RECENT" or "\\Seen" not in m.flags)
+            return m.uid in self.recent and (K == "RECENT" or "\\Seen" not in m.flags)
         if K == "OLD":
-            return not m.recent
+            return m.uid not in self.recent
         if K == "NOT":
             return not self._match_one(keys, seq, m)
         if K == "OR":
