@@ -47,7 +47,7 @@ def valid_mailbox_name(name: str) -> str:
     if not name or "\0" in name or name.startswith("/") or name.startswith("~"):
         raise ImapError("Invalid mailbox name", "NO")
     parts = name.split("/")
-    if any(p in ("", ".", "..") for p in parts):
+    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):  # dot files are the store's own
         raise ImapError("Invalid mailbox name", "NO")
     return name
 
@@ -82,13 +82,19 @@ class ImapSession:
     def _subscriptions_path(self):
         return self.world.path(f"{home_of(self.world, self.user)}/mail/.subscriptions")
 
-    def _all_mailboxes(self) -> list[str]:
-        names = ["INBOX"]
+    def _all_mailboxes(self) -> dict[str, str]:
+        """name -> LIST attributes: mbox files hold mail, directories only hold other mailboxes."""
+        names = {"INBOX": "\\HasNoChildren"}
         root = self._mail_dir()
         if root.is_dir():
             for p in sorted(root.rglob("*")):
-                if p.is_file() and not p.name.startswith("."):
-                    names.append(p.relative_to(root).as_posix())
+                if p.name.startswith(".") or p.is_symlink():
+                    continue
+                name = p.relative_to(root).as_posix()
+                if p.is_file():
+                    names[name] = "\\HasNoChildren"
+                elif p.is_dir():
+                    names[name] = "\\Noselect \\HasChildren" if any(p.iterdir()) else "\\Noselect \\HasNoChildren"
         return names
 
     # -- dispatch
@@ -204,14 +210,26 @@ class ImapSession:
         return self._open(tag, args, True)
 
     def cmd_CREATE(self, tag, args):
-        name = astr(args[0]).rstrip("/") if args else ""
+        if len(args) != 1:
+            raise ImapError("Error in IMAP command CREATE: Invalid arguments.")
+        full = astr(args[0])
+        name = full.rstrip("/")
         if name.upper() == "INBOX":
             raise ImapError("Mailbox already exists", "NO")
         path = self._path(name)
         if path.exists():
             raise ImapError("Mailbox already exists", "NO")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
+        mail_dir = self._mail_dir()
+        for parent in path.parents:  # an mbox file cannot hold other mailboxes
+            if parent == mail_dir:
+                break
+            if parent.is_file():
+                raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
+        if full.endswith("/"):  # "Projects/": a name that will only hold other mailboxes
+            path.mkdir(parents=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
         return self._tagged(tag, "OK", "Create completed.")
 
     def cmd_DELETE(self, tag, args):
@@ -219,8 +237,15 @@ class ImapSession:
         if name.upper() == "INBOX":
             raise ImapError("INBOX can't be deleted.", "NO")
         path = self._path(name)
+        if path.is_dir() and not path.is_symlink():
+            if any(path.iterdir()):
+                raise ImapError("Mailbox has children, delete them first", "NO")
+            path.rmdir()
+            return self._tagged(tag, "OK", "Delete completed.")
         if not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        if self.selected == name:
+            self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
         path.unlink()
         return self._tagged(tag, "OK", "Delete completed.")
 
@@ -270,9 +295,8 @@ class ImapSession:
             return self._tagged(tag, "OK", f"{word} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
         rx = "^" + re.escape(ref + pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
         out = []
-        for n in names:
+        for n, attrs in names.items():
             if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
-                attrs = "\\HasNoChildren" if n != "INBOX" else "\\HasNoChildren"
                 out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
         return self._tagged(tag, "OK", f"{word} completed.", "".join(out).encode())
 
@@ -280,7 +304,8 @@ class ImapSession:
         return self._list(tag, args, self._all_mailboxes(), "LIST")
 
     def cmd_LSUB(self, tag, args):
-        return self._list(tag, args, [s for s in self._subs() if s], "LSUB")
+        boxes = self._all_mailboxes()
+        return self._list(tag, args, {s: boxes.get(s, "\\Noselect") for s in self._subs() if s}, "LSUB")
 
     def cmd_STATUS(self, tag, args):
         if len(args) != 2 or not isinstance(args[1], list):

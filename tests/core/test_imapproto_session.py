@@ -130,7 +130,10 @@ def test_folders_create_list_status_append_copy_rename_delete(world, imap):
     assert imap("CREATE Archive/2026").startswith(f"a{imap.n} NO")
     out = imap.ok('LIST "" "*"')
     assert '* LIST (\\HasNoChildren) "/" "INBOX"' in out and '"/" "Archive/2026"' in out
-    assert '"Archive/2026"' not in imap.ok('LIST "" "%"')
+    out = imap.ok('LIST "" "%"')
+    assert '"Archive/2026"' not in out and '* LIST (\\Noselect \\HasChildren) "/" "Archive"' in out
+    assert imap("CREATE Archive/2026/deeper").startswith(f"a{imap.n} NO")  # an mbox holds no mailboxes
+    assert imap("SELECT Archive").startswith(f"a{imap.n} NO")
     out = imap.ok("APPEND Archive/2026 (\\Seen) {21}", [b"Subject: appended\r\n\r\nx"])
     assert "[APPENDUID " in out
     assert imap.ok("STATUS Archive/2026 (MESSAGES UNSEEN UIDNEXT)").startswith(
@@ -146,10 +149,14 @@ def test_folders_create_list_status_append_copy_rename_delete(world, imap):
     assert "Kept" not in imap.ok('LSUB "" "*"')
     imap.ok("DELETE Kept")
     assert not world.path("/home/bob/mail/Kept").exists()
+    imap.ok("CREATE Empty/")
+    assert world.path("/home/bob/mail/Empty").is_dir()
+    assert '(\\Noselect \\HasNoChildren) "/" "Empty"' in imap.ok('LIST "" "*"')
+    imap.ok("DELETE Empty")
     assert imap("DELETE INBOX").startswith(f"a{imap.n} NO")
 
 
-@pytest.mark.parametrize("name", ["..", "../x", "a/../../b", "/etc/passwd", "~root/x", "a\0b", "a//b", ""])
+@pytest.mark.parametrize("name", ["..", "../x", "a/../../b", "/etc/passwd", "~root/x", "a\0b", "a//b", "", ".subscriptions"])
 def test_mailbox_names_outside_the_users_area_are_refused(name):
     with pytest.raises(ImapError) as e:
         valid_mailbox_name(name)
