@@ -26,64 +26,71 @@ class ImapError(Exception):
 ATOM_SPECIALS = set('(){ %*"\\]') | {chr(c) for c in range(32)}
 
 
-def parse_tokens(line: str, literals: list[bytes] | None = None) -> list:
-    """Split a command's arguments into atoms, quoted strings, literals and nested lists.
+_ATOM = re.compile(r'[^ ()"{]+')
+_SECTION_TAIL = re.compile(r"<[\d.]+>")
 
-    Literals arrive already read by the server: the `{n}` marker is replaced, in order, by
-    the bytes in `literals`.
+
+def parse_token(text: str, literals: list[bytes]) -> tuple[object, str]:
+    """One argument from the front of text: (value, rest).
+
+    value is an atom or quoted string (str), a literal (bytes: the `{n}` marker stands for
+    the next of `literals`, which the server already read and which is consumed here), or a
+    parenthesized list (list). A fetch item such as BODY[HEADER.FIELDS (A B)]<0.10> is one
+    atom even though it holds spaces and parentheses.
     """
+    text = text.lstrip(" ")
+    if not text:
+        raise ImapError("Missing argument")
+    c = text[0]
+    if c == "(":
+        items, rest = [], text[1:]
+        while True:
+            rest = rest.lstrip(" ")
+            if not rest:
+                raise ImapError("Missing ')'")
+            if rest[0] == ")":
+                return items, rest[1:]
+            value, rest = parse_token(rest, literals)
+            items.append(value)
+    if c == ")":
+        raise ImapError("Unexpected ')'")
+    if c == '"':
+        buf, i, n = [], 1, len(text)
+        while i < n and text[i] != '"':
+            if text[i] == "\\" and i + 1 < n:
+                i += 1
+            buf.append(text[i])
+            i += 1
+        if i >= n:
+            raise ImapError("Missing '\"'")
+        return "".join(buf), text[i + 1 :]
+    if c == "{":
+        end = text.find("}")
+        if end < 0 or not text[1:end].rstrip("+").isdigit():
+            raise ImapError("Invalid literal")
+        if not literals:
+            raise ImapError("Missing literal")
+        return literals.pop(0), text[end + 1 :]
+    tok = _ATOM.match(text).group(0)
+    if "[" in tok and "]" not in tok:  # a section with spaces or parentheses: up to its "]"
+        end = text.find("]")
+        if end < 0:
+            raise ImapError("Missing ']'")
+        tok = text[: end + 1]
+        tail = _SECTION_TAIL.match(text, end + 1)
+        if tail:
+            tok += tail.group(0)
+    return tok, text[len(tok) :]
+
+
+def parse_tokens(line: str, literals: list[bytes] | None = None) -> list:
+    """All arguments of a command line, in order (see parse_token)."""
     literals = list(literals or [])
-    pos = 0
-    stack: list[list] = [[]]
-    n = len(line)
-    while pos < n:
-        c = line[pos]
-        if c == " ":
-            pos += 1
-        elif c == "(":
-            stack.append([])
-            pos += 1
-        elif c == ")":
-            if len(stack) == 1:
-                raise ImapError("Unexpected ')'")
-            done = stack.pop()
-            stack[-1].append(done)
-            pos += 1
-        elif c == '"':
-            pos += 1
-            buf = []
-            while pos < n and line[pos] != '"':
-                if line[pos] == "\\" and pos + 1 < n:
-                    pos += 1
-                buf.append(line[pos])
-                pos += 1
-            if pos >= n:
-                raise ImapError("Missing '\"'")
-            pos += 1
-            stack[-1].append("".join(buf))
-        elif c == "{":
-            end = line.find("}", pos)
-            if end < 0:
-                raise ImapError("Invalid literal")
-            if not literals:
-                raise ImapError("Missing literal")
-            stack[-1].append(literals.pop(0))
-            pos = end + 1
-        else:
-            m = re.match(r'[^ ()"{]+(\[[^\]]*\](<[\d.]+>)?)?', line[pos:])
-            tok = m.group(0)
-            # a BODY[...] section may hold spaces and parentheses
-            if "[" in tok and not tok.endswith("]") and "]" not in tok:
-                end = line.find("]", pos)
-                tok = line[pos : end + 1]
-                m2 = re.match(r"<[\d.]+>", line[end + 1 :])
-                if m2:
-                    tok += m2.group(0)
-            stack[-1].append(tok)
-            pos += len(tok)
-    if len(stack) != 1:
-        raise ImapError("Missing ')'")
-    return stack[0]
+    out, rest = [], line
+    while rest.strip(" "):
+        value, rest = parse_token(rest, literals)
+        out.append(value)
+    return out
 
 
 def parse_seqset(text: str, maximum: int) -> list[tuple[int, int]]:

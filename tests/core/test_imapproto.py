@@ -3,7 +3,7 @@
 import pytest
 
 from mailkit.core.imapproto import (ImapError, bodystructure, envelope, header_text, parse_message,
-                                    parse_seqset, parse_tokens, quote, section)
+                                    parse_seqset, parse_token, parse_tokens, quote, section)
 
 MULTIPART = (b"From: =?UTF-8?B?6rmA7LKg7IiY?= <kim@example.com>\r\nTo: bob@localhost, \"Carol C\" <carol@localhost>\r\n"
              b"Subject: parts\r\nDate: Sun, 29 Nov 2026 09:00:00 +0900\r\nMessage-ID: <1@x>\r\n"
@@ -81,3 +81,13 @@ def test_sections():
     assert section(simple, "1") == b"body\r\n"  # a single-part message is its own part 1
     with pytest.raises(ImapError):
         section(MULTIPART, "BOGUS")
+
+
+def test_parse_token_returns_value_and_rest():
+    lits = [b"one", b"two"]
+    assert parse_token(' "a b" rest', lits) == ("a b", " rest")
+    assert parse_token("(1 (2) {3}) tail", lits) == (["1", ["2"], b"one"], " tail")
+    assert parse_token("{3+}x", lits) == (b"two", "x") and lits == []
+    assert parse_token("BODY[HEADER.FIELDS (TO)]<5.9> X", []) == ("BODY[HEADER.FIELDS (TO)]<5.9>", " X")
+    with pytest.raises(ImapError, match="Missing argument"):
+        parse_token("   ", [])
