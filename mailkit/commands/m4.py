@@ -10,6 +10,8 @@ from .base import Host, Result, command
 
 @command("m4")
 def m4(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    if not is_installed(host.world, "m4"):
+        return Result(err="bash: m4: command not found\n", code=127)
     files = [a for a in argv[1:] if not a.startswith("-")]
     if files:
         texts = []
@@ -24,10 +26,8 @@ def m4(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     now = host.clock.now()
     try:
         out = generate(text, when=now.strftime("%a %b %d %H:%M:%S %Z %Y").replace("  ", " "),
-                       macros_available=is_installed(host.world, "sendmail-cf"))
+                       cwd=host.cwd, macros_available=is_installed(host.world, "sendmail-cf"),
+                       source_name=files[0] if len(files) == 1 else "stdin")
     except M4Error as e:
-        msg = str(e)
-        if files:
-            msg = msg.replace("m4:stdin:", f"m4:{files[0]}:")
-        return Result(err=msg + "\n", code=1)
+        return Result(err=f"{e}\n", code=1)
     return Result(out=out)

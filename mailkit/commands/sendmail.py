@@ -18,6 +18,7 @@ from ..core.cf import CfError
 from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, split_message
 from ..core.world import SUBMIT_CF
+from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
 
 CONN_REFUSED = "Deferred: Connection refused by [127.0.0.1]"
@@ -239,17 +240,6 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         return Result(err=f"{e}\n", code=EX_CONFIG)
 
 
-def newaliases_result(host: Host) -> Result:
-    try:
-        cfg = config.load(host.world)
-        lines = aliases.rebuild(host.world, cfg)
-    except (MapError, CfError) as e:
-        return Result(err=f"{e}\n", code=EX_CONFIG)
-    except FileNotFoundError as e:
-        return Result(err=f"newaliases: cannot open {host.world.host_path(e.filename)}: No such file or directory\n", code=EX_CONFIG)
-    return Result(out="".join(x + "\n" for x in lines))
-
-
 @command("mailq")
 def mailq(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     opts_argv = ["sendmail", "-bp"]
@@ -259,10 +249,3 @@ def mailq(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         else:
             return Result(err=f"mailq: illegal option -- {a.lstrip('-')[:1]}\nusage: mailq [-Ac] [-v] [-oQdir]\n", code=EX_USAGE)
     return sendmail(host, opts_argv, None)
-
-
-@command("newaliases")
-def newaliases(host: Host, argv: list[str], stdin: str | None = None) -> Result:
-    if len(argv) > 1:
-        return Result(err="usage: newaliases\n", code=EX_USAGE)
-    return newaliases_result(host)

@@ -15,6 +15,10 @@ from .world import World
 
 ACTIONS = ("RELAY", "OK", "REJECT", "DISCARD", "SKIP", "ERROR")
 TAGS = ("Connect", "From", "To")
+# Tags of other FEATUREs (not acted on by mailkit, accepted by makemap as on a real host).
+OTHER_TAGS = {"spam", "greetpause", "clientrate", "clientconn", "srv_features", "clt_features",
+              "try_tls", "tls_srv", "tls_clt", "tls_rcpt", "auth", "qgrp", "compat", "mailrate",
+              "ehlo", "bv", "delay_checks"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,13 @@ def parse(text: str, filename: str) -> list[Entry]:
     """makemap's view of the access file, plus a check that the right-hand side means something."""
     entries = parse_key_value(text, filename)
     for e in entries:
-        tag, sep, _ = e.key.partition(":")
-        if sep and tag.capitalize() not in TAGS + ("Spam", "Srv_features", "Clt_features", "Try_tls", "Tls_srv", "Tls_clt", "Greet"):
-            raise MapError(filename, e.lineno, f"unknown tag \"{tag}:\"")
+        tag, sep, rest = e.key.partition(":")
+        if sep and not rest:
+            raise MapError(filename, e.lineno, f"no key after the tag \"{tag}:\"")
+        if sep and tag.lower() in OTHER_TAGS:
+            continue  # sendmail's other tags (GreetPause:, Spam:, ...) have their own right-hand sides
+        if sep and tag.capitalize() not in TAGS:
+            raise MapError(filename, e.lineno, f"unknown tag \"{tag}:\" (Connect:, From: or To:)")
         if parse_action(e.value) is None:
             raise MapError(filename, e.lineno, f"unknown action \"{e.value}\" (RELAY, OK, REJECT, DISCARD, SKIP or ERROR:\"code text\")")
     return entries
@@ -103,7 +111,9 @@ def check(world: World, cfg, tag: str, value: str) -> AccessResult | None:
 
 
 def check_connect(world: World, cfg, ip: str, hostname: str | None = None) -> AccessResult | None:
-    res = check(world, cfg, "Connect", ip)
-    if res is None and hostname:
-        res = check(world, cfg, "Connect", hostname)
+    """sendmail's check_relay: the client's host name (and its parent domains) first, then its
+    IP address and prefixes."""
+    res = check(world, cfg, "Connect", hostname) if hostname else None
+    if res is None:
+        res = check(world, cfg, "Connect", ip)
     return res

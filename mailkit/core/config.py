@@ -25,7 +25,12 @@ HANDLED_OPTIONS = {
     "Timeout.queuereturn", "Timeout.queuewarn", "QueueDirectory", "PrivacyOptions",
     "SmtpGreetingMessage",
 }
-HANDLED_MACROS = {"j", "n", "Z"}
+# The one-letter option names of old sendmail.cf files ("OA/etc/aliases") for the options above.
+OLD_OPTION_NAMES = {
+    "A": "AliasFile", "Q": "QueueDirectory", "d": "DeliveryMode", "O": "DaemonPortOptions",
+    "p": "PrivacyOptions", "J": "ForwardPath", "T": "Timeout.queuereturn",
+}
+HANDLED_MACROS = {"j", "n", "Z", "e"}  # $e: the greeting of old cf files
 HANDLED_CLASSES = {"w", "R", "t"}
 HANDLED_MAPS = {"access", "virtuser"}
 
@@ -87,6 +92,7 @@ class Config:
     virtuser_db: str | None = None
     version: str = VERSION
     unhandled: tuple = ()
+    warnings: tuple = ()  # what sendmail would print while reading the cf (missing class files)
 
     def greeting(self, date: str) -> str:
         text = expand_macros(self.greeting_template, self.macros(date))
@@ -123,20 +129,19 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 def parse_duration(text: str, default_unit: str = "s") -> timedelta:
-    """sendmail durations: '5d', '4h', '1h30m', '90' (in default_unit). Raises ValueError."""
+    """sendmail's convtime: '5d', '4h', '1h30m', '30s', '2w'; a number without a unit is in
+    `default_unit` (days for Timeout.queuereturn, hours for Timeout.queuewarn). Raises ValueError."""
     text = text.strip()
     if not text:
         raise ValueError("empty duration")
-    if text.isdigit():
-        return timedelta(seconds=int(text) * _UNITS[default_unit])
     total, pos = 0, 0
-    for m in re.finditer(r"(\d+)([smhdw])", text):
+    for m in re.finditer(r"(\d+)([smhdw]?)", text):
         if m.start() != pos:
             break
-        total += int(m.group(1)) * _UNITS[m.group(2)]
+        total += int(m.group(1)) * _UNITS[m.group(2) or default_unit]
         pos = m.end()
-    if pos != len(text):
-        raise ValueError(f"invalid duration \"{text}\"")
+    if pos != len(text) or pos == 0:
+        raise ValueError(f"invalid duration \"{text}\" (use a number with s, m, h, d or w)")
     return timedelta(seconds=total)
 
 
@@ -161,18 +166,22 @@ def parse_daemon_options(value: str) -> Daemon:
     return Daemon(opts.get("Name", "MTA"), opts.get("Addr", "0.0.0.0"), port)
 
 
-def _class_file_path(value: str) -> str | None:
-    for tok in value.split():
+def _class_file(value: str) -> tuple[str | None, bool]:
+    """'-o /etc/mail/relay-domains' -> ('/etc/mail/relay-domains', True); -o: the file is optional."""
+    toks = value.split()
+    optional = "-o" in toks
+    for tok in toks:
         if tok.startswith("/"):
-            return tok
-    return None
+            return tok, optional
+    return None, optional
 
 
-def _read_names(world: World, host_path: str) -> list[str]:
+def _read_names(world: World, host_path: str) -> list[str] | None:
+    """The names of a class file (whitespace separated, '#' comments); None when it is missing."""
     try:
         text = world.read_text(host_path)
-    except (FileNotFoundError, ValueError):
-        return []
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        return None
     names = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
@@ -196,6 +205,7 @@ def from_cf(world: World, cf: CfFile) -> Config:
     classes: dict[str, set[str]] = {"w": set(), "R": set(), "t": set()}
     class_files: dict[str, list[str]] = {}
     unhandled: list[Unhandled] = []
+    warnings: list[str] = []
     macros: dict[str, str] = {}
 
     def skip(line, reason=None):
@@ -210,14 +220,24 @@ def from_cf(world: World, cf: CfFile) -> Config:
         elif k == "C" and line.name in HANDLED_CLASSES:
             classes[line.name].update(line.value.split())
         elif k == "F" and line.name in HANDLED_CLASSES:
-            path = _class_file_path(line.value)
-            if path:
-                class_files.setdefault(line.name, []).append(path)
-                classes[line.name].update(_read_names(world, path))
+            path, optional = _class_file(line.value)
+            if not path:
+                skip(line, "class file line without a file name")
+                continue
+            class_files.setdefault(line.name, []).append(path)
+            names = _read_names(world, path)
+            if names is None and not optional:
+                warnings.append(f"{cf.filename}: line {line.lineno}: fileclass: cannot open '{path}': "
+                                "No such file or directory")
+            classes[line.name].update(names or ())
         elif k == "K" and line.name in HANDLED_MAPS:
             kw["access_db" if line.name == "access" else "virtuser_db"] = _map_db_path(line.value)
-        elif k == "O" and line.name in HANDLED_OPTIONS:
-            _apply_option(kw, line.name, line.value, cf.filename, line.lineno)
+        elif k == "O" and OLD_OPTION_NAMES.get(line.name, line.name) in HANDLED_OPTIONS:
+            name, value = OLD_OPTION_NAMES.get(line.name, line.name), line.value
+            if line.name == "T" and "/" in value:  # old "T5d/4h": queuereturn/queuewarn
+                value, warn = value.split("/", 1)
+                _apply_option(kw, "Timeout.queuewarn", warn, cf.filename, line.lineno)
+            _apply_option(kw, name, value, cf.filename, line.lineno)
         elif k == "V":
             continue  # the version level is read, and 10 is what sendmail 8.17 writes
         else:
@@ -232,12 +252,15 @@ def from_cf(world: World, cf: CfFile) -> Config:
         kw["dn"] = macros["n"]
     if "Z" in macros:
         kw["version"] = macros["Z"]
+    if "e" in macros and "greeting_template" not in kw:
+        kw["greeting_template"] = macros["e"]
     hostname = kw.get("hostname", DEFAULT_HOSTNAME)
     kw["local_names"] = frozenset(n.lower() for n in classes["w"] | {hostname})
     kw["relay_domains"] = frozenset(n.lower() for n in classes["R"])
     kw["trusted_users"] = frozenset(classes["t"] | {"root", "daemon", "uucp"})
     kw["class_files"] = class_files
     kw["unhandled"] = tuple(unhandled)
+    kw["warnings"] = tuple(warnings)
     if "daemons_seen" in kw:
         kw["daemons"] = tuple(kw.pop("daemons_seen"))
     return Config(**kw)
@@ -267,7 +290,7 @@ def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -
         elif name == "Timeout.queuereturn":
             kw["queue_return"] = parse_duration(value, "d")
         elif name == "Timeout.queuewarn":
-            kw["queue_warn"] = parse_duration(value, "d")
+            kw["queue_warn"] = parse_duration(value, "h")
         elif name == "QueueDirectory":
             kw["queue_dir"] = value.strip()
         elif name == "PrivacyOptions":

@@ -28,25 +28,34 @@ def host_macro_dir() -> str | None:
     return None
 
 
+# Where the macros "are" when sendmail-cf is not installed in the world: a path that cannot
+# exist, so the real m4 reports the real error even on a machine that has /usr/share/sendmail-cf.
+_ABSENT_DIR = "/nonexistent/mailkit-sendmail-cf/"
+
+
 def generate(mc_text: str, built_by: str = "root@localhost.localdomain", when: str = "",
-             cwd: str = "/etc/mail", macros_available: bool = True) -> str:
-    """Run m4 on the .mc text and return the cf text (raises M4Error with m4's own message)."""
+             cwd: str = "/etc/mail", macros_available: bool = True, source_name: str = "stdin") -> str:
+    """Run the real m4 on the .mc text and return the cf text.
+
+    Raises M4Error carrying m4's own messages (named after `source_name`, as `m4 FILE` names
+    the file it reads). When m4 fails, its partial output is not returned: a real
+    `m4 sendmail.mc > sendmail.cf` would truncate sendmail.cf; here the old file stays.
+    """
     m4 = shutil.which("m4")
     if m4 is None:
-        raise M4Error("m4: command not found (install it: yum -y install m4)")
+        raise M4Error("m4: command not found (the host machine needs GNU m4: apt-get install m4)")
     macro_dir = host_macro_dir() if macros_available else None
-    text = mc_text
-    if macro_dir:
-        text = text.replace(CENTOS_CF_DIR, macro_dir)
-    elif CENTOS_CF_DIR in text:
-        missing = re.search(re.escape(CENTOS_CF_DIR) + r"[^'\s)]*", text).group(0)
-        raise M4Error(f"m4:stdin:1: cannot open `{missing}': No such file or directory")
-    proc = subprocess.run([m4], input=text, capture_output=True, text=True, timeout=30)
-    if proc.returncode != 0 or "cannot open" in proc.stderr:
-        raise M4Error(proc.stderr.strip() or f"m4 exited with {proc.returncode}")
-    out = proc.stdout
-    if macro_dir:
-        out = out.replace(macro_dir, CENTOS_CF_DIR)
+    if macros_available and macro_dir is None:
+        raise M4Error("mailkit: sendmail-cf's macros are missing on this machine "
+                      "(Debian: apt-get install sendmail-cf; they live in /usr/share/sendmail/cf)")
+    target = macro_dir or _ABSENT_DIR
+    text = mc_text.replace(CENTOS_CF_DIR, target)
+    proc = subprocess.run(["m4"], executable=m4, input=text, capture_output=True, text=True, timeout=30)
+    if proc.returncode != 0 or proc.stderr.strip():
+        err = proc.stderr.strip() or f"m4 exited with {proc.returncode}"
+        err = err.replace(target, CENTOS_CF_DIR).replace("m4:stdin:", f"m4:{source_name}:")
+        raise M4Error(err)
+    out = proc.stdout.replace(target, CENTOS_CF_DIR)
     # cfhead.m4 stamps who built it, where and when; make that the mail host's, not this machine's.
     out = re.sub(r"^##### built by .*$", f"##### built by {built_by} on {when}".rstrip(" on"), out, count=1, flags=re.M)
     out = re.sub(r"^##### in .*$", f"##### in {cwd}", out, count=1, flags=re.M)
