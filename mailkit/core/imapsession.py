@@ -65,6 +65,7 @@ class ImapSession:
     dirty: bool = False
     recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
     bad_before_login: int = 0
+    pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
 
     # -- mailbox files
     def _path(self, name: str):
@@ -158,14 +159,28 @@ class ImapSession:
         return self._login(tag, user, pw)
 
     def cmd_AUTHENTICATE(self, tag, args):
-        import base64
-
-        if not args or astr(args[0]).upper() != "PLAIN" or len(args) < 2:
+        if not args or astr(args[0]).upper() != "PLAIN":
             raise ImapError("Unsupported authentication mechanism.", "NO")
+        if len(args) < 2:  # no initial response (SASL-IR): ask for it
+            self.pending_auth = tag
+            return Response(b"+ \r\n")
+        return self._sasl_plain(tag, astr(args[1]))
+
+    def continue_auth(self, line: str) -> Response:
+        """The client's answer to the "+ " of AUTHENTICATE (a line without a tag)."""
+        tag, self.pending_auth = self.pending_auth, None
+        if line.strip() == "*":
+            return self._tagged(tag, "BAD", "Authentication aborted by client.")
+        return self._sasl_plain(tag, line)
+
+    def _sasl_plain(self, tag, b64: str) -> Response:
+        import base64
+        import binascii
+
         try:
-            _, user, pw = base64.b64decode(args[1]).decode().split("\0")
-        except ValueError:
-            raise ImapError("Invalid base64 data in continued response", "BAD") from None
+            _, user, pw = base64.b64decode(b64.strip(), validate=True).decode().split("\0")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return self._tagged(tag, "BAD", "Invalid base64 data in continued response")
         return self._login(tag, user, pw)
 
     def _login(self, tag, user, pw):

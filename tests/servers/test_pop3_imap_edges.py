@@ -112,3 +112,20 @@ def test_pop3_retr_of_8bit_and_dotted_mail_counts_octets(running_host, world):
     assert resp == b"+OK " + size + b" octets"
     assert lines[-3:] == [b".leading dot", b"..two", b"end"] and octets == int(size)  # poplib undoes the stuffing
     p.quit()
+
+
+def test_imap_authenticate_plain_with_and_without_initial_response(running_host):
+    m = imaplib.IMAP4(*running_host.connect_address(143), timeout=10)
+    # imaplib sends no initial response: it waits for "+ " and answers on its own line
+    typ, _ = m.authenticate("PLAIN", lambda challenge: b"\0bob\0secret")
+    assert typ == "OK" and m.state == "AUTH"
+    m.logout()
+    with socket.create_connection(running_host.connect_address(143), timeout=10) as s:
+        f = s.makefile("rb")
+        f.readline()
+        s.sendall(b"a AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=\r\n")  # SASL-IR, as curl does
+        assert f.readline().startswith(b"a OK")
+        s.sendall(b"b AUTHENTICATE PLAIN\r\n")
+        assert f.readline() == b"+ \r\n"
+        s.sendall(b"*\r\n")
+        assert f.readline() == b"b BAD Authentication aborted by client.\r\n"
