@@ -8,6 +8,24 @@ from ..core.world import PathEscape
 from .base import Host, Result, command
 
 
+def _resolver(host: Host):
+    def resolve(host_path: str) -> str:
+        try:
+            return str(host.world.path(host_path, host.cwd))
+        except PathEscape:
+            return "/nonexistent" + host_path  # m4 then says "cannot open" as for a missing file
+    return resolve
+
+
+def _run_dir(host: Host) -> str | None:
+    """m4's working directory: the user's cwd inside the world (relative includes resolve there)."""
+    try:
+        d = host.world.path(host.cwd)
+    except PathEscape:
+        return None
+    return str(d) if d.is_dir() else None
+
+
 @command("m4")
 def m4(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     if not is_installed(host.world, "m4"):
@@ -27,7 +45,8 @@ def m4(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     try:
         out = generate(text, when=now.strftime("%a %b %d %H:%M:%S %Z %Y").replace("  ", " "),
                        cwd=host.cwd, macros_available=is_installed(host.world, "sendmail-cf"),
-                       source_name=files[0] if len(files) == 1 else "stdin")
+                       source_name=files[0] if len(files) == 1 else "stdin",
+                       resolve=_resolver(host), run_dir=_run_dir(host))
     except M4Error as e:
         return Result(err=f"{e}\n", code=1)
     return Result(out=out)

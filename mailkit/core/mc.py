@@ -33,8 +33,12 @@ def host_macro_dir() -> str | None:
 _ABSENT_DIR = "/nonexistent/mailkit-sendmail-cf/"
 
 
+_INCLUDE = re.compile(r"\b(s?include)\(\s*`(/[^'`]*)'\s*\)")
+
+
 def generate(mc_text: str, built_by: str = "root@localhost.localdomain", when: str = "",
-             cwd: str = "/etc/mail", macros_available: bool = True, source_name: str = "stdin") -> str:
+             cwd: str = "/etc/mail", macros_available: bool = True, source_name: str = "stdin",
+             resolve=None, run_dir: str | None = None) -> str:
     """Run the real m4 on the .mc text and return the cf text.
 
     Raises M4Error carrying m4's own messages (named after `source_name`, as `m4 FILE` names
@@ -49,11 +53,26 @@ def generate(mc_text: str, built_by: str = "root@localhost.localdomain", when: s
         raise M4Error("mailkit: sendmail-cf's macros are missing on this machine "
                       "(Debian: apt-get install sendmail-cf; they live in /usr/share/sendmail/cf)")
     target = macro_dir or _ABSENT_DIR
-    text = mc_text.replace(CENTOS_CF_DIR, target)
-    proc = subprocess.run(["m4"], executable=m4, input=text, capture_output=True, text=True, timeout=30)
+    # The .mc's own include(`/etc/mail/x.m4') names a file of the mail host: `resolve` maps
+    # such host paths into the world (the sendmail-cf macros stay the machine's).
+    back: dict[str, str] = {}
+
+    def world_include(m: re.Match) -> str:
+        host_path = m.group(2)
+        if resolve is None or host_path.startswith(CENTOS_CF_DIR):
+            return m.group(0)
+        real = str(resolve(host_path))
+        back[real] = host_path
+        return f"{m.group(1)}(`{real}')"
+
+    text = _INCLUDE.sub(world_include, mc_text).replace(CENTOS_CF_DIR, target)
+    proc = subprocess.run(["m4"], executable=m4, input=text, capture_output=True, text=True, timeout=30,
+                          cwd=run_dir)
     if proc.returncode != 0 or proc.stderr.strip():
         err = proc.stderr.strip() or f"m4 exited with {proc.returncode}"
         err = err.replace(target, CENTOS_CF_DIR).replace("m4:stdin:", f"m4:{source_name}:")
+        for real, host_path in back.items():
+            err = err.replace(real, host_path)
         raise M4Error(err)
     out = proc.stdout.replace(target, CENTOS_CF_DIR)
     # cfhead.m4 stamps who built it, where and when; make that the mail host's, not this machine's.
