@@ -54,8 +54,23 @@ def _fail(message: str) -> None:
     raise UsageError(message.rstrip("\n"))
 
 
+def settle(session, timeout: float = 10.0) -> None:
+    """Wait for deliveries the MTA already handed to its background worker (DeliveryMode=b).
+
+    A cell that reads a mailbox right after a cell that sent mail then sees the mail, every
+    time, as an administrator typing the next command a moment later would.
+    """
+    import concurrent.futures
+
+    for mta in list(getattr(session.runtime, "_mtas", ()) or ()):
+        futures = list(getattr(mta, "pending", ()) or ())
+        if futures:
+            concurrent.futures.wait(futures, timeout)
+
+
 def run_script(session, src: str) -> None:
     """Run shell text in the notebook: output as each statement ends; stop at the first error."""
+    settle(session)
 
     def on_step(step):
         res = step.result
@@ -113,6 +128,7 @@ def _telnet_magic(session):
         if isinstance(target, str):
             _fail(target)
         typed = (cell or "").splitlines()
+        settle(session)
         run = converse(session.host, target[0], target[1], typed, timeout=timeout)
         if run.code:
             if run.transcript:
