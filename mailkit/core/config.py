@@ -45,7 +45,6 @@ _REASONS = {
     "D": "macro not used by mailkit",
     "C": "class not used by mailkit",
     "F": "class file not read by mailkit",
-    "T": "old-style trusted users line (use Ft/etc/mail/trusted-users)",
     "V": "configuration version level",
     "E": "environment for mailers",
     "Q": "queue groups are not supported",
@@ -176,17 +175,20 @@ def _class_file(value: str) -> tuple[str | None, bool]:
     return None, optional
 
 
-def _read_names(world: World, host_path: str) -> list[str] | None:
-    """The names of a class file (whitespace separated, '#' comments); None when it is missing."""
-    try:
-        text = world.read_text(host_path)
-    except (FileNotFoundError, IsADirectoryError, ValueError):
-        return None
+def class_file_names(text: str) -> list[str]:
+    """The names of a class file such as local-host-names: whitespace separated, '#' comments."""
     names = []
     for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        names.extend(line.split())
+        names.extend(line.split("#", 1)[0].split())
     return names
+
+
+def _read_names(world: World, host_path: str) -> list[str] | None:
+    """The names of a class file in the world; None when it is missing."""
+    try:
+        return class_file_names(world.read_text(host_path))
+    except (FileNotFoundError, IsADirectoryError, ValueError):
+        return None
 
 
 def _map_db_path(value: str) -> str | None:
@@ -238,6 +240,8 @@ def from_cf(world: World, cf: CfFile) -> Config:
                 value, warn = value.split("/", 1)
                 _apply_option(kw, "Timeout.queuewarn", warn, cf.filename, line.lineno)
             _apply_option(kw, name, value, cf.filename, line.lineno)
+        elif k == "T":  # the old trusted-users line: the same as class t
+            classes["t"].update(line.value.split())
         elif k == "V":
             continue  # the version level is read, and 10 is what sendmail 8.17 writes
         else:

@@ -48,7 +48,7 @@ def test_every_line_is_acted_on_or_listed_as_unhandled(world):
     acted = {ln.lineno for ln in parsed.lines if ln.kind not in ("comment", "blank") and ln.lineno not in listed}
     kinds = {ln.kind for ln in parsed.lines if ln.lineno in acted}
     # only these line types are ever acted on; every R/S/M/H line is reported
-    assert kinds <= {"V", "D", "C", "F", "K", "O"}
+    assert kinds <= {"V", "D", "C", "F", "K", "O", "T"}
     assert {u.text[:1] for u in c.unhandled} >= {"R", "S", "M", "H", "O", "K", "D", "C"}
     assert all(u.reason for u in c.unhandled)
     # the stock cf's Mlocal line continues on indented lines: one logical line, one report
@@ -98,13 +98,14 @@ def test_options_the_course_changes(world):
 
 
 def test_old_one_letter_options(world):
-    c = load_text(world, "OA/etc/other-aliases\nOQ/var/spool/q2\nOdq\nT3d/2h\nOT2d/1h\nDe$j old style\n")
+    c = load_text(world, "OA/etc/other-aliases\nOQ/var/spool/q2\nOdq\nOT2d/1h\nDe$j old style\nTapache\nOL9\n")
     assert c.alias_files == ("/etc/other-aliases",)
     assert c.queue_dir == "/var/spool/q2"
     assert c.delivery_mode == "q"
     assert c.queue_return == timedelta(days=2) and c.queue_warn == timedelta(hours=1)
     assert c.greeting("D") == "localhost.localdomain ESMTP old style"
-    assert [u.text for u in c.unhandled] == ["T3d/2h"]
+    assert "apache" in c.trusted_users  # the old T line is class t
+    assert [u.text for u in c.unhandled] == ["OL9"]
 
 
 @pytest.mark.parametrize("text,unit,expected", [

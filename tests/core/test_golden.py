@@ -5,7 +5,7 @@ import pathlib
 
 import pytest
 
-from mailkit.core import access, aliases, cf, procmail, virtusers
+from mailkit.core import access, aliases, cf, config, procmail, virtusers
 from mailkit.core.config import from_cf
 from mailkit.core.maps import MapError
 from mailkit.core.world import World
@@ -30,7 +30,20 @@ def render_entries(parse):
 
 
 def render_aliases(text, name):
-    return [f"{a.lineno}: {a.name} -> {list(a.targets)}" for a in aliases.parse(text, name)]
+    parsed = aliases.parse_with_rhs(text, name)
+    n, longest, total = aliases.stats(parsed)
+    return [f"{a.lineno}: {a.name} -> {list(a.targets)}" for a, _ in parsed] + [
+        f"{name}: {n} aliases, longest {longest} bytes, {total} bytes total"]
+
+
+def render_forward(text, name):
+    # the same reading as core/forward.read: one or more addresses a line, '#' comments
+    return [repr(t) for line in text.splitlines() if line.strip() and not line.strip().startswith("#")
+            for t in aliases.split_targets(line.strip())]
+
+
+def render_class_file(text, name):
+    return [repr(n) for n in config.class_file_names(text)]
 
 
 def render_procmail(text, name):
@@ -40,7 +53,8 @@ def render_procmail(text, name):
 
 
 RENDER = {"cf": render_cf, "aliases": render_aliases, "access": render_entries(access.parse),
-          "virtusertable": render_entries(virtusers.parse), "procmailrc": render_procmail}
+          "virtusertable": render_entries(virtusers.parse), "procmailrc": render_procmail,
+          "forward": render_forward, "local-host-names": render_class_file}
 CASES = sorted(GOLDEN.glob("*/*.in"))
 
 
