@@ -21,12 +21,18 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
   let browser;
   let page;
 
+  let extension;
+
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
+    // Without the extension every renderer check would only time out: fail at once instead.
+    extension = labextensionLine();
+    assert.ok(extension, 'the mailkit lab extension is not installed in the Jupyter on PATH '
+      + '(`jupyter labextension list`); run scripts/setup.sh or `pip install -e .` after building it');
     lab = await startLab([NOTEBOOK, ...FILES]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.setDefaultTimeout(30000);
+    page.setDefaultTimeout(20000);
     await page.goto(`${lab.url}lab/tree/${path.basename(NOTEBOOK)}?reset`);
     await page.locator('.jp-NotebookPanel .jp-Notebook').first().waitFor();
     await waitForIdleKernel(lab);
@@ -50,10 +56,7 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
   });
 
   test('the extension is installed and enabled', () => {
-    const line = labextensionLine();
-    assert.ok(line, '`jupyter labextension list` has no mailkit line');
-    assert.match(line, /enabled/);
-    assert.match(line, /OK/);
+    assert.match(extension, /^mailkit v\S+ enabled OK/);
   });
 
   test('the SMTP dialogue renders client and server lines apart, codes explained on hover', async () => {
@@ -89,6 +92,35 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     assert.equal(cells[4], 'bob@example.com');
     assert.match(cells[5], /^Deferred: /);
     assert.match(cells[0], /^[0-9A-Za-z]{14}$/);
+  });
+
+  test('the trace diagram shows each agent as a box with its status', async () => {
+    const trace = page.locator('.mk-trace').first();
+    await trace.waitFor();
+    const steps = trace.locator('.mk-trace-step');
+    const agents = await steps.evaluateAll(ns => ns.map(n => n.dataset.agent));
+    assert.deepEqual(agents.slice(0, 3), ['MUA', 'MTA', 'queue']);
+    const status = await steps.evaluateAll(ns => ns.map(n => n.dataset.status));
+    assert.deepEqual(status.slice(0, 3), ['ok', 'ok', 'failed']); // deferred in the queue
+    assert.ok(status.slice(3).every(s => s === 'pending'), `after the queue: ${status}`);
+    assert.equal(await trace.locator('.mk-trace-arrow').count(), agents.length - 1);
+    assert.match(await steps.nth(2).locator('.mk-trace-what').textContent(), /Deferred/);
+    await trace.screenshot({ path: path.join(ARTIFACTS, 'trace.png') });
+  });
+
+  test('the delivered message shows its summary, headers folded, and body', async () => {
+    const message = page.locator('.mk-message').first();
+    await message.waitFor();
+    assert.equal(await message.locator('.mk-message-head').textContent(), 'Message 1 of /var/spool/mail/bob');
+    const details = message.locator('details.mk-message-headers');
+    assert.equal(await details.getAttribute('open'), null, 'headers start folded');
+    const received = details.locator('th', { hasText: /^Received$/ });
+    assert.equal(await received.isVisible(), false);
+    await details.locator('summary').click();
+    await received.waitFor();
+    assert.match(await message.locator('.mk-message-summary').textContent(), /SubjectLunch/);
+    assert.equal((await message.locator('.mk-message-body').textContent()).trim(), 'Lunch at noon?');
+    await message.screenshot({ path: path.join(ARTIFACTS, 'message.png') });
   });
 
   async function applyInTab(tabTitle, extraLine) {
