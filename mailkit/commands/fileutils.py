@@ -11,7 +11,7 @@ import os
 import re
 import shutil
 import stat as stat_mod
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..core.world import MAIL_SPOOL, PathEscape
 from .base import Host, Result, command
@@ -418,7 +418,8 @@ def _long(host: Host, real, name: str, now: datetime, wall: float) -> str:
     # Age on the host's clock: what was written a moment ago shows the host's "now".
     # Files older than the world itself came "with the packages": they show its creation time.
     mtime = max(st.st_mtime, host.world.root.stat().st_ctime)
-    when = now - (datetime.fromtimestamp(wall) - datetime.fromtimestamp(mtime))
+    # Whole minutes only, so a file written within the last minute shows exactly "now".
+    when = now - timedelta(minutes=int(max(0.0, wall - mtime) // 60))
     stamp = when.strftime("%b %e %H:%M") if abs((now - when).days) < 180 else when.strftime("%b %e  %Y")
     links = 2 if real.is_dir() else 1
     return f"{mode}. {links} {user:<5} {group:<5} {st.st_size:>6} {stamp} {name}"
