@@ -6,6 +6,9 @@ bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 status=0
 python -m pytest tests "$@" || status=$?
+# --- course notebooks: each one re-run in a fresh kernel and compared with its stored outputs ---
+MAILKIT_CLOCK=fixed python -m pytest --nbval notebooks/ --nbval-sanitize-with notebooks/sanitize.cfg -p no:cacheprovider -q || status=$?
+# --- end course notebooks ---
 # --- JupyterLab extension: jest unit tests of the renderers and tokenizers, then the real-browser
 # UI tests (playwright-core + Debian chromium against a jupyter lab they start) ---
 if ! command -v node >/dev/null || [ ! -d labextension/node_modules ]; then

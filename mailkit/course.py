@@ -1,0 +1,296 @@
+"""The course's notebooks, written once and generated in Korean and English.
+
+notebooks/src/NN-name.py holds one chapter: `CELLS`, a list made with `md(ko=, en=)`,
+`code(source, tags)` and `quiz([...])`. Code cells are shared, so the two languages have the
+same code by construction; markdown and quiz questions are per language (a quiz cell is the
+same code in both, `Quiz.from_file("quiz/NN.json")`, reading the question file of its own
+language folder).
+
+    python -m mailkit.course build      # write notebooks/{ko,en}/*.ipynb without outputs
+    python -m mailkit.course refresh    # build, then execute every notebook and keep outputs
+    python -m mailkit.course refresh 04 # only chapters whose name starts with 04
+
+Execution uses nbclient in a python3 kernel started in the notebook's folder with
+MAILKIT_CLOCK=fixed, so times and queue ids are the same on every run (and under nbval).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGS = ("ko", "en")
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SOURCES = NOTEBOOKS / "src"
+CELL_TIMEOUT = 60
+
+
+def notebook_lang() -> str:
+    """The language of the notebook running this kernel: its folder's name (notebooks/ko, notebooks/en).
+
+    Code cells are the same in both languages, so widgets ask here which labels to show.
+    """
+    lang = os.environ.get("MAILKIT_LANG") or Path.cwd().name
+    return lang if lang in LANGS else "ko"
+
+
+def edit(host_path: str, old: str, new: str) -> None:
+    """Change one piece of a file of the mail host, as `sed -i 's/OLD/NEW/' FILE` would on a real one.
+
+    OLD must occur exactly once (else nothing is written and the reason is shown). Prints the line
+    before and after, so the change can be read in the notebook.
+    """
+    from .kernel.extension import current_host
+
+    host = current_host()
+    if host is None:
+        raise RuntimeError("no mail host: run %load_ext mailkit first")
+    path = host.world.path(host_path)
+    text = path.read_text(encoding="utf-8")
+    n = text.count(old)
+    if n != 1:
+        raise ValueError(f"{host_path}: {old!r} occurs {n} times, expected once; nothing changed")
+    start = text.rfind("\n", 0, text.index(old)) + 1
+    end = text.find("\n", text.index(old) + len(old))
+    before = text[start:end if end >= 0 else len(text)]
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    after = before.replace(old, new)
+    print(f"{host_path}:")
+    for line in before.splitlines():
+        print(f"- {line}")
+    for line in after.splitlines():
+        print(f"+ {line}")
+
+
+def smtp_send(rcpt, subject: str = "test", sender: str = "bob@localhost", client: str = "127.0.0.1",
+              body: str = "Hello.", size: int = 0) -> None:
+    """Send one message with smtplib from the client address CLIENT (127.0.0.2 is client.example.com,
+    another machine in the course's /etc/hosts) and print each step and the server's reply.
+
+    size > 0 pads the body to about that many bytes (for MaxMessageSize).
+    """
+    import smtplib
+
+    from .kernel.extension import start_session
+
+    rcpts = [rcpt] if isinstance(rcpt, str) else list(rcpt)
+    if size:
+        body += "\n" + ("x" * 71 + "\n") * (size // 72)
+    data = f"From: {sender}\nTo: {', '.join(rcpts)}\nSubject: {subject}\n\n{body}\n"
+    s = smtplib.SMTP(*start_session().connect(25), local_hostname="client.example.com" if client != "127.0.0.1" else "localhost",
+                     source_address=(client, 0), timeout=30)
+    try:
+        code, msg = s.ehlo()
+        steps = [("MAIL FROM:<%s>" % sender, s.mail(sender))]
+        ok = steps[-1][1][0] == 250
+        accepted = 0
+        for r in rcpts:
+            if not ok:
+                break
+            steps.append(("RCPT TO:<%s>" % r, s.rcpt(r)))
+            accepted += steps[-1][1][0] in (250, 251)
+        if ok and accepted:
+            s.putcmd("data")
+            code, msg = s.getreply()
+            if code == 354:
+                s.send(smtplib.quotedata(data).encode() + b"\r\n.\r\n")
+                code, msg = s.getreply()
+            steps.append(("DATA ... .", (code, msg)))
+        for cmd, (code, msg) in steps:
+            print(f"{cmd:<34} -> {code} {msg.decode(errors='replace')}")
+    finally:
+        try:
+            s.quit()
+        except smtplib.SMTPException:
+            s.close()
+
+
+@dataclass
+class Md:
+    text: dict[str, str]
+
+
+@dataclass
+class Code:
+    source: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QuizCell:
+    questions: dict[str, list[dict]]  # lang -> [{question, options, answer, explanation}]
+    tags: list[str] = field(default_factory=list)
+
+
+def md(ko: str, en: str) -> Md:
+    return Md({"ko": _dedent(ko), "en": _dedent(en)})
+
+
+def code(source: str, *tags: str) -> Code:
+    return Code(_dedent(source), list(tags))
+
+
+def q(ko: tuple, en: tuple, answer) -> dict:
+    """One question: ko/en are (question, [options], explanation); answer is an index or a list of indexes."""
+    return {lang: {"question": t[0], "options": list(t[1]), "answer": answer, "explanation": t[2] if len(t) > 2 else ""}
+            for lang, t in (("ko", ko), ("en", en))}
+
+
+def quiz(*questions: dict) -> QuizCell:
+    return QuizCell({lang: [qq[lang] for qq in questions] for lang in LANGS})
+
+
+START_SOURCE = """\
+%load_ext mailkit
+import mailkit
+from mailkit.course import notebook_lang, edit, smtp_send
+from mailkit.widgets import ConfigEditor, QueueInspector, MailboxViewer, Trace, Telnet
+LANG = notebook_lang()  # "ko" or "en": the language the widgets speak"""
+
+
+def start() -> Code:
+    """Every chapter's first code cell: a fresh mail host for this notebook, and the helpers."""
+    return Code(START_SOURCE, [])
+
+
+def end() -> Code:
+    """Every chapter's last cell: stop the mail host (its ports are free again)."""
+    return Code("%unload_ext mailkit", [])
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip("\n")
+
+
+@dataclass
+class Chapter:
+    name: str  # "04-sendmail-cf"
+    cells: list
+
+
+def load_chapters(src: Path = SOURCES) -> list[Chapter]:
+    chapters = []
+    for path in sorted(src.glob("[0-9][0-9]-*.py")):
+        ns: dict = {"__file__": str(path), "__name__": f"course_{path.stem.replace('-', '_')}"}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), ns)
+        chapters.append(Chapter(path.stem, ns["CELLS"]))
+    return chapters
+
+
+def quiz_file(chapter: Chapter, index: int) -> str:
+    return f"quiz/{chapter.name[:2]}-{index}.json"
+
+
+def to_notebook(chapter: Chapter, lang: str):
+    """The chapter as an nbformat notebook in one language, plus its quiz files {relpath: json}."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["mailkit"] = {"lang": lang, "chapter": chapter.name}
+    quizzes = {}
+    for i, cell in enumerate(chapter.cells):
+        if isinstance(cell, Md):
+            c = nbformat.v4.new_markdown_cell(cell.text[lang])
+        elif isinstance(cell, Code):
+            c = nbformat.v4.new_code_cell(cell.source)
+            if cell.tags:
+                c.metadata["tags"] = list(cell.tags)
+        elif isinstance(cell, QuizCell):
+            rel = quiz_file(chapter, len(quizzes) + 1)
+            quizzes[rel] = json.dumps({"lang": lang, "questions": cell.questions[lang]}, ensure_ascii=False, indent=1) + "\n"
+            c = nbformat.v4.new_code_cell(f'from mailkit.widgets import Quiz\nQuiz.from_file("{rel}")')
+            c.metadata["tags"] = ["quiz", *cell.tags]
+        else:
+            raise TypeError(f"{chapter.name}: cell {i} is {cell!r}")
+        c.id = f"c{i:02d}"  # stable ids: a rebuild changes only what changed
+        nb.cells.append(c)
+    return nb, quizzes
+
+
+def build(only: str = "", out: Path = NOTEBOOKS) -> list[Path]:
+    import nbformat
+
+    written = []
+    for ch in load_chapters():
+        if not ch.name.startswith(only):
+            continue
+        for lang in LANGS:
+            nb, quizzes = to_notebook(ch, lang)
+            d = out / lang
+            for rel, text in quizzes.items():
+                (d / rel).parent.mkdir(parents=True, exist_ok=True)
+                (d / rel).write_text(text, encoding="utf-8")
+            d.mkdir(parents=True, exist_ok=True)
+            path = d / f"{ch.name}.ipynb"
+            nbformat.write(nb, str(path))
+            written.append(path)
+    return written
+
+
+def kernel_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILKIT_")}
+    env["MAILKIT_CLOCK"] = "fixed"
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def execute(path: Path) -> float:
+    """Run one notebook top to bottom in a fresh kernel in its folder; keep the outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(path), as_version=4)
+    old = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(kernel_env())
+    t0 = time.monotonic()
+    try:
+        NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", allow_errors=False,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    nb.metadata.pop("widgets", None)  # widget state is not needed to read the outputs
+    nbformat.write(nb, str(path))
+    return time.monotonic() - t0
+
+
+def refresh(only: str = "") -> int:
+    failed = 0
+    for path in build(only):
+        try:
+            secs = execute(path)
+            print(f"{path.relative_to(ROOT)}: {secs:.1f} s")
+        except Exception as e:  # report and go on: one broken chapter should not hide the others
+            failed += 1
+            print(f"{path.relative_to(ROOT)}: FAILED: {type(e).__name__}: {str(e)[-2000:]}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in ("build", "refresh"):
+        print("usage: python -m mailkit.course build|refresh [CHAPTER-PREFIX]", file=sys.stderr)
+        return 2
+    only = argv[1] if len(argv) > 1 else ""
+    if argv[0] == "build":
+        for p in build(only):
+            print(p.relative_to(ROOT))
+        return 0
+    return refresh(only)
+
+
+if __name__ == "__main__":
+    # Run as the imported module, so chapter sources and this code share one set of cell classes.
+    from mailkit import course
+
+    sys.exit(course.main())

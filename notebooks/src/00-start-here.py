@@ -1,0 +1,131 @@
+from mailkit.course import code, end, md, q, quiz, start
+
+CELLS = [
+    md(ko="""
+    # 00. 시작하기: 노트북 사용법
+
+    이 과정은 리눅스마스터 1급의 **메일 관련 서비스** 단원을 직접 손으로 해 보며 익히도록 만든
+    노트북 모음입니다. 노트북 안에서 진짜 메일 서버(sendmail처럼 동작하는 MTA, POP3, IMAP)가
+    돌아가고, 시험에 나오는 명령(`sendmail -bp`, `mailq -Ac`, `newaliases`, `makemap`, `m4`,
+    `systemctl`, `netstat`, `telnet`, `mail`)을 그대로 입력해 볼 수 있습니다.
+
+    ## 셀 실행하기
+    - 회색 칸이 **코드 셀**입니다. 셀을 클릭하고 **Shift+Enter**를 누르면 실행되고 다음 셀로 넘어갑니다.
+    - 위에서 아래로 차례대로 실행하세요. 앞 셀의 결과(보낸 메일, 바꾼 설정)를 뒤 셀이 이어서 씁니다.
+    - 셀의 내용은 마음껏 바꿔서 다시 실행해 보세요. 망가뜨려도 괜찮습니다.
+      메뉴의 **Kernel → Restart Kernel**을 누르면 처음 상태의 새 메일 서버로 다시 시작합니다.
+
+    ## 첫 셀: 메일 서버 켜기
+    모든 장은 `%load_ext mailkit`으로 시작합니다. 이 한 줄이 이 노트북만의 메일 서버를 만들고
+    켭니다. 함께 쓰는 도우미(`edit`, `smtp_send`)와 위젯도 여기서 불러옵니다.
+    """, en="""
+    # 00. Start here: how to use these notebooks
+
+    This course teaches the **mail services** chapter of the Linux Master level-1 exam by doing.
+    A real mail server runs inside the notebook (an MTA that behaves like sendmail, POP3 and IMAP),
+    and you type the exam's commands as they are (`sendmail -bp`, `mailq -Ac`, `newaliases`,
+    `makemap`, `m4`, `systemctl`, `netstat`, `telnet`, `mail`).
+
+    ## Running cells
+    - The grey boxes are **code cells**. Click one and press **Shift+Enter**: it runs and the next cell is selected.
+    - Run them from top to bottom. Later cells build on what earlier ones did (mail sent, settings changed).
+    - Change any cell and run it again. You cannot break anything for good:
+      **Kernel → Restart Kernel** gives you a brand-new mail server in its first state.
+
+    ## First cell: switch the mail server on
+    Every chapter starts with `%load_ext mailkit`. That line makes a mail server for this notebook
+    only and starts it. It also imports the helpers (`edit`, `smtp_send`) and the widgets we use.
+    """),
+    start(),
+    md(ko="""
+    ## 명령은 `%`로 시작합니다
+    셸에서 치던 명령 앞에 `%`를 붙이면 노트북의 메일 서버에서 실행됩니다. 파이프(`|`)와
+    리디렉션(`<`, `>`, `>>`)도 셸처럼 됩니다.
+    """, en="""
+    ## Commands start with `%`
+    Put `%` in front of a shell command and it runs on the notebook's mail server. Pipes (`|`) and
+    redirections (`<`, `>`, `>>`) work as in a shell.
+    """),
+    code("%ls /etc/mail"),
+    code("%cat /etc/mail/local-host-names"),
+    md(ko="""
+    ## 샌드박스: 진짜 `/etc`는 건드리지 않습니다
+    `/etc/mail/sendmail.cf`, `/var/spool/mqueue` 같은 경로는 CentOS 서버와 똑같이 보이지만,
+    실제로는 이 노트북만의 임시 디렉터리(“world”) 안에 있습니다. 여러분 컴퓨터의 `/etc`는 바뀌지 않습니다.
+
+    포트도 마찬가지입니다. 명령과 설명에서는 시험처럼 25(SMTP), 110(POP3), 143(IMAP)이라고
+    부르지만, 일반 사용자는 1024 아래 포트를 열 수 없어서 실제로는 비어 있는 다른 포트를 씁니다.
+    `telnet localhost 25`, `netstat`, `mailkit.connect(25)`가 이 연결을 알아서 맞춰 줍니다.
+    `%mailkit status`로 실제 연결을 볼 수 있습니다.
+    """, en="""
+    ## The sandbox: your real `/etc` is never touched
+    Paths like `/etc/mail/sendmail.cf` and `/var/spool/mqueue` look exactly as on a CentOS server,
+    but they live in a temporary directory of this notebook (the "world"). Your computer's `/etc`
+    does not change.
+
+    Ports too: commands and text say 25 (SMTP), 110 (POP3) and 143 (IMAP) as the exam does, but an
+    ordinary user may not open ports below 1024, so the server listens on free high ports.
+    `telnet localhost 25`, `netstat` and `mailkit.connect(25)` map them for you.
+    `%mailkit status` shows the real mapping.
+    """),
+    code("%mailkit status"),
+    code("""
+    # Python programs (smtplib, poplib, imaplib) ask for the real address of port 25 like this:
+    mailkit.connect(25)
+    """),
+    md(ko="""
+    ## 실수하면 오류 메시지가 나옵니다
+    없는 파일 이름을 쓰거나 옵션을 틀리면 진짜 명령처럼 오류 한 줄이 나옵니다(`UsageError`).
+    아래 셀은 일부러 틀린 예입니다. 메시지를 읽고 고쳐서 다시 실행해 보세요.
+    """, en="""
+    ## A mistake shows an error message
+    A wrong file name or option gives one error line, as the real command would (`UsageError`).
+    The cell below is wrong on purpose. Read the message, fix the cell and run it again.
+    """),
+    code("%cat /etc/mail/local-host-name", "raises-exception"),
+    md(ko="""
+    ## 여러 줄 명령: `%%host`
+    셀 첫 줄에 `%%host`를 쓰면 그 아래 여러 줄을 셸 스크립트처럼 차례로 실행합니다.
+    어느 한 줄이 실패하면 거기서 멈춥니다.
+    """, en="""
+    ## Several lines: `%%host`
+    With `%%host` on a cell's first line, the lines below run one after another like a shell
+    script. The first line that fails stops the cell.
+    """),
+    code("""
+    %%host
+    echo "Hello from the mail host" > /tmp/hello.txt
+    cat /tmp/hello.txt
+    wc -l /tmp/hello.txt
+    """),
+    md(ko="""
+    ## 위젯과 퀴즈
+    어떤 장은 설정을 고치거나 메일함을 들여다보는 **위젯**을 씁니다(버튼과 입력칸이 있는 화면).
+    각 장의 끝에는 시험 형식의 문제가 있습니다. 답을 고르고 **확인**을 누르세요.
+    """, en="""
+    ## Widgets and quizzes
+    Some chapters use **widgets** (small forms with buttons) to edit settings or look into mailboxes.
+    Each chapter ends with exam-style questions: choose an answer and press **Check**.
+    """),
+    quiz(
+        q(("노트북에서 셀을 실행하고 다음 셀로 넘어가는 키는?", ["Enter", "Shift+Enter", "Ctrl+C", "Esc"],
+           "Shift+Enter는 셀을 실행하고 다음 셀을 선택합니다."),
+          ("Which keys run a cell and move to the next one?", ["Enter", "Shift+Enter", "Ctrl+C", "Esc"],
+           "Shift+Enter runs the cell and selects the next one."), 1),
+        q(("`%cat /etc/mail/access`는 어느 파일을 보여 줄까요?",
+           ["내 컴퓨터의 /etc/mail/access", "이 노트북 메일 서버(world)의 /etc/mail/access", "아무것도 보여 주지 않는다"],
+           "모든 경로는 노트북마다 따로 있는 world 안에서 풀립니다."),
+          ("Which file does `%cat /etc/mail/access` show?",
+           ["my computer's /etc/mail/access", "/etc/mail/access of this notebook's mail server (the world)", "nothing"],
+           "Every path resolves inside the notebook's own world."), 1),
+    ),
+    md(ko="""
+    ## 마지막 셀: 메일 서버 끄기
+    각 장의 마지막 셀은 메일 서버를 멈춥니다(포트가 다시 비워집니다). 다음 장은 새 서버로 시작합니다.
+    """, en="""
+    ## Last cell: switch the mail server off
+    Each chapter's last cell stops the mail server (its ports are free again). The next chapter
+    starts with a fresh one.
+    """),
+    end(),
+]

@@ -1,0 +1,118 @@
+"""The course notebooks as committed: every seed fact demonstrated in both languages, the same code.
+
+Reads notebooks/ko/*.ipynb and notebooks/en/*.ipynb (no kernel): each of the ids of
+../shared/COVERAGE.md (listed below, so the test does not depend on a file outside the
+repository) needs a code cell tagged `seed:<id>` in each language, and the two languages'
+code cells must be identical, cell for cell (source and tags). The notebooks must also match
+what `python -m mailkit.course build` makes from notebooks/src/ (outputs aside), start with
+`%load_ext mailkit`, end with `%unload_ext mailkit`, and have their outputs stored.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+SEED_IDS = """
+C01 P01 P02 P03 A01 A02 A03 A04 I01 F01 F02 F03 F04 F05 F06 F07 F08
+O01 O02 O03 O04 O05 O06 O07 O08 O09 O10 O11 O12 O13 O14 O15 K01 K02 S01 S02 T01
+""".split()
+CHAPTERS = ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"]
+
+
+def notebooks(lang: str) -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted((NOTEBOOKS / lang).glob("*.ipynb"))}
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def source(cell: dict) -> str:
+    s = cell["source"]
+    return "".join(s) if isinstance(s, list) else s
+
+
+def tags(cell: dict) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def test_the_checklist_has_37_ids():
+    assert len(SEED_IDS) == len(set(SEED_IDS)) == 37
+    coverage = ROOT.parent / "shared" / "COVERAGE.md"
+    if coverage.exists():  # in the shared checkout: the list here is the checklist's
+        ids = re.findall(r"^\| ([A-Z]\d\d) \|", coverage.read_text(encoding="utf-8"), re.M)
+        assert sorted(ids) == sorted(SEED_IDS)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_chapter_exists(lang):
+    names = sorted(notebooks(lang))
+    assert [n[:2] for n in names] == CHAPTERS, names
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_seed_id_has_a_tagged_code_cell(lang):
+    found = {t[5:] for nb in notebooks(lang).values() for c in code_cells(nb) for t in tags(c) if t.startswith("seed:")}
+    missing = [i for i in SEED_IDS if i not in found]
+    assert not missing, f"{lang}: no code cell tagged seed:<id> for {missing}"
+    unknown = sorted(found - set(SEED_IDS))
+    assert not unknown, f"{lang}: tags for ids not in the checklist: {unknown}"
+
+
+def test_korean_and_english_code_cells_are_identical():
+    ko, en = notebooks("ko"), notebooks("en")
+    assert sorted(ko) == sorted(en)
+    for name in ko:
+        a, b = code_cells(ko[name]), code_cells(en[name])
+        assert len(a) == len(b), f"{name}: {len(a)} code cells in ko, {len(b)} in en"
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert source(x) == source(y), f"{name}: code cell {i} differs between ko and en"
+            assert tags(x) == tags(y), f"{name}: tags of code cell {i} differ between ko and en"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_each_notebook_starts_the_host_and_stops_it(lang):
+    for name, nb in notebooks(lang).items():
+        cells = code_cells(nb)
+        assert source(cells[0]).startswith("%load_ext mailkit"), name
+        assert source(cells[-1]).strip() == "%unload_ext mailkit", name
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", name
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_outputs_are_stored_and_errors_only_where_tagged(lang):
+    for name, nb in notebooks(lang).items():
+        cells = code_cells(nb)
+        assert cells[0].get("outputs"), f"{name}: not executed (run python -m mailkit.course refresh)"
+        for i, c in enumerate(cells):
+            errors = [o for o in c.get("outputs", []) if o.get("output_type") == "error"
+                      or (o.get("name") == "stderr" and "UsageError" in "".join(o.get("text", "")))]
+            if errors:
+                assert "raises-exception" in tags(c), f"{name}: code cell {i} shows an error but is not tagged raises-exception"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_quiz_files_exist_in_the_notebooks_language(lang):
+    for name, nb in notebooks(lang).items():
+        quizzes = [c for c in code_cells(nb) if "quiz" in tags(c)]
+        assert quizzes, f"{name}: no quiz"
+        for c in quizzes:
+            rel = re.search(r'Quiz\.from_file\("([^"]+)"\)', source(c)).group(1)
+            data = json.loads((NOTEBOOKS / lang / rel).read_text(encoding="utf-8"))
+            assert data["lang"] == lang and data["questions"], rel
+
+
+def test_notebooks_match_their_sources():
+    """A notebook edited by hand and not in notebooks/src/ would be lost at the next refresh."""
+    from mailkit import course
+
+    for ch in course.load_chapters():
+        for lang in course.LANGS:
+            built, _ = course.to_notebook(ch, lang)
+            committed = json.loads((NOTEBOOKS / lang / f"{ch.name}.ipynb").read_text(encoding="utf-8"))
+            assert [(c.cell_type, c.source) for c in built.cells] == \
+                   [(c["cell_type"], source(c)) for c in committed["cells"]], f"{lang}/{ch.name}: rebuild from src"
