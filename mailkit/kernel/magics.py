@@ -73,6 +73,7 @@ def run_script(session, src: str) -> None:
     settle(session)
 
     def on_step(step):
+        settle(session)  # mail the statement sent is delivered before the next statement runs
         res = step.result
         _show(res)
         if res.code != 0 and res.err:
