@@ -1,7 +1,8 @@
 // Opens ui-tests/notebooks/mailkit-ui.ipynb in a real JupyterLab with Debian's chromium, runs
 // every cell, and checks what a learner sees: the SMTP dialogue drawn by mailkit's renderer
-// (client and server lines told apart, reply codes explained on hover), the queue table, and
-// the ConfigEditor widget whose Apply runs makemap / newaliases on the notebook's mail host.
+// (client and server lines told apart, reply codes explained on hover), the queue table, the
+// trace diagram, a delivered message, and the ConfigEditor widget whose Apply runs makemap /
+// newaliases on the notebook's mail host. Then sendmail's files open highlighted in the editor.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -20,7 +21,6 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
   let lab;
   let browser;
   let page;
-
   let extension;
 
   before(async () => {
@@ -40,8 +40,12 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     await page.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
     await page.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
     // the widget is the last cell's output: once it is there, every cell has run
-    await page.locator('.jp-OutputArea .widget-tab').waitFor({ timeout: 60000 }).catch(err => {
-      throw new Error(`the ConfigEditor widget did not render (is jupyterlab_widgets installed?): ${err.message}`);
+    await page.locator('.jp-OutputArea .widget-tab').waitFor({ timeout: 60000 }).catch(async err => {
+      const errors = await page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+        .allTextContents();
+      throw new Error(errors.length
+        ? `a cell failed, so Run All stopped:\n${errors.join('\n')}`
+        : `the ConfigEditor widget did not render (is jupyterlab_widgets installed?): ${err.message}`);
     });
   });
 
