@@ -1,0 +1,234 @@
+from mailkit.course import code, end, md, q, quiz, start
+
+CELLS = [
+    md(ko="""
+    # 04. sendmail.cf와 주요 설정 항목
+
+    `/etc/mail/sendmail.cf`는 sendmail의 **기본(주) 설정 파일**입니다. sendmail은 시작할 때 이 파일을
+    읽으므로, 고친 뒤에는 `systemctl restart sendmail`로 다시 시작해야 적용됩니다.
+    `#`으로 시작하는 줄은 주석입니다. 줄의 첫 글자가 그 줄의 종류를 나타냅니다.
+
+    | 첫 글자 | 뜻 | 예 |
+    | --- | --- | --- |
+    | `C` | 클래스(이름 목록) | `Cwlocalhost` |
+    | `F` | 파일에서 읽는 클래스 | `Fw/etc/mail/local-host-names` |
+    | `D` | 매크로(값 하나) | `DnMAILER-DAEMON` |
+    | `K` | 맵(데이터베이스) 선언 | `Kaccess hash ... /etc/mail/access.db` |
+    | `O` | 옵션 | `O MaxMessageSize=0` |
+    """, en="""
+    # 04. sendmail.cf and its options
+
+    `/etc/mail/sendmail.cf` is sendmail's **main configuration file**. sendmail reads it when it
+    starts, so after a change run `systemctl restart sendmail`. Lines starting with `#` are comments.
+    A line's first letter says what kind of line it is.
+
+    | First letter | Meaning | Example |
+    | --- | --- | --- |
+    | `C` | a class (list of names) | `Cwlocalhost` |
+    | `F` | a class read from a file | `Fw/etc/mail/local-host-names` |
+    | `D` | a macro (one value) | `DnMAILER-DAEMON` |
+    | `K` | a map (database) declaration | `Kaccess hash ... /etc/mail/access.db` |
+    | `O` | an option | `O MaxMessageSize=0` |
+    """),
+    start(),
+    code("%grep -E '^(Cw|Fw|Ft|#?Dj|Dn|FR|Kvirtuser|Kaccess)' /etc/mail/sendmail.cf",
+         "seed:F01", "seed:O02", "seed:O07", "seed:O08"),
+    code("%grep -E '^#?O (AliasFile|MaxMessageSize|ForwardPath|DaemonPortOptions|DeliveryMode|Timeout.queuereturn|QueueDirectory)=' /etc/mail/sendmail.cf",
+         "seed:F01"),
+    md(ko="""
+    | 항목 | 뜻 |
+    | --- | --- |
+    | `Cw` | 이 서버가 메일을 받을 호스트 이름(보통 도메인 이름). 기본값 `Cwlocalhost` |
+    | `Fw` | 받을 이름이 여러 개일 때 그 목록 파일. 기본값 `Fw/etc/mail/local-host-names` |
+    | `Ft` | 신뢰 사용자(trusted user) 목록. 이 사용자들은 보내는 사람 주소를 바꿀 수 있음 |
+    | `Dj` | 보내는 도메인 이름을 강제로 지정(보통은 sendmail이 스스로 정하므로 특별할 때만) |
+    | `Dn` | 반송(return) 메일을 보낼 때 쓰는 사용자 이름. 기본값 MAILER-DAEMON |
+    | `FR-o` | 릴레이를 허용할 도메인 목록 파일(`-o`: 파일이 없어도 됨) |
+    | `Kvirtuser` | 가상 사용자 맵(virtusertable) |
+    | `Kaccess` | 접근 제어 맵(access) |
+    | `O AliasFile` | 별칭 파일(/etc/aliases) |
+    | `O MaxMessageSize` | 메일 한 통의 최대 크기(바이트). 0이거나 주석이면 제한 없음 |
+    | `O ForwardPath` | 개인 포워딩 파일(.forward)을 찾는 경로 |
+    | `O DaemonPortOptions` | SMTP 데몬의 포트와 주소. `Addr=127.0.0.1`은 이 호스트만, `0.0.0.0`은 모든 주소 |
+    | `O DeliveryMode` | 배달 방식(background, queueonly 등) |
+    | `O Timeout.queuereturn` | 이 기간 동안 못 보낸 메일은 보낸 사람에게 반송 |
+    | `O QueueDirectory` | 메일 큐 디렉터리 |
+
+    이 장에서는 `Cw`, `Ft`, `Dj`, `MaxMessageSize`, `DaemonPortOptions`를 바꿔 봅니다. 나머지는
+    관련된 장(별칭 6장, 릴레이 7장, 가상 사용자·포워딩 8장, 큐 9장)에서 다룹니다.
+
+    ## Cw: 메일을 받을 이름
+    다른 컴퓨터(`client.example.com`, 주소 127.0.0.2)에서 `alice@mail.example.com`으로 보내 봅니다.
+    이 서버는 자기가 `mail.example.com`인 줄 모르므로, 남의 도메인으로 가는 메일을 중계(릴레이)해
+    달라는 요청으로 보고 거절합니다.
+    """, en="""
+    | Item | Meaning |
+    | --- | --- |
+    | `Cw` | host names this server receives mail for (usually the domain). Default `Cwlocalhost` |
+    | `Fw` | file listing more such names. Default `Fw/etc/mail/local-host-names` |
+    | `Ft` | trusted users: they may change the sender address |
+    | `Dj` | forces the sending domain name (sendmail normally works it out; only for special cases) |
+    | `Dn` | the user name returned (bounced) mail comes from. Default MAILER-DAEMON |
+    | `FR-o` | file of domains allowed to relay (`-o`: the file may be missing) |
+    | `Kvirtuser` | the virtual user map (virtusertable) |
+    | `Kaccess` | the access control map (access) |
+    | `O AliasFile` | the alias file (/etc/aliases) |
+    | `O MaxMessageSize` | largest message in bytes; 0 or commented out: no limit |
+    | `O ForwardPath` | where personal forwarding files (.forward) are looked for |
+    | `O DaemonPortOptions` | the SMTP daemon's port and address: `Addr=127.0.0.1` this host only, `0.0.0.0` every address |
+    | `O DeliveryMode` | how mail is delivered (background, queueonly, ...) |
+    | `O Timeout.queuereturn` | mail not delivered within this time goes back to the sender |
+    | `O QueueDirectory` | the mail queue directory |
+
+    This chapter changes `Cw`, `Ft`, `Dj`, `MaxMessageSize` and `DaemonPortOptions`. The others
+    come with their topics (aliases 06, relaying 07, virtual users and forwarding 08, the queue 09).
+
+    ## Cw: names mail is received for
+    From another computer (`client.example.com`, address 127.0.0.2) send to `alice@mail.example.com`.
+    This server does not know it is `mail.example.com`, so it takes this as a request to relay
+    mail to someone else's domain, and refuses.
+    """),
+    code('smtp_send("alice@mail.example.com", subject="Cw test", client="127.0.0.2")', "seed:O01"),
+    code("""
+    edit("/etc/mail/sendmail.cf", "Cwlocalhost", "Cwlocalhost mail.example.com")
+    %systemctl restart sendmail
+    """, "seed:O01", "seed:F01"),
+    code('smtp_send("alice@mail.example.com", subject="Cw test", client="127.0.0.2")', "seed:O01"),
+    md(ko="""
+    `Cw` 한 줄에 이름을 여러 개 쓸 수 있지만, 보통은 `Fw`가 가리키는 파일
+    `/etc/mail/local-host-names`에 한 줄에 하나씩 적습니다(8장).
+
+    ## Ft: 신뢰 사용자와 `sendmail -f`
+    `sendmail -f 주소`는 보내는 사람 주소를 바꿉니다. 신뢰 사용자(root 등)가 아닌 사람이 그렇게
+    하면 sendmail은 보내되 `X-Authentication-Warning` 헤더로 경고를 남깁니다.
+    `%mailkit user 이름`은 이후 명령을 그 사용자로 실행하게 합니다.
+    """, en="""
+    One `Cw` line may list several names, but they usually go one a line into the file `Fw`
+    names, `/etc/mail/local-host-names` (chapter 08).
+
+    ## Ft: trusted users and `sendmail -f`
+    `sendmail -f ADDRESS` changes the sender address. When someone who is not a trusted user
+    (root is) does that, sendmail sends the mail but adds an `X-Authentication-Warning` header.
+    `%mailkit user NAME` runs the following commands as that user.
+    """),
+    code("%cat /etc/mail/trusted-users", "seed:O03"),
+    code("""
+    %mailkit user alice
+    %host echo "sent by alice" | sendmail -f boss@example.com bob
+    %mailkit user root
+    %host echo "sent by root" | sendmail -f boss@example.com bob
+    %grep -E '^(From|X-Authentication-Warning):' /var/spool/mail/bob
+    """, "seed:O03"),
+    md(ko="""
+    alice가 보낸 첫 메일에만 경고가 붙었습니다. alice를 `/etc/mail/trusted-users`(`Ft`가 가리키는
+    파일)에 넣고 다시 시작하면 경고가 사라집니다.
+    """, en="""
+    Only alice's message carries the warning. Put alice into `/etc/mail/trusted-users` (the file
+    `Ft` names), restart, and the warning is gone.
+    """),
+    code("""
+    %%host
+    echo alice >> /etc/mail/trusted-users
+    systemctl restart sendmail
+    """, "seed:O03"),
+    code("""
+    %mailkit user alice
+    %host echo "sent by alice again" | sendmail -f boss@example.com carol
+    %mailkit user root
+    %grep -c X-Authentication-Warning /var/spool/mail/carol
+    """, "seed:O03"),
+    md(ko="""
+    ## Dj: 보내는 도메인 이름
+    지금 이 서버가 붙이는 도메인은 `localhost.localdomain`입니다. `Dj`로 `mail.example.com`을
+    강제로 지정하면 `From:`, `Message-Id:`, `Received:`의 이름이 바뀝니다.
+    """, en="""
+    ## Dj: the sending domain name
+    Right now the server signs its mail as `localhost.localdomain`. Forcing `mail.example.com`
+    with `Dj` changes the name in `From:`, `Message-Id:` and `Received:`.
+    """),
+    code("""
+    edit("/etc/mail/sendmail.cf", "#Dj$w.Foo.COM", "Djmail.example.com")
+    %systemctl restart sendmail
+    """, "seed:O04"),
+    code("""
+    %%host
+    echo "signed by Dj" | mail -s "Dj test" carol
+    grep -E '^(From|Message-Id):|by mail' /var/spool/mail/carol
+    """, "seed:O04"),
+    md(ko="""
+    ## MaxMessageSize: 메일 크기 제한(바이트)
+    기본 설정은 주석(`#O MaxMessageSize=0`)이라 제한이 없습니다. 2000바이트로 제한하고 약 5000바이트짜리
+    메일을 보내 봅니다. 이번에는 **ConfigEditor** 위젯으로 바꿉니다: 옵션 칸을 고치고 Apply를 누르면
+    위젯이 파일을 고치고 `systemctl restart sendmail`까지 실행합니다(아래 로그에 보임).
+    """, en="""
+    ## MaxMessageSize: a size limit in bytes
+    The stock file has it commented out (`#O MaxMessageSize=0`): no limit. Set 2000 bytes and send
+    a message of about 5000. This time use the **ConfigEditor** widget: change the field, press
+    Apply, and the widget edits the file and runs `systemctl restart sendmail` (see its log).
+    """),
+    code("""
+    editor = ConfigEditor(lang=LANG)
+    editor.inputs["MaxMessageSize"].value = "2000"   # what typing 2000 in the form does
+    editor.apply_options()                            # what pressing Apply does
+    print(editor.command_log.text)
+    editor
+    """, "seed:O10", "seed:F01"),
+    code("%grep MaxMessageSize /etc/mail/sendmail.cf", "seed:O10"),
+    code('smtp_send("alice@localhost", subject="big one", size=5000)', "seed:O10"),
+    md(ko="""
+    `552 5.2.3`: 최대 크기를 넘었습니다. 위젯에서 0으로 되돌리고(또는 아래 셀 실행) 다시 보내면 받습니다.
+    """, en="""
+    `552 5.2.3`: over the maximum. Set it back to 0 in the widget (or run the cell below) and the
+    same message is accepted.
+    """),
+    code("""
+    editor.inputs["MaxMessageSize"].value = "0"
+    editor.apply_options()
+    smtp_send("alice@localhost", subject="big one", size=5000)
+    """, "seed:O10"),
+    md(ko="""
+    ## DaemonPortOptions: 어느 주소에서 기다릴까
+    `Addr=127.0.0.1`이면 이 컴퓨터 안에서만 접속할 수 있고, `Addr=0.0.0.0`이면 모든 네트워크
+    주소에서 접속을 받습니다. netstat의 Local Address가 바뀌는 것을 보세요.
+    """, en="""
+    ## DaemonPortOptions: which address to listen on
+    `Addr=127.0.0.1` accepts connections from this computer only; `Addr=0.0.0.0` from every network
+    address. Watch the Local Address column of netstat change.
+    """),
+    code("%netstat -anp | grep LISTEN -w | grep :25", "seed:O12"),
+    code("""
+    edit("/etc/mail/sendmail.cf", "Port=smtp,Addr=127.0.0.1", "Port=smtp,Addr=0.0.0.0")
+    %systemctl restart sendmail
+    %netstat -anp | grep LISTEN -w | grep :25
+    """, "seed:O12"),
+    code("""
+    edit("/etc/mail/sendmail.cf", "Port=smtp,Addr=0.0.0.0", "Port=smtp,Addr=127.0.0.1")
+    %systemctl restart sendmail
+    %netstat -anp | grep LISTEN -w | grep :25
+    """, "seed:O12"),
+    quiz(
+        q(("sendmail의 주 설정 파일은?", ["/etc/mail/sendmail.cf", "/etc/mail/sendmail.mc", "/etc/sendmail.conf", "/etc/mail/access"],
+           "sendmail.cf가 주 설정 파일이고 sendmail.mc는 그것을 만드는 보조 파일입니다."),
+          ("Which is sendmail's main configuration file?", ["/etc/mail/sendmail.cf", "/etc/mail/sendmail.mc", "/etc/sendmail.conf", "/etc/mail/access"],
+           "sendmail.cf is the main file; sendmail.mc is the helper it is generated from."), 0),
+        q(("메일을 받을 호스트 이름을 지정하는 항목과 그 기본값은?", ["Cw, Cwlocalhost", "Dj, Djlocalhost", "Fw, Fwlocalhost", "Dn, DnMAILER-DAEMON"],
+           "Cw가 수신 호스트 이름이고 기본값은 Cwlocalhost입니다."),
+          ("Which item names the hosts mail is received for, and what is its default?", ["Cw, Cwlocalhost", "Dj, Djlocalhost", "Fw, Fwlocalhost", "Dn, DnMAILER-DAEMON"],
+           "Cw, default Cwlocalhost."), 0),
+        q(("보내는 사람 주소를 바꿀 수 있는 신뢰 사용자를 지정하는 항목은?", ["Cw", "Ft", "Dj", "FR-o"], "Ft (trusted users)."),
+          ("Which item names the trusted users who may change the sender address?", ["Cw", "Ft", "Dj", "FR-o"], "Ft (trusted users)."), 1),
+        q(("`O MaxMessageSize=0`의 뜻은?", ["메일을 받지 않음", "크기 제한 없음", "0KB까지만 받음", "기본값 10MB"],
+           "0이거나 주석 처리하면 크기 제한이 없습니다. 단위는 바이트입니다."),
+          ("What does `O MaxMessageSize=0` mean?", ["accept no mail", "no size limit", "only empty mail", "the default 10 MB"],
+           "0 (or the line commented out) means no limit; the unit is bytes."), 1),
+        q(("외부 어디서든 SMTP 접속을 받게 하는 설정은?", ["O DaemonPortOptions=Port=smtp,Addr=127.0.0.1, Name=MTA",
+                                                    "O DaemonPortOptions=Port=smtp,Addr=0.0.0.0, Name=MTA",
+                                                    "O QueueDirectory=0.0.0.0", "Cw0.0.0.0"],
+           "Addr=0.0.0.0은 모든 주소, 127.0.0.1은 로컬만입니다."),
+          ("Which setting accepts SMTP connections from any address?", ["O DaemonPortOptions=Port=smtp,Addr=127.0.0.1, Name=MTA",
+                                                                       "O DaemonPortOptions=Port=smtp,Addr=0.0.0.0, Name=MTA",
+                                                                       "O QueueDirectory=0.0.0.0", "Cw0.0.0.0"],
+           "Addr=0.0.0.0 is every address; 127.0.0.1 is local only."), 1),
+    ),
+    end(),
+]
