@@ -79,15 +79,15 @@ async function waitForServer(url, proc, log, timeoutMs) {
 }
 
 /**
- * A jupyter lab serving a temporary root that holds copies of `notebooks`, with its own
+ * A jupyter lab serving a temporary root that holds copies of `notebooks` (files or folders), with its own
  * settings (no news pop-up), workspaces and mail-host world, token disabled.
  */
 export async function startLab(notebooks) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mailkit-ui-'));
   const serve = path.join(root, 'serve');
   fs.mkdirSync(serve);
-  for (const nb of notebooks) {
-    fs.copyFileSync(nb, path.join(serve, path.basename(nb)));
+  for (const src of notebooks) {
+    fs.cpSync(src, path.join(serve, path.basename(src)), { recursive: true });
   }
   const settings = path.join(root, 'settings', '@jupyterlab', 'apputils-extension');
   fs.mkdirSync(settings, { recursive: true });
@@ -117,7 +117,7 @@ export async function startLab(notebooks) {
     }
   });
   const url = `http://127.0.0.1:${port}/`;
-  const lab = { proc, url, root, world, log };
+  const lab = { proc, url, root, serve, world, log };
   try {
     await waitForServer(url, proc, log, 60000);
   } catch (err) {
@@ -155,6 +155,14 @@ export async function waitForIdleKernel(lab, timeoutMs = 60000) {
     await new Promise(r => setTimeout(r, 250));
   }
   throw new Error(`no idle, connected kernel within ${timeoutMs} ms`);
+}
+
+/** Shuts every kernel of the server down (the next notebook then starts from a quiet host). */
+export async function shutdownKernels(lab) {
+  const kernels = await (await fetch(`${lab.url}api/kernels`)).json();
+  for (const k of kernels) {
+    await fetch(`${lab.url}api/kernels/${k.id}`, { method: 'DELETE' });
+  }
 }
 
 export async function launchBrowser() {

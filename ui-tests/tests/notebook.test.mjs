@@ -10,11 +10,29 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ARTIFACTS, UI_TESTS, labextensionLine, launchBrowser, skipReason, startLab, stopLab,
-  waitForIdleKernel
+  shutdownKernels, waitForIdleKernel
 } from './lab.mjs';
 
 const NOTEBOOK = path.join(UI_TESTS, 'notebooks', 'mailkit-ui.ipynb');
 const FILES = ['access', 'sendmail.mc'].map(f => path.join(UI_TESTS, 'files', f));
+const COURSE = path.resolve(UI_TESTS, '..', 'notebooks', 'ko');
+
+/** The first course notebook whose saved outputs hold SMTP dialogues, and how many. */
+function courseNotebookWithDialogues() {
+  if (!fs.existsSync(COURSE)) {
+    return null;
+  }
+  for (const name of fs.readdirSync(COURSE).filter(n => n.endsWith('.ipynb')).sort()) {
+    const nb = JSON.parse(fs.readFileSync(path.join(COURSE, name), 'utf8'));
+    const dialogues = nb.cells.flatMap(c => c.outputs ?? [])
+      .filter(o => o.data && 'application/vnd.mailkit.dialogue+json' in o.data).length;
+    if (dialogues > 0) {
+      return { name, dialogues };
+    }
+  }
+  return null;
+}
+const course = courseNotebookWithDialogues();
 const reason = await skipReason();
 
 describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, () => {
@@ -29,7 +47,7 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     extension = labextensionLine();
     assert.ok(extension, 'the mailkit lab extension is not installed in the Jupyter on PATH '
       + '(`jupyter labextension list`); run scripts/setup.sh or `pip install -e .` after building it');
-    lab = await startLab([NOTEBOOK, ...FILES]);
+    lab = await startLab([NOTEBOOK, ...FILES, ...(course ? [COURSE] : [])]);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.setDefaultTimeout(20000);
@@ -158,6 +176,49 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     const aliases = fs.readFileSync(path.join(lab.world, 'etc/aliases'), 'utf8');
     assert.match(aliases, /^webmaster:\talice$/m);
     await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png') });
+  });
+
+  test('a course notebook runs in the Lab with its dialogues drawn by the renderer', {
+    skip: course ? false : 'no course notebook with an SMTP dialogue in notebooks/ko yet'
+  }, async () => {
+    await shutdownKernels(lab); // the course starts on a host no other kernel is using
+    // drop the saved outputs, so every dialogue seen below was drawn from this run
+    const served = path.join(lab.serve, 'ko', course.name);
+    const nb = JSON.parse(fs.readFileSync(served, 'utf8'));
+    for (const cell of nb.cells.filter(c => c.cell_type === 'code')) {
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    fs.writeFileSync(served, JSON.stringify(nb));
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      tab.setDefaultTimeout(20000);
+      await tab.goto(`${lab.url}lab/tree/ko/${course.name}?reset`);
+      await tab.locator('.jp-NotebookPanel .jp-Notebook').first().waitFor();
+      await waitForIdleKernel(lab);
+      await tab.locator('.lm-MenuBar-item', { hasText: /^Run$/ }).click();
+      await tab.locator('.lm-Menu-itemLabel', { hasText: /^Run All Cells$/ }).click();
+      const dialogues = tab.locator('.mk-dialogue');
+      await tab.waitForFunction(
+        n => document.querySelectorAll('.mk-dialogue').length >= n, course.dialogues, { timeout: 60000 }
+      );
+      assert.equal(await dialogues.count(), course.dialogues);
+      // every code cell ran: each prompt shows an execution count
+      const allRan = () => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt'))
+        .every(p => /^\[\d+\]:$/.test(p.textContent.trim()));
+      await tab.waitForFunction(allRan, null, { timeout: 30000 }).catch(async () => {
+        const prompts = await tab.locator('.jp-CodeCell .jp-InputArea-prompt').allTextContents();
+        assert.fail(`not every cell ran: ${prompts.join(' ')}`);
+      });
+      assert.equal(await tab.locator('.mk-error').count(), 0, 'a mailkit payload the renderer refused');
+      for (let i = 0; i < course.dialogues; i++) {
+        assert.ok(await dialogues.nth(i).locator('.mk-line.mk-server[title]').count() > 0);
+      }
+      await dialogues.first().scrollIntoViewIfNeeded();
+      await tab.screenshot({ path: path.join(ARTIFACTS, 'course.png') });
+    } finally {
+      await tab.close();
+    }
   });
 
   // The editor: a file named like one of sendmail's opens with mailkit's language (the status
