@@ -64,6 +64,7 @@ class ImapSession:
     msgs: list = field(default_factory=list)  # the client's view: index = seq - 1
     dirty: bool = False
     recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
+    generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
 
@@ -202,6 +203,7 @@ class ImapSession:
         self.store = Store(path, self.clock)
         with self.store.lock():
             box = self.store.load()
+        self.generation = self.store.generation
         self.msgs = list(box.messages)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
         self.recent = {m.uid for m in self.msgs if m.recent}
@@ -377,10 +379,13 @@ class ImapSession:
 
     def updates(self) -> bytes:
         """Untagged EXPUNGE/EXISTS for what changed in the mbox since the client last looked."""
-        if self.state != "SELECTED" or self.store is None or not self.store.changed():
+        if self.state != "SELECTED" or self.store is None:
             return b""
+        if self.generation == self.store.generation and not self.store.changed():
+            return b""  # the usual case: a stat, nothing read
         with self.store.lock():
             box = self.store.load()
+        self.generation = self.store.generation
         current = {m.uid: m for m in box.messages}
         out = []
         for seq in range(len(self.msgs), 0, -1):

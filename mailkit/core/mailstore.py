@@ -149,6 +149,7 @@ class Store:
         self.clock = clock
         self._sig = None
         self._parsed_size = 0
+        self.generation = 0  # counts every (re)read and rewrite: a view can tell it is behind
         self._box: Mailbox | None = None
 
     def lock(self):
@@ -172,6 +173,7 @@ class Store:
         except FileNotFoundError:
             if self._box is None or self._box.messages:
                 self._box = Mailbox(new_uidvalidity(self.clock), 1, [])
+                self.generation += 1
             self._sig = None
             return self._box
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -198,6 +200,7 @@ class Store:
                     box = Mailbox(prior.uidvalidity, prior.uidnext) if prior else Mailbox(new_uidvalidity(self.clock), 1)
                 box.messages = msgs
         self._box = box
+        self.generation += 1
         self._sig = sig
         self._parsed_size = st.st_size
         if any(m.uid == 0 or m.uid >= box.uidnext for m in box.messages):
@@ -219,6 +222,7 @@ class Store:
         atomic_write(self.path, data, tmp_name=f".{self.path.name}.mailkit{os.getpid()}")
         st = self.path.stat()
         self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
+        self.generation += 1
 
     def update(self, change) -> Mailbox:
         """Reload under the lock, apply change(box) (which mutates it), write it back."""

@@ -198,3 +198,14 @@ def test_unforeseen_input_is_answered_not_fatal(world, imap):
     assert imap("STORE 1 +FLAGS").startswith(f"a{imap.n} BAD")
     assert imap("SEARCH FROM").startswith(f"a{imap.n} BAD")
     assert "OK" in imap("NOOP")
+
+
+def test_mail_read_by_the_sessions_own_rewrite_is_still_announced(world, imap):
+    deliver(world, "first")
+    imap.ok("SELECT INBOX")
+    imap.ok("STORE 1 +FLAGS (\\Flagged)")
+    deliver(world, "second")
+    imap.ok("CHECK")  # the flag write re-reads the file under the lock and meets the new message
+    out = imap.ok("NOOP") if "EXISTS" not in imap.last.data.decode() else imap.last.data.decode()
+    assert "* 2 EXISTS" in out
+    assert "Subject: second" in imap.ok("FETCH 2 BODY.PEEK[HEADER]")
