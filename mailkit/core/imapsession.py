@@ -136,6 +136,14 @@ class ImapSession:
             return self._tagged(tag, "NO", "Internal error occurred. Refer to server log for more information.")
         return out
 
+    def untagged_bad(self) -> Response:
+        """A line without tag and command: counts toward the three strikes before login."""
+        if self.state == "NOT_AUTHENTICATED":
+            self.bad_before_login += 1
+            if self.bad_before_login >= 3:
+                return Response(b"* BYE Too many invalid IMAP commands.\r\n", close=True)
+        return Response(b"* BAD Error in IMAP command received by server.\r\n")
+
     def _tagged(self, tag, kind, text, untagged: bytes = b"", **kw) -> Response:
         return Response(untagged + f"{tag} {kind} {text}\r\n".encode("utf-8", "surrogateescape"), **kw)
 

@@ -89,9 +89,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "
                     resp = await loop.run_in_executor(None, session.continue_auth, text)
                 elif not tag or not rest:
-                    writer.write(b"* BAD Error in IMAP command received by server.\r\n")
-                    await writer.drain()
-                    continue
+                    resp = session.untagged_bad()
                 elif word[0].upper() in INLINE or (word[0].upper() == "UID" and len(word) > 1 and word[1].upper() in INLINE):
                     # read-mostly commands are quick: a thread hop would cost more than the work
                     resp = session.handle(tag, rest, literals)

@@ -209,3 +209,11 @@ def test_mail_read_by_the_sessions_own_rewrite_is_still_announced(world, imap):
     out = imap.ok("NOOP") if "EXISTS" not in imap.last.data.decode() else imap.last.data.decode()
     assert "* 2 EXISTS" in out
     assert "Subject: second" in imap.ok("FETCH 2 BODY.PEEK[HEADER]")
+
+
+def test_lines_without_a_command_count_as_bad_before_login(world):
+    s = ImapSession(world)
+    assert s.untagged_bad().data == b"* BAD Error in IMAP command received by server.\r\n"
+    assert s.handle("a", "BOGUS").data.startswith(b"a BAD")
+    r = s.untagged_bad()
+    assert r.data == b"* BYE Too many invalid IMAP commands.\r\n" and r.close

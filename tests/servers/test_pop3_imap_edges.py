@@ -129,3 +129,9 @@ def test_imap_authenticate_plain_with_and_without_initial_response(running_host)
         assert f.readline() == b"+ \r\n"
         s.sendall(b"*\r\n")
         assert f.readline() == b"b BAD Authentication aborted by client.\r\n"
+
+
+def test_imap_third_garbage_line_before_login_says_bye(running_host):
+    replies, rest = talk(running_host.connect_address(143), [b"hello\r\n", b"\r\n", b"GET / HTTP/1.0\r\n"])
+    assert replies[:2] == [b"* BAD Error in IMAP command received by server.\r\n"] * 2
+    assert replies[2] == b"* BYE Too many invalid IMAP commands.\r\n" and rest == b""  # and the server hung up
