@@ -214,7 +214,8 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
       for (let i = 0; i < course.dialogues; i++) {
         assert.ok(await dialogues.nth(i).locator('.mk-line.mk-server[title]').count() > 0);
       }
-      await dialogues.first().scrollIntoViewIfNeeded();
+      // the element shot scrolls the dialogue into view and waits for it to be drawn
+      await dialogues.first().screenshot({ path: path.join(ARTIFACTS, 'course-dialogue.png') });
       await tab.screenshot({ path: path.join(ARTIFACTS, 'course.png') });
     } finally {
       await tab.close();
