@@ -60,3 +60,12 @@ def test_empty_body_and_unknown_user(host):
     assert r.err.startswith("Null message body; hope that's ok\n")
     r = run(host, ["mail", "-s", "nobody", "nosuchuser"], "x\n")
     assert r.code != 0 and "User unknown" in r.err
+
+
+def test_cc_and_bcc_reach_everyone_but_only_cc_is_shown(host):
+    r = run_line(host, "echo team | mail -s 'hello team' -c bob -b carol alice")
+    assert r.code == 0, r.err
+    for user in ("alice", "bob", "carol"):
+        assert wait_for_mail(host.world, user, "hello team")
+    headers = host.world.mailbox_path("carol").read_text().split("\n\n", 1)[0]
+    assert "\nTo: alice\n" in headers and "\nCc: bob\n" in headers and "Bcc" not in headers

@@ -191,3 +191,15 @@ def test_unload_frees_ports_and_removes_magics(ip, capsys):
     assert ip.find_line_magic("cat") is not None  # IPython's own %cat alias is back
     ip.run_line_magic("load_ext", "mailkit")  # the fixture unloads at the end
     assert cell(ip, "%mailq") is None
+
+
+def test_telnet_cell_on_pop3_is_a_pop3_dialogue(ip, displayed):
+    assert cell(ip, "%%host\necho 'for pop' | mail -s 'pop lesson' bob") is None
+    wait_for_mail("bob", "for pop")
+    assert cell(ip, "%%telnet localhost 110\nUSER bob\nPASS secret\nSTAT\nQUIT") is None
+    (bundle,) = displayed
+    payload = bundle[DIALOGUE_MIME]
+    assert payload["service"] == "pop3" and payload["port"] == 110
+    stat = [row for row in payload["lines"] if row["from"] == "server" and row["text"].startswith("+OK 1 ")]
+    assert stat, payload["lines"]
+    assert bundle["text/plain"].endswith("Connection closed by foreign host.")
