@@ -71,6 +71,7 @@ class Pop3Session:
     uidvalidity: int = 0
     messages: list = field(default_factory=list)  # snapshot at login: the maildrop
     deleted: set = field(default_factory=set)  # 1-based message numbers
+    retrieved: set = field(default_factory=set)  # UIDs sent by RETR: \Seen at QUIT
     bad_commands: int = 0
     awaiting_sasl: bool = False  # after "AUTH PLAIN" without an initial response
 
@@ -169,10 +170,14 @@ class Pop3Session:
             return Reply(ok("Logging out"), close=True)
         self.state = "UPDATE"
         uids = {self.messages[n - 1].uid for n in self.deleted}
-        if uids:
-            def drop(box):
+        seen = {m.uid for m in self.messages if m.uid in self.retrieved and "\\Seen" not in m.flags} - uids
+        if uids or seen:
+            def apply(box):  # by UID: mail delivered during the session stays as it is
                 box.messages = [m for m in box.messages if m.uid not in uids]
-            self.store.update(drop)
+                for m in box.messages:
+                    if m.uid in seen:
+                        m.flags.add("\\Seen")  # RETR marks read, as Dovecot's pop3 does
+            self.store.update(apply)
         self.release()
         return Reply(ok("Logging out." if not uids else f"Logging out, messages deleted."), close=True)
 
@@ -203,7 +208,7 @@ class Pop3Session:
         m, e = self._msg(arg)
         if e:
             return e
-        m.flags.add("\\Seen")
+        self.retrieved.add(m.uid)
         return b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
 
     def cmd_TOP(self, arg):

@@ -120,3 +120,16 @@ def test_auth_plain(world):
     r = s.handle(base64.b64encode(b"\0bob\0secret") + b"\r\n")
     assert r.data == b"+OK Logged in.\r\n"
     s.release()
+
+
+def test_retr_marks_read_at_quit_top_does_not(world, session):
+    deliver(world, "read me")
+    deliver(world, "only peeked")
+    s, _ = session()
+    s.handle(b"RETR 1\r\n")
+    s.handle(b"TOP 2 0\r\n")
+    assert b"Status: RO" not in world.path("/var/spool/mail/bob").read_bytes()
+    assert s.handle(b"QUIT\r\n").data == b"+OK Logging out.\r\n"
+    from mailkit.core.mailstore import Store
+    box = Store(world.path("/var/spool/mail/bob")).load()
+    assert [m.flags for m in box.messages] == [{"\\Seen"}, set()]
