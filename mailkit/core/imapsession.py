@@ -62,7 +62,7 @@ class ImapSession:
     readonly: bool = False
     store: Store | None = None
     msgs: list = field(default_factory=list)  # the client's view: index = seq - 1
-    dirty: bool = False
+    dirty: set = field(default_factory=set)  # UIDs whose flags changed since the last write
     recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
@@ -339,6 +339,8 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        if self.selected is not None and self._path(self.selected) == path:
+            self.flush()  # the counts should include this session's own changes
         st = Store(path, self.clock)
         with st.lock():
             box = st.load()
@@ -374,16 +376,17 @@ class ImapSession:
     def flush(self) -> None:
         """Write the session's flag changes to the mbox."""
         if not self.dirty or self.store is None or self.readonly:
-            self.dirty = False
+            self.dirty = set()
             return
-        flags = {m.uid: set(m.flags) for m in self.msgs}
+        # only what this session changed: another session's flags on other messages stay
+        flags = {m.uid: set(m.flags) for m in self.msgs if m.uid in self.dirty}
 
         def apply(box):
             for m in box.messages:
                 if m.uid in flags:
                     m.flags = flags[m.uid]
         self.store.update(apply)
-        self.dirty = False
+        self.dirty = set()
 
     def updates(self) -> bytes:
         """Untagged EXPUNGE/EXISTS for what changed in the mbox since the client last looked."""
@@ -431,7 +434,7 @@ class ImapSession:
         gone = {m.uid for m in self.msgs if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
         if not gone:
             return b""
-        keep_flags = {m.uid: set(m.flags) for m in self.msgs}
+        keep_flags = {m.uid: set(m.flags) for m in self.msgs if m.uid in self.dirty}
 
         def drop(box):
             box.messages = [m for m in box.messages if m.uid not in gone]
@@ -439,7 +442,7 @@ class ImapSession:
                 if m.uid in keep_flags:
                     m.flags = keep_flags[m.uid]
         self.store.update(drop)
-        self.dirty = False
+        self.dirty = set()
         out = []
         for seq in range(len(self.msgs), 0, -1):
             if self.msgs[seq - 1].uid in gone:
@@ -526,7 +529,7 @@ class ImapSession:
                 raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
         if set_seen and not self.readonly and "\\Seen" not in m.flags:
             m.flags.add("\\Seen")
-            self.dirty = True
+            self.dirty.add(m.uid)
             if not any(i.upper() == "FLAGS" for i in items):
                 parts.append(f"FLAGS ({self._flags(m)})".encode())
         if any(i.upper() == "FLAGS" for i in items):
@@ -555,7 +558,7 @@ class ImapSession:
                 m.flags = set(flags)
             else:
                 raise ImapError("Error in IMAP command STORE: Invalid arguments.")
-            self.dirty = True
+            self.dirty.add(m.uid)
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")

@@ -217,3 +217,28 @@ def test_lines_without_a_command_count_as_bad_before_login(world):
     assert s.handle("a", "BOGUS").data.startswith(b"a BAD")
     r = s.untagged_bad()
     assert r.data == b"* BYE Too many invalid IMAP commands.\r\n" and r.close
+
+
+def test_two_sessions_flags_on_different_messages_both_survive(world, imap):
+    deliver(world, "a")
+    deliver(world, "b")
+    other = Client(world)
+    other.ok("LOGIN bob secret")
+    imap.ok("SELECT INBOX")
+    other.ok("SELECT INBOX")
+    imap.ok("STORE 1 +FLAGS (\\Flagged)")
+    other.ok("STORE 2 +FLAGS (\\Answered)")
+    other.ok("CHECK")
+    imap.ok("CHECK")  # writes message 1 only: message 2's \Answered from the other session stays
+    third = Client(world)
+    third.ok("LOGIN bob secret")
+    third.ok("EXAMINE INBOX")
+    out = third.ok("FETCH 1:2 FLAGS")
+    assert "* 1 FETCH (FLAGS (\\Flagged))" in out and "* 2 FETCH (FLAGS (\\Answered))" in out
+
+
+def test_status_of_the_selected_mailbox_counts_pending_flags(world, imap):
+    deliver(world, "a")
+    imap.ok("SELECT INBOX")
+    imap.ok("FETCH 1 BODY[]")  # \Seen, not yet written
+    assert imap.ok("STATUS INBOX (MESSAGES UNSEEN)").startswith('* STATUS "INBOX" (MESSAGES 1 UNSEEN 0)')
