@@ -2,8 +2,8 @@
 
 tests/kernel/notebooks/smoke.ipynb is committed with its outputs. `python
 tests/kernel/test_notebook_nbval.py` rebuilds it from CELLS below and executes it (MAILKIT_CLOCK=
-fixed, so times and queue ids are the same on every run); the tests check that a fresh
-execution has no unexpected error and that `pytest --nbval` passes on the committed file.
+fixed, so times and queue ids are the same on every run). The test does the same into a
+temporary copy, then runs `pytest --nbval` on that copy in a second fresh kernel.
 """
 
 import os
@@ -87,11 +87,14 @@ def build(path: Path) -> None:
     nbformat.write(nb, str(path))
 
 
-def test_fresh_execution_has_no_unexpected_error(tmp_path):
-    build(tmp_path / "run.ipynb")  # nbclient raises on an error in a cell not tagged raises-exception
+def test_executed_notebook_passes_nbval(tmp_path):
+    """nbclient runs the notebook and writes it back with outputs; nbval runs it again and compares."""
+    pytest.importorskip("nbval")
     import nbformat
 
-    nb = nbformat.read(str(tmp_path / "run.ipynb"), as_version=4)
+    path = tmp_path / NOTEBOOK.name
+    build(path)  # nbclient raises on an error in a cell not tagged raises-exception
+    nb = nbformat.read(str(path), as_version=4)
     text = lambda c: "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in c.outputs)
     assert text(nb.cells[0]).startswith("mailkit: mail host ready (sendmail on :25")
     assert "(550, b'5.7.1 <eve@spam.example>... Access denied')" in text(nb.cells[5])
@@ -99,16 +102,20 @@ def test_fresh_execution_has_no_unexpected_error(tmp_path):
     # a learner's mistake: the tool's words on stderr, no traceback
     assert text(nb.cells[9]) == "UsageError: bash: /etc/mail/acces: No such file or directory\n"
 
-
-def test_nbval_passes_on_the_committed_notebook(tmp_path):
-    pytest.importorskip("nbval")
-    shutil.copy(NOTEBOOK, tmp_path / NOTEBOOK.name)
     r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", os.devnull,
-                        "--rootdir", str(tmp_path), "--nbval", "--nbval-sanitize-with", str(SANITIZE),
-                        str(tmp_path / NOTEBOOK.name)],
+                        "--rootdir", str(tmp_path), "--nbval", "--nbval-sanitize-with", str(SANITIZE), str(path)],
                        capture_output=True, text=True, timeout=300, env=kernel_env(), cwd=tmp_path)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert f"{len(CELLS)} passed" in r.stdout
+
+
+def test_committed_notebook_is_current():
+    """The committed notebook's sources are CELLS (rebuild it with this file as a script)."""
+    import nbformat
+
+    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+    assert [(c.source, c.metadata.get("tags", [])) for c in nb.cells] == [(s, t) for s, t in CELLS]
+    assert all(c.outputs for c in nb.cells[:-1])  # written back with outputs
 
 
 if __name__ == "__main__":
