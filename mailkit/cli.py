@@ -43,7 +43,8 @@ def serve(world) -> int:
     from .servers.runtime import HostRuntime
 
     rt = HostRuntime(world, _clock()).start()
-    for ln in rt.listeners():
+    # one line per listener, SMTP first: scripts (and the crash test) read the first line
+    for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
         print(f"{ln.service}: port {ln.port} on {ln.addr}:{ln.real_port}", flush=True)
     for name, err in rt.last_error.items():
         print(f"{name}: {err}", file=sys.stderr, flush=True)

@@ -15,8 +15,6 @@ import socket
 import threading
 from dataclasses import dataclass
 
-import logging
-
 from ..core import config as config_mod
 from ..core import maillog
 from ..core.clock import SystemClock

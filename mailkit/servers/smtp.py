@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import re
+import weakref
 
 from aiosmtpd.smtp import SMTP
 
@@ -21,6 +23,11 @@ from ..core.queue import Envelope, Queue, split_message
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
 READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may not
+# aiosmtpd logs every connection on "mail.log"; in a notebook that would surface in a cell.
+# The daemon's own record is /var/log/maillog.
+logging.getLogger("mail.log").propagate = False
+logging.getLogger("mail.log").addHandler(logging.NullHandler())
+
 _ADDR = re.compile(r"^\s*(?:FROM|TO)\s*:\s*(<[^>]*>|\S+)\s*(.*)$", re.I)
 
 
@@ -34,6 +41,7 @@ class MTA:
         self.io = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="mailkit-queue")
         self.delivery = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="mailkit-deliver")
         self.pending: set[concurrent.futures.Future] = set()
+        self.sessions: weakref.WeakSet = weakref.WeakSet()  # open connections, closed on stop
 
     def log(self, text, qid=None):
         maillog.log(self.world, self.clock, text, qid=qid)
@@ -89,6 +97,14 @@ class SendmailSMTP(SMTP):
         self._refusal: policy.Reply | None = None
         self.client_addr = ""
         self.client_name: str | None = None
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self.mta.sessions.add(self)
+
+    def connection_lost(self, exc) -> None:
+        self.mta.sessions.discard(self)
+        super().connection_lost(exc)
 
     # -- the session loop: sendmail's greeting, limits and unknown-command replies
     async def _handle_client(self) -> None:

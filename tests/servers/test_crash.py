@@ -8,17 +8,23 @@ import smtplib
 import subprocess
 import sys
 import threading
+import time
 
 from mailkit.core.queue import Queue
 
 
 def start_host(world_dir):
+    """`mailkit serve` in a child process; its SMTP address from the port lines it prints."""
     proc = subprocess.Popen([sys.executable, "-m", "mailkit", "--world", str(world_dir), "serve"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    m = re.match(r"sendmail: port 25 on ([\d.]+):(\d+)", line)
-    assert m, line + proc.stderr.read()
-    return proc, (m.group(1), int(m.group(2)))
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    seen = []
+    for line in proc.stdout:  # ends when the child exits, so a failed start cannot hang here
+        seen.append(line)
+        m = re.match(r"sendmail: port 25 on ([\d.]+):(\d+)", line)
+        if m:
+            return proc, (m.group(1), int(m.group(2)))
+    proc.wait(10)
+    raise AssertionError(f"mailkit serve printed no SMTP port: {seen!r}")
 
 
 def test_sigkill_loses_no_acknowledged_message(world):
@@ -41,14 +47,15 @@ def test_sigkill_loses_no_acknowledged_message(world):
     threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
     for t in threads:
         t.start()
-    while len(acked) < 60:
-        pass
+    deadline = time.monotonic() + 60
+    while len(acked) < 60 and time.monotonic() < deadline:
+        time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     stop.set()
     for t in threads:
         t.join()
-    proc.stdout.close(), proc.stderr.close()
+    proc.stdout.close()
 
     # restart; flush the queue; every acknowledged subject is in bob's mbox or still queued
     proc, addr = start_host(world.root)
@@ -58,7 +65,7 @@ def test_sigkill_loses_no_acknowledged_message(world):
     finally:
         proc.terminate()
         proc.wait(10)
-        proc.stdout.close(), proc.stderr.close()
+        proc.stdout.close()
     delivered = {m["Subject"] for m in mailbox.mbox(world.path("/var/spool/mail/bob"))}
     q = Queue(world, "/var/spool/mqueue")
     queued = {dict(e.headers).get("Subject") for e in q.entries()}
