@@ -23,7 +23,10 @@ def _unit(name: str) -> str:
 
 
 def _installed(host: Host, unit: str) -> bool:
-    return unit in UNITS and (unit != "postfix" or is_installed(host.world, "postfix"))
+    """postfix exists once yum installed it, or when the world was made with it (the lesson)."""
+    if unit != "postfix":
+        return unit in UNITS
+    return is_installed(host.world, "postfix") or bool(_services(host).get("postfix", {}).get("installed"))
 
 
 def _services(host: Host) -> dict:
@@ -57,17 +60,19 @@ def status(host: Host, unit: str) -> Result:
         since = rt.started_at.get(unit, now)
         ago = max(0, int((now - since).total_seconds()))
         lines.append(f"   Active: active (running) since {since.strftime('%a %Y-%m-%d %H:%M:%S %Z')}; {ago}s ago")
-        lines.append(f" Main PID: {host.clock.pid} ({unit})")
+        pid = rt.pid_of(unit) if hasattr(rt, "pid_of") else host.clock.pid
+        lines.append(f" Main PID: {pid} ({'master' if unit == 'postfix' else unit})")
         lines.append(f"   CGroup: /system.slice/{unit}.service")
         for ln in rt.listeners():
             if ln.service == unit:
-                lines.append(f"           └─{host.clock.pid} {ln.program}")
+                lines.append(f"           └─{pid} {ln.program}")
                 break
     elif rt is not None and getattr(rt, "last_error", {}).get(unit):
         lines.append(f"   Active: failed (Result: exit-code) since {now.strftime('%a %Y-%m-%d %H:%M:%S %Z')}")
         lines.append(f"  Process: {host.clock.pid} ExecStart={exe} (code=exited, status=1/FAILURE)")
         lines.append("")
-        lines.append(f"{now.strftime('%b %d %H:%M:%S')} localhost {unit}[{host.clock.pid}]: {rt.last_error[unit]}")
+        for journal in rt.last_error[unit].splitlines():
+            lines.append(f"{now.strftime('%b %d %H:%M:%S')} localhost {unit}[{host.clock.pid}]: {journal}")
     else:
         lines.append("   Active: inactive (dead)")
     return Result(out="\n".join(lines) + "\n", code=0 if _active(host, unit) else 3)

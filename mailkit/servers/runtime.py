@@ -25,6 +25,9 @@ SERVICES_FILE = STATE_DIR + "/services.json"
 PORTS_FILE = STATE_DIR + "/ports.json"  # where a `mailkit serve` host listens, for CLI commands
 
 
+_PID_OFFSET = {"sendmail": 0, "dovecot": 118, "postfix": 231}
+
+
 class ServiceError(RuntimeError):
     """A service that cannot start; the message reads like the daemon's own log line."""
 
@@ -160,7 +163,12 @@ class HostRuntime:
         return ("127.0.0.1" if addr in ("0.0.0.0", "") else addr), port
 
     def listeners(self) -> list[Listener]:
-        return [ln for name in sorted(self._listeners) for ln in self._listeners[name]]
+        """Every listening socket, by service port (what netstat and ss list)."""
+        return sorted((ln for lns in self._listeners.values() for ln in lns), key=lambda ln: (ln.port, ln.addr))
+
+    def pid_of(self, service: str) -> int:
+        """A service's main pid: from the clock's pid, different per daemon, stable per host."""
+        return self.clock.pid + _PID_OFFSET.get(service, 0)
 
     def run_queue_now(self):
         """One queue run now (`sendmail -q`), in the caller's thread; returns its results."""
@@ -180,7 +188,8 @@ class HostRuntime:
                 self.started_at[name] = self.clock.now()
             except ServiceError as e:
                 self.last_error[name] = str(e)
-                maillog.log(self.world, self.clock, str(e), program=name)
+                for line in str(e).splitlines():
+                    maillog.log(self.world, self.clock, line, program=name)
                 raise
             state = load_services(self.world)
             state.setdefault(name, {})["active"] = True
@@ -248,11 +257,10 @@ class HostRuntime:
             else:
                 srv = await factory(addr, real)
         except OSError as e:
-            raise ServiceError(f"daemon {daemon}: problem creating SMTP socket" if name != "dovecot" else
-                               f"Fatal: listen({addr}, {service_port}) failed: {e.strerror}") from None
+            raise ServiceError(_bind_failure(name, daemon, addr, service_port, e.strerror)) from None
         self.ports[service_port] = (addr, real)
         self._listeners.setdefault(name, []).append(
-            Listener(name, program, addr, service_port, real, self.clock.pid))
+            Listener(name, program, addr, service_port, real, self.pid_of(name)))
         self._save_ports()
         return srv
 
@@ -332,6 +340,16 @@ class HostRuntime:
             t.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+
+
+def _bind_failure(service: str, daemon: str, addr: str, port: int, reason: str) -> str:
+    """The journal lines each daemon writes when its port is taken (one line each)."""
+    if service == "sendmail":
+        return (f"daemon {daemon}: problem creating SMTP socket\n"
+                f"NOQUEUE: SYSERR(root): opendaemonsocket: daemon {daemon}: cannot bind: {reason}")
+    if service == "postfix":
+        return f"fatal: bind {addr} port {port}: {reason}"
+    return f"Fatal: listen({addr}, {port}) failed: {reason}"
 
 
 class _PostfixStandIn(asyncio.Protocol):
