@@ -6,6 +6,7 @@ Replies follow Dovecot's words. Deletions are applied only in the UPDATE state, 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from . import accounts
@@ -16,6 +17,7 @@ GREETING = b"+OK Dovecot-compatible mailkit ready.\r\n"
 CAPA = [b"CAPA", b"TOP", b"UIDL", b"RESP-CODES", b"PIPELINING", b"AUTH-RESP-CODE", b"USER", b"SASL PLAIN"]
 MAX_LINE = 255  # RFC 2449: 255 octets including CRLF
 _IN_USE: set[str] = set()  # mailboxes with an open POP3 session (one at a time, like Dovecot)
+_IN_USE_LOCK = threading.Lock()  # logins run in worker threads: check and claim at once
 
 
 def ok(text: str = "") -> bytes:
@@ -84,6 +86,12 @@ class Pop3Session:
         return self.messages[n - 1], None
 
     def handle(self, line: bytes) -> Reply:
+        try:
+            return self._handle(line)
+        except OSError:  # an unreadable or vanished mailbox file: a reply, not a dropped connection
+            return Reply(err("[SYS/TEMP] Internal error occurred. Refer to server log for more information."))
+
+    def _handle(self, line: bytes) -> Reply:
         if len(line) > MAX_LINE:
             return Reply(err("Input line too long."))
         text = line.decode("utf-8", "replace").rstrip("\r\n")
@@ -150,12 +158,17 @@ class Pop3Session:
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         key = str(path)
-        if key in _IN_USE:
-            return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
+        with _IN_USE_LOCK:
+            if key in _IN_USE:
+                return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
+            _IN_USE.add(key)
         self.store = Store(path, self.clock)
-        with self.store.lock():
-            box = self.store.load()
-        _IN_USE.add(key)
+        try:
+            with self.store.lock():
+                box = self.store.load()
+        except BaseException:
+            self.release()
+            raise
         self.uidvalidity = box.uidvalidity
         self.messages = list(box.messages)
         self.user, self.state = user, "TRANSACTION"

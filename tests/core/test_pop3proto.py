@@ -133,3 +133,14 @@ def test_retr_marks_read_at_quit_top_does_not(world, session):
     from mailkit.core.mailstore import Store
     box = Store(world.path("/var/spool/mail/bob")).load()
     assert [m.flags for m in box.messages] == [{"\\Seen"}, set()]
+
+
+def test_an_unreadable_mailbox_gets_an_error_reply(world, session):
+    spool = world.path("/var/spool/mail/bob")
+    spool.unlink(missing_ok=True)
+    spool.mkdir()  # not a file: reading it fails
+    s, r = session()
+    assert r.data.startswith(b"-ERR [SYS/TEMP] Internal error occurred.")
+    assert s.state == "AUTHORIZATION"
+    s2, r = session()
+    assert not r.data.startswith(b"-ERR [IN-USE]")  # the failed login did not keep the mailbox claimed
