@@ -545,7 +545,7 @@ class ImapSession:
                             "NO" if self.readonly else "BAD")
         how = astr(args[1]).upper()
         flags = args[2] if isinstance(args[2], list) else args[2:]
-        flags = {str(f) for f in flags}
+        flags = {astr(f) for f in flags} - {"\\Recent"}  # \Recent is the server's to set
         silent = how.endswith(".SILENT")
         how = how.replace(".SILENT", "")
         out = []
