@@ -28,6 +28,7 @@ READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may
 logging.getLogger("mail.log").propagate = False
 logging.getLogger("mail.log").addHandler(logging.NullHandler())
 
+HELPFILE = "/etc/mail/helpfile"
 _ADDR = re.compile(r"^\s*(?:FROM|TO)\s*:\s*(<[^>]*>|\S+)\s*(.*)$", re.I)
 
 
@@ -200,10 +201,21 @@ class SendmailSMTP(SMTP):
         self.transport.close()
 
     async def smtp_HELP(self, arg):
-        await self.push(f"214-2.0.0 This is sendmail version {self.cfg.version}")
-        for ln in ("Topics:", "\tHELO\tEHLO\tMAIL\tRCPT\tDATA", "\tRSET\tNOOP\tQUIT\tHELP\tVRFY",
-                   "\tEXPN\tVERB\tETRN\tDSN", 'For more info use "HELP <topic>".',
-                   "For local information send email to Postmaster at your site."):
+        """Answered from /etc/mail/helpfile, as sendmail does: lines keyed by the topic."""
+        topic = (arg or "smtp").split()[0].lower()
+        path = self.mta.world.path(HELPFILE)
+        if not path.exists():
+            await self.push(f"502 5.3.0 Sendmail {self.cfg.version} -- HELP not implemented")
+            return
+        lines = []
+        for raw in path.read_text(errors="replace").splitlines():
+            key, sep, text = raw.partition("\t")
+            if sep and key.lower() == topic:
+                lines.append(text.replace("$v", self.cfg.version))
+        if not lines:
+            await self.push(f'504 5.3.0 HELP topic "{topic}" unknown')
+            return
+        for ln in lines:
             await self.push(f"214-2.0.0 {ln}")
         await self.push("214 2.0.0 End of HELP info")
 
@@ -250,6 +262,9 @@ class SendmailSMTP(SMTP):
         await self.push(f"250 2.0.0 Queuing for node {arg} started")
 
     async def smtp_MAIL(self, arg):
+        if self._helo is None and "needmailhelo" in self.cfg.privacy:
+            await self.push("503 5.0.0 Polite people say HELO first")
+            return
         if self._mail_from is not None:
             await self.push("503 5.5.0 Sender already specified")
             return
@@ -348,7 +363,8 @@ class SendmailSMTP(SMTP):
         if "date" not in names:
             add_after.append(("Date", now))
         if "message-id" not in names:
-            add_after.append(("Message-Id", f"<{qid}@{host}>"))
+            stamp = self.mta.clock.now().strftime("%Y%m%d%H%M")  # sendmail's <$t.$i@$j>
+            add_after.append(("Message-Id", f"<{stamp}.{qid}@{host}>"))
         if "from" not in names:
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
