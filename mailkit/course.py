@@ -259,8 +259,8 @@ def execute(path: Path) -> float:
     finally:
         os.environ.clear()
         os.environ.update(old)
-    nb.metadata.pop("widgets", None)  # widget state is not needed to read the outputs
-    nbformat.write(nb, str(path))
+        nb.metadata.pop("widgets", None)  # widget state is not needed to read the outputs
+        nbformat.write(nb, str(path))  # also on a failure: the outputs so far show what went wrong
     return time.monotonic() - t0
 
 
