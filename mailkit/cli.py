@@ -104,8 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         return serve(_world(world_dir))
     if cmd == "check-config":
         return check_config(_world(world_dir))
+    from .commands import load_all
+    from .commands.base import REGISTRY
     from .servers.runtime import ServedElsewhere
 
+    load_all()
+    if cmd not in REGISTRY:
+        sys.stderr.write(f"mailkit: {cmd}: unknown command\n{USAGE}")
+        return EX_USAGE
     world = _world(world_dir)
     host = Host(world, _clock(), runtime=ServedElsewhere(world), user=os.environ.get("MAILKIT_USER", "root"))
     stdin = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()

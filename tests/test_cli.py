@@ -47,3 +47,31 @@ def test_demo_runs_headless():
     r = mailkit("demo")
     assert r.returncode == 0, r.stderr
     assert "250 2.0.0" in r.stdout and "stat=Sent" in r.stdout
+
+
+def test_unknown_command_is_a_usage_error(tmp_path):
+    w = tmp_path / "h"
+    mailkit("init", str(w))
+    r = mailkit("frobnicate", world=w)
+    assert r.returncode == 64 and r.stderr.startswith("mailkit: frobnicate: unknown command\nusage: mailkit")
+
+
+def test_commands_see_a_host_served_by_another_process(tmp_path):
+    w = tmp_path / "h"
+    mailkit("init", str(w))
+    env = dict(os.environ, MAILKIT_WORLD=str(w))
+    serve = subprocess.Popen([sys.executable, "-m", "mailkit", "serve"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = serve.stdout.readline()
+        assert first.startswith("sendmail: port 25 on 127.0.0.1:"), first
+        assert mailkit("systemctl", "is-active", "sendmail", world=w).stdout == "active\n"
+        rows = mailkit("netstat", "-tlnp", world=w).stdout
+        assert "127.0.0.1:25 " in rows and "/sendmail: ac" in rows
+        r = mailkit("sendmail", "-t", world=w, stdin="To: bob@localhost\nSubject: cli\n\nhi\n")
+        assert r.returncode == 0, r.stderr
+    finally:
+        serve.terminate()
+        assert serve.wait(10) == 0  # SIGTERM stops the host cleanly
+        serve.stdout.close()
+    assert mailkit("systemctl", "is-active", "sendmail", world=w).stdout == "inactive\n"

@@ -265,7 +265,7 @@ class HostRuntime:
         return srv
 
     def _save_ports(self) -> None:
-        live = {str(ln.port): [ln.addr, ln.real_port] for ln in self.listeners()}
+        live = {str(ln.port): [ln.addr, ln.real_port, ln.service, ln.program, ln.pid] for ln in self.listeners()}
         path = self.world.path(PORTS_FILE)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(live))
@@ -368,26 +368,44 @@ class _PostfixStandIn(asyncio.Protocol):
 
 
 class ServedElsewhere:
-    """The ports of a host that `mailkit serve` runs in another process (for CLI commands)."""
+    """The host that `mailkit serve` runs in another process, seen from a CLI command: its
+    ports and listeners (from ports.json, checked by connecting); it cannot be started here."""
 
     def __init__(self, world: World):
         self.ports: dict[int, tuple[str, int]] = {}
+        self._listeners: list[Listener] = []
+        self.started_at: dict[str, object] = {}
+        self.last_error: dict[str, str] = {}
         path = world.path(PORTS_FILE)
         if path.exists():
             try:
-                self.ports = {int(k): (v[0], v[1]) for k, v in json.loads(path.read_text()).items()}
+                for k, v in json.loads(path.read_text()).items():
+                    self.ports[int(k)] = (v[0], v[1])
+                    if len(v) >= 5:
+                        self._listeners.append(Listener(v[2], v[3], v[0], int(k), v[1], v[4]))
             except (ValueError, TypeError, IndexError):
-                self.ports = {}
+                self.ports, self._listeners = {}, []
+        self._alive = {p: self._answers(p) for p in self.ports}
 
-    @property
-    def running(self) -> bool:
-        if 25 not in self.ports:
-            return False
+    def _answers(self, service_port: int) -> bool:
         try:
-            with socket.create_connection(self.connect_address(25), timeout=1):
+            with socket.create_connection(self.connect_address(service_port), timeout=1):
                 return True
         except OSError:
             return False
+
+    @property
+    def running(self) -> bool:
+        return self._alive.get(25, False)
+
+    def is_active(self, name: str) -> bool:
+        return any(ln.service == name and self._alive.get(ln.port) for ln in self._listeners)
+
+    def listeners(self) -> list[Listener]:
+        return sorted((ln for ln in self._listeners if self._alive.get(ln.port)), key=lambda ln: (ln.port, ln.addr))
+
+    def pid_of(self, service: str) -> int:
+        return next((ln.pid for ln in self._listeners if ln.service == service), 0)
 
     def connect_address(self, service_port: int) -> tuple[str, int]:
         addr, port = self.ports[service_port]
