@@ -30,6 +30,8 @@ OLD_OPTION_NAMES = {
     "A": "AliasFile", "Q": "QueueDirectory", "d": "DeliveryMode", "O": "DaemonPortOptions",
     "p": "PrivacyOptions", "J": "ForwardPath", "T": "Timeout.queuereturn",
 }
+GOAWAY = {"authwarnings", "noexpn", "novrfy", "needmailhelo", "needexpnhelo", "needvrfyhelo",
+          "noverb", "noetrn", "nobodyreturn", "noreceipts"}
 HANDLED_MACROS = {"j", "n", "Z", "e"}  # $e: the greeting of old cf files
 HANDLED_CLASSES = {"w", "R", "t"}
 HANDLED_MAPS = {"access", "virtuser"}
@@ -218,7 +220,7 @@ def from_cf(world: World, cf: CfFile) -> Config:
         if k in ("comment", "blank"):
             continue
         if k == "D" and line.name in HANDLED_MACROS:
-            macros[line.name] = line.value
+            macros[line.name] = line.value.strip()
         elif k == "C" and line.name in HANDLED_CLASSES:
             classes[line.name].update(line.value.split())
         elif k == "F" and line.name in HANDLED_CLASSES:
@@ -298,7 +300,10 @@ def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -
         elif name == "QueueDirectory":
             kw["queue_dir"] = value.strip()
         elif name == "PrivacyOptions":
-            kw["privacy"] = frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+            flags = {p.strip().lower() for p in value.split(",") if p.strip()}
+            if "goaway" in flags:  # goaway is shorthand for all of these (sendmail's op guide)
+                flags |= GOAWAY
+            kw["privacy"] = frozenset(flags)
         elif name == "SmtpGreetingMessage":
             kw["greeting_template"] = value
     except ValueError as e:

@@ -93,7 +93,7 @@ def test_options_the_course_changes(world):
     assert c.delivery_mode == "q"
     assert c.queue_return == timedelta(hours=1, minutes=30)
     assert c.queue_warn == timedelta(hours=2)  # a bare number is hours for queuewarn
-    assert c.privacy == {"goaway"}
+    assert {"goaway", "novrfy", "noexpn", "needmailhelo", "authwarnings"} <= c.privacy
     assert c.greeting("DATE") == "localhost.example.com ESMTP hello 8.17.1.9; DATE"
 
 
