@@ -49,6 +49,8 @@ def parse(text: str, filename: str) -> list[Entry]:
     entries = parse_key_value(text, filename)
     for e in entries:
         tag, sep, rest = e.key.partition(":")
+        if tag.lower() == "ipv6":  # "IPv6:2001:db8::1" is an address key, not a tag
+            tag, sep, rest = "", "", e.key
         if sep and not rest:
             raise MapError(filename, e.lineno, f"no key after the tag \"{tag}:\"")
         if sep and tag.lower() in OTHER_TAGS:

@@ -196,3 +196,8 @@ def test_forward_follows_forward_path(world, cfg):
     # $z/.forward.$w comes first ($w: the short host name)
     world.path("/home/alice/.forward.localhost").write_text("carol\n")
     assert forward.read(world, cfg, "alice") == ["carol"]
+
+
+def test_ipv6_keys_are_not_tags():
+    entries = access.parse("IPv6:::1 RELAY\nConnect:IPv6:2001:db8::1 REJECT\n", "/etc/mail/access")
+    assert [e.key for e in entries] == ["IPv6:::1", "Connect:IPv6:2001:db8::1"]
