@@ -30,7 +30,7 @@ class Usage(Exception):
 
 def parse_args(argv: list[str]) -> dict:
     opts = {"mode": "m", "queue_run": False, "sender": None, "oQ": None, "od": None, "Ac": False,
-            "t": False, "v": False, "rcpts": [], "fullname": None}
+            "t": False, "v": False, "rcpts": [], "fullname": None, "limits": []}
     args = argv[1:]
     i = 0
     while i < len(args):
@@ -59,6 +59,12 @@ def parse_args(argv: list[str]) -> dict:
             opts["mode"] = mode
         elif a.startswith("-q"):
             opts["queue_run"] = True
+            # -qRsubstr / -qSsubstr / -qIsubstr: only jobs whose recipient / sender / id
+            # contains substr (sendmail's queue run limits); -q15m's interval is ignored.
+            if a[2:3] in ("R", "S", "I") or a[2:4] in ("!R", "!S", "!I"):
+                neg = a[2:3] == "!"
+                kind = a[3:4] if neg else a[2:3]
+                opts["limits"].append((kind, value(a[4:] if neg else a[3:]), neg))
         elif a.startswith("-f") or a.startswith("-r"):
             opts["sender"] = value(a[2:])
         elif a.startswith("-F"):
@@ -91,9 +97,25 @@ def _queue_dir(host: Host, opts) -> tuple[str, object]:
     return opts["oQ"] or cfg.queue_dir, cfg
 
 
-def list_queue(host: Host, queue_dir: str) -> str:
+def selected(entry, limits) -> bool:
+    """Does a queue job pass every -qR/-qS/-qI limit (case-insensitive substrings)?"""
+    for kind, text, neg in limits:
+        text = text.lower()
+        if kind == "R":
+            hit = any(text in r.lower() for r in entry.recipients)
+        elif kind == "S":
+            hit = text in entry.sender.lower()
+        else:
+            hit = text in entry.qid.lower()
+        if hit == neg:
+            return False
+    return True
+
+
+def list_queue(host: Host, queue_dir: str, verbose: bool = False, limits=()) -> str:
     tz = host.clock.now().tzinfo
-    return format_mailq(queue_dir, Queue(host.world, queue_dir).entries(), tz)
+    entries = [e for e in Queue(host.world, queue_dir).entries() if selected(e, limits)]
+    return format_mailq(queue_dir, entries, tz, verbose=verbose)
 
 
 def mta_address(host: Host):
@@ -169,10 +191,12 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     return Result(out=out)
 
 
-def run_client_queue(host: Host, queue_dir: str) -> Result:
+def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
     q = Queue(host.world, queue_dir)
     out = []
     for e in q.entries():
+        if not selected(e, limits):
+            continue
         try:
             qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
         except (ConnectionRefusedError, OSError, smtplib.SMTPException):
@@ -214,7 +238,7 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     try:
         if opts["mode"] == "p":
             qdir, _ = _queue_dir(host, opts)
-            return Result(out=list_queue(host, qdir))
+            return Result(out=list_queue(host, qdir, opts["v"], opts["limits"]))
         if opts["mode"] == "i":
             return newaliases_result(host)
         if opts["mode"] == "v":
@@ -222,8 +246,10 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         if opts["queue_run"]:
             qdir, cfg = _queue_dir(host, opts)
             if opts["Ac"] or qdir == "/var/spool/clientmqueue":
-                return run_client_queue(host, qdir)
-            results = runner.run_queue(host.world, config.load(host.world), host.clock, qdir)
+                return run_client_queue(host, qdir, opts["limits"])
+            limits = opts["limits"]
+            results = runner.run_queue(host.world, config.load(host.world), host.clock, qdir,
+                                       select=(lambda e: selected(e, limits)) if limits else None)
             if not opts["v"]:
                 return Result()
             out = []
@@ -243,9 +269,11 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
 @command("mailq")
 def mailq(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     opts_argv = ["sendmail", "-bp"]
+    takes_value = False
     for a in argv[1:]:
-        if a in ("-Ac", "-Am", "-v") or a.startswith("-oQ") or a.startswith("-q"):
+        if a in ("-Ac", "-Am", "-v") or a.startswith("-oQ") or a.startswith("-q") or takes_value:
             opts_argv.append(a)
+            takes_value = not takes_value and a in ("-oQ", "-qR", "-qS", "-qI", "-q!R", "-q!S", "-q!I")
         else:
             return Result(err=f"mailq: illegal option -- {a.lstrip('-')[:1]}\nusage: mailq [-Ac] [-v] [-oQdir]\n", code=EX_USAGE)
     return sendmail(host, opts_argv, None)

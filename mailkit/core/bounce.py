@@ -6,6 +6,17 @@ from .clock import rfc5322_date
 from .queue import QueueEntry
 
 
+def interval_text(td) -> str:
+    """sendmail's pintvl() wording: "5 days", "1 hour", "4 hours", "1 day, 2 hours"."""
+    secs = int(td.total_seconds())
+    parts = []
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        n, secs = divmod(secs, size)
+        if n:
+            parts.append(f"{n} {unit}{'s' if n != 1 else ''}")
+    return ", ".join(parts) or "0 seconds"
+
+
 def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, str]], reason: str,
                 original_headers: str) -> bytes:
     """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail."""
@@ -44,6 +55,62 @@ def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, st
     for rcpt, status, text in failures:
         lines += [f"Final-Recipient: RFC822; {rcpt}", "Action: failed", f"Status: {status}",
                   f"Diagnostic-Code: SMTP; {text}", f"Last-Attempt-Date: {rfc5322_date(now)}", ""]
+    lines += [f"--{boundary}", "Content-Type: text/rfc822-headers", "", original_headers.rstrip("\n"),
+              "", f"--{boundary}--", ""]
+    return "\n".join(lines).encode("utf-8", "surrogateescape")
+
+
+WARNING_BANNER = [
+    "    **********************************************",
+    "    **      THIS IS A WARNING MESSAGE ONLY      **",
+    "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **",
+    "    **********************************************",
+]
+
+
+def make_warning(cfg, clock, entry: QueueEntry, waiting: list[str], reason: str, original_headers: str) -> bytes:
+    """The Timeout.queuewarn notice: "Warning: could not send message for past 4 hours"."""
+    now = clock.now()
+    host = cfg.hostname
+    boundary = f"{entry.qid}.{int(now.timestamp())}/{host}"
+    arrived = rfc5322_date(entry.ctime_dt.astimezone(now.tzinfo))
+    client = entry.macros.get("_", "localhost")
+    warn, ret = interval_text(cfg.queue_warn), interval_text(cfg.queue_return)
+    lines = [
+        f"From: Mail Delivery Subsystem <{cfg.dn}@{host}>",
+        f"To: <{entry.sender}>",
+        f"Subject: Warning: could not send message for past {warn}",
+        f"Date: {rfc5322_date(now)}",
+        f"Message-Id: <{clock.queue_id()}@{host}>",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="{boundary}"',
+        "Auto-Submitted: auto-generated (warning-timeout)",
+        "",
+        "This is a MIME-encapsulated message",
+        "",
+        f"--{boundary}",
+        "",
+        *WARNING_BANNER,
+        "",
+        f"The original message was received at {arrived}",
+        f"from {client}",
+        "",
+        "   ----- Transcript of session follows -----",
+        *[f"{r}... {reason}" for r in waiting],
+        f"Warning: message still undelivered after {warn}",
+        f"Will keep trying until message is {ret} old",
+        "",
+        f"--{boundary}",
+        "Content-Type: message/delivery-status",
+        "",
+        f"Reporting-MTA: dns; {host}",
+        f"Arrival-Date: {arrived}",
+        "",
+    ]
+    for rcpt in waiting:
+        lines += [f"Final-Recipient: RFC822; {rcpt}", "Action: delayed", "Status: 4.4.3",
+                  f"Diagnostic-Code: SMTP; {reason}", f"Last-Attempt-Date: {rfc5322_date(now)}",
+                  f"Will-Retry-Until: {rfc5322_date(entry.ctime_dt.astimezone(now.tzinfo) + cfg.queue_return)}", ""]
     lines += [f"--{boundary}", "Content-Type: text/rfc822-headers", "", original_headers.rstrip("\n"),
               "", f"--{boundary}--", ""]
     return "\n".join(lines).encode("utf-8", "surrogateescape")

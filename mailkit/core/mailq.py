@@ -7,6 +7,9 @@ import time
 from .queue import QueueEntry
 
 HEADER = "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------"
+# `mailq -v`: sendmail's printqueue adds the priority column and prints the time without the
+# weekday (ctime()+4, 12 characters); recipients start one column further left.
+HEADER_VERBOSE = "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------"
 
 
 def queue_time(entry: QueueEntry, tz=None) -> str:
@@ -15,17 +18,21 @@ def queue_time(entry: QueueEntry, tz=None) -> str:
     return dt.strftime("%a %b %d %H:%M")
 
 
-def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None) -> str:
+def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None, verbose: bool = False) -> str:
     n = len(entries)
     if n == 0:
         return f"{queue_dir} is empty\n\t\tTotal requests: 0\n"
-    out = [f"\t\t{queue_dir} ({n} request{'s' if n != 1 else ''})", HEADER]
+    out = [f"\t\t{queue_dir} ({n} request{'s' if n != 1 else ''})", HEADER_VERBOSE if verbose else HEADER]
     for e in entries:
-        out.append(f"{e.qid:<14} {e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
-        if e.message:
+        if verbose:
+            when = queue_time(e, tz)[4:]  # "Nov 29 00:05"
+            out.append(f"{e.qid:<14} {e.body_size:>8} {e.priority:>10} {when} <{e.sender}>")
+        else:
+            out.append(f"{e.qid:<14} {e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
+        if e.message:  # "\n    %10.10s   (%s)": the body type column is empty for 7BIT
             out.append(f"                 ({e.message})")
         for r in e.recipients:
-            out.append(f"\t\t\t\t\t {r}")
+            out.append(f"\t\t\t\t\t{'' if verbose else ' '}{r}")
     out.append(f"\t\tTotal requests: {n}")
     return "\n".join(out) + "\n"
 

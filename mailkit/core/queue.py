@@ -156,6 +156,15 @@ def parse_qf(qid: str, text: str) -> QueueEntry:
     return e
 
 
+# sendmail's initial priority: e_msgsize - class * ClassFactor + nrcpts * RecipientFactor
+# (class 0 for normal mail, RecipientFactor 30000); a larger number runs later.
+RECIPIENT_FACTOR = 30000
+
+
+def message_priority(size: int, nrcpts: int) -> int:
+    return size + RECIPIENT_FACTOR * max(1, nrcpts)
+
+
 class Queue:
     """One queue directory (host path like /var/spool/mqueue) of a world."""
 
@@ -178,7 +187,7 @@ class Queue:
         entry = QueueEntry(
             qid=qid, sender=envelope.sender, recipients=list(envelope.recipients),
             orig_recipients=list(envelope.recipients), headers=headers, ctime=now,
-            priority=30000 + len(body), flags="" if body.isascii() else "b",
+            priority=message_priority(len(data), len(envelope.recipients)), flags="" if body.isascii() else "8",  # EF_HAS8BIT
             macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
                     "s": envelope.helo, "daemon_flags": ""},
             body_size=len(body), inode=f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}",
@@ -226,3 +235,34 @@ class Queue:
                 os.unlink(self.dir / f"{prefix}{qid}")
             except FileNotFoundError:
                 pass
+
+
+# The module-level API of docs/architecture.md, for callers that hold no Queue object.
+
+def enqueue(world: World, queue_dir: str, envelope: Envelope, data: bytes, clock,
+            extra_headers: list[tuple[str, str]] = ()) -> str:
+    """Write df then qf (both fsync'ed, qf renamed from tf, directory fsync'ed); the queue id."""
+    return Queue(world, queue_dir).enqueue(envelope, data, clock, extra_headers=extra_headers).qid
+
+
+def list_queue(world: World, queue_dir: str) -> list[QueueEntry]:
+    return Queue(world, queue_dir).entries()
+
+
+def load(world: World, queue_dir: str, qid: str) -> QueueEntry:
+    return Queue(world, queue_dir).load(qid)
+
+
+def remove(world: World, queue_dir: str, qid: str) -> None:
+    Queue(world, queue_dir).remove(qid)
+
+
+def defer(world: World, queue_dir: str, qid: str, reason: str, clock) -> QueueEntry:
+    """Record one more failed attempt (M, N, K lines), rewriting the qf atomically."""
+    q = Queue(world, queue_dir)
+    entry = q.load(qid)
+    entry.message = reason
+    entry.tries += 1
+    entry.last_attempt = int(clock.now().timestamp())
+    q.update(entry)
+    return entry

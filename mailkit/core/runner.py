@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from . import route
-from .bounce import make_bounce
+from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
 from .queue import Envelope, Queue, QueueEntry
@@ -28,6 +28,7 @@ class RunResult:
     failed: list = field(default_factory=list)  # (recipient, status, text)
     removed: bool = False
     bounce_qid: str | None = None
+    warning_qid: str | None = None
 
 
 def _delay(entry: QueueEntry, now: datetime) -> str:
@@ -91,8 +92,7 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
     too_old = now.timestamp() - entry.ctime >= cfg.queue_return.total_seconds()
     failures = list(res.failed)
     if still and too_old:
-        days = int(cfg.queue_return.total_seconds() // 86400)
-        span = f"{days} days" if days else _span(cfg.queue_return)
+        span = _span(cfg.queue_return)
         for orig, rcpt in still:
             failures.append((rcpt, "4.4.7", f"Cannot send message for {span}"))
             log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
@@ -100,6 +100,12 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
     if failures and entry.sender:
         reason = failures[-1][2] if any(f[1] == "4.4.7" for f in failures) else "see transcript for details"
         res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason)
+    if still and entry.sender and "w" not in entry.flags \
+            and now.timestamp() - entry.ctime >= cfg.queue_warn.total_seconds():
+        # Timeout.queuewarn passed: one "still trying" notice per message; the F line's `w`
+        # (EF_WARNING) records it was sent, so later runs do not repeat it.
+        res.warning_qid = _warn(world, cfg, clock, queue, entry, [r for _, r in still])
+        entry.flags += "w"
     if still:
         entry.orig_recipients = [o for o, _ in still]
         entry.recipients = [r for _, r in still]
@@ -118,12 +124,7 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
 
 
 def _span(td) -> str:
-    secs = int(td.total_seconds())
-    if secs % 3600 == 0:
-        return f"{secs // 3600} hours"
-    if secs % 60 == 0:
-        return f"{secs // 60} minutes"
-    return f"{secs} seconds"
+    return interval_text(td)
 
 
 def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason) -> str:
@@ -134,6 +135,17 @@ def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason
     log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
     deliver_entry(world, cfg, clock, queue, b)
     return b.qid
+
+
+def _warn(world, cfg, clock, queue: Queue, entry: QueueEntry, waiting: list[str]) -> str:
+    headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
+    reason = entry.message or REMOTE_DEFERRAL.format(domain=waiting[0].rpartition("@")[2])
+    data = make_warning(cfg, clock, entry, waiting, reason, headers)
+    env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
+    w = queue.enqueue(env, data, clock)
+    log(world, clock, f"{w.qid}: DSN: Warning: could not send message for past {_span(cfg.queue_warn)}", qid=entry.qid)
+    deliver_entry(world, cfg, clock, queue, w)
+    return w.qid
 
 
 _run_locks: dict[str, threading.Lock] = {}
@@ -147,11 +159,14 @@ def queue_lock(queue: Queue) -> threading.Lock:
         return _run_locks.setdefault(str(queue.dir), threading.Lock())
 
 
-def run_queue(world: World, cfg, clock, queue_dir: str | None = None) -> list[RunResult]:
+def run_queue(world: World, cfg, clock, queue_dir: str | None = None, select=None) -> list[RunResult]:
+    """One queue run, oldest first. select(entry) -> bool limits it (sendmail -qR/-qS/-qI)."""
     queue = Queue(world, queue_dir or cfg.queue_dir)
     results = []
     with queue_lock(queue):
         for entry in queue.entries():
+            if select is not None and not select(entry):
+                continue
             try:
                 results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
             except FileNotFoundError:
@@ -178,3 +193,29 @@ def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msg
 
 def utc(ts: int) -> datetime:
     return datetime.fromtimestamp(ts, timezone.utc)
+
+
+@dataclass
+class Accepted:
+    qid: str
+    entry: QueueEntry
+    mode: str  # DeliveryMode: "i" deliver before answering, "b" right after, "q"/"d" leave queued
+
+    @property
+    def deliver_now(self) -> bool:
+        return self.mode == "i"
+
+    @property
+    def deliver_in_background(self) -> bool:
+        return self.mode == "b"
+
+
+def accept(world: World, cfg, clock, envelope: Envelope, data: bytes, queue_dir: str | None = None,
+           extra_headers: list[tuple[str, str]] = (), qid: str | None = None) -> Accepted:
+    """Queue a message durably and log it; the caller answers 250 only after this returns and
+    then delivers as `.mode` says (deliver_now / run in the background / leave for the runner)."""
+    queue = Queue(world, queue_dir or cfg.queue_dir)
+    entry = queue.enqueue(envelope, data, clock, qid=qid, extra_headers=extra_headers)
+    log_received(world, clock, entry, envelope, entry.header("Message-Id"))
+    mode = cfg.delivery_mode if cfg.delivery_mode in ("i", "b", "q", "d") else "b"
+    return Accepted(entry.qid, entry, mode)
