@@ -11,14 +11,16 @@ the last parse ended.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .files import atomic_write
+from .files import fsync_dir
 from .mboxlock import locked
 
 HIDDEN = (b"x-imapbase", b"x-uid", b"status", b"x-status", b"x-keywords", b"content-length")
@@ -150,10 +152,47 @@ class Store:
         self._sig = None
         self._parsed_size = 0
         self.generation = 0  # counts every (re)read and rewrite: a view can tell it is behind
+        self._held: list[int] | None = None  # descriptors kept open while lock() is held
         self._box: Mailbox | None = None
 
+    @contextmanager
     def lock(self):
-        return locked(self.path)
+        """The mailbox lock. POSIX drops a process's lockf lock when it closes *any* descriptor
+        of the file, so while it is held the store keeps every descriptor it opened (the one
+        it read through, the rewritten file it locked before renaming it into place) and
+        closes them only when the lock ends."""
+        if self._held is not None:  # already held by this store (nested use)
+            yield
+            return
+        with locked(self.path):
+            self._held = []
+            try:
+                yield
+            finally:
+                held, self._held = self._held, None
+                for fd in held:
+                    os.close(fd)
+
+    def _done_with(self, fd: int) -> None:
+        if self._held is not None:
+            self._held.append(fd)
+        else:
+            os.close(fd)
+
+    def _read(self, offset: int, size: int) -> bytes:
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            chunks = []
+            while size > 0:
+                chunk = os.pread(fd, min(size, 1 << 24), offset)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                offset += len(chunk)
+                size -= len(chunk)
+            return b"".join(chunks)
+        finally:
+            self._done_with(fd)
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(timezone.utc)
@@ -179,26 +218,24 @@ class Store:
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._box is not None and sig == self._sig:
             return self._box
-        with self.path.open("rb") as f:
-            if self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size:
-                f.seek(self._parsed_size)  # only appended since the last look
-                tail = f.read()
-                new = [_parse_entry(fl, raw)[0] for fl, raw in _split_entries(tail)]
-                box = self._box
-                box.messages = list(box.messages) + new
-            else:
-                data = f.read()
-                box, new = None, []
-                msgs = []
-                for fl, raw in _split_entries(data):
-                    m, base = _parse_entry(fl, raw)
-                    if base and box is None:
-                        box = Mailbox(base[0], base[1])
-                    msgs.append(m)
-                if box is None:  # no X-IMAPbase (new or emptied file): keep what this store announced
-                    prior = self._box
-                    box = Mailbox(prior.uidvalidity, prior.uidnext) if prior else Mailbox(new_uidvalidity(self.clock), 1)
-                box.messages = msgs
+        if self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size:
+            tail = self._read(self._parsed_size, st.st_size - self._parsed_size)  # only what was appended
+            new = [_parse_entry(fl, raw)[0] for fl, raw in _split_entries(tail)]
+            box = self._box
+            box.messages = list(box.messages) + new
+        else:
+            data = self._read(0, st.st_size)
+            box = None
+            msgs = []
+            for fl, raw in _split_entries(data):
+                m, base = _parse_entry(fl, raw)
+                if base and box is None:
+                    box = Mailbox(base[0], base[1])
+                msgs.append(m)
+            if box is None:  # no X-IMAPbase (new or emptied file): keep what this store announced
+                prior = self._box
+                box = Mailbox(prior.uidvalidity, prior.uidnext) if prior else Mailbox(new_uidvalidity(self.clock), 1)
+            box.messages = msgs
         self._box = box
         self.generation += 1
         self._sig = sig
@@ -219,7 +256,20 @@ class Store:
         data = b"".join(_render_entry(m, (box.uidvalidity, box.uidnext) if i == 0 else None)
                         for i, m in enumerate(box.messages))
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.path, data, tmp_name=f".{self.path.name}.mailkit{os.getpid()}")
+        tmp = self.path.with_name(f".{self.path.name}.mailkit{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            # lock the new file before it takes the mailbox's name: a process that opens the
+            # name after the rename waits for us instead of writing into it meanwhile
+            fcntl.lockf(fd, fcntl.LOCK_EX)
+            os.replace(tmp, self.path)
+            fsync_dir(self.path.parent)
+        finally:
+            self._done_with(fd)
         st = self.path.stat()
         self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
         self.generation += 1

@@ -29,9 +29,17 @@ def locked(path: Path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _thread_lock(path):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.lockf(fd, fcntl.LOCK_EX)
+            try:
+                if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            # the store renamed a rewritten mbox into place while we waited: lock the new file
+            os.close(fd)
+        try:
             try:
                 yield
             finally:

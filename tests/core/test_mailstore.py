@@ -120,3 +120,28 @@ def test_append_uses_the_clock_and_uidvalidity_never_repeats(world):
     box = Store(folder).load()
     assert [m.internal_date.date() for m in box.messages] == [clock.now().date() - timedelta(days=1), clock.now().date()]
     assert box.messages[0].flags == {"\\Seen"} and box.messages[1].body == b"Subject: later\n\nbody\n"
+
+
+def test_rewrites_and_another_process_appending_lose_nothing(world):
+    """The MDA of a `mailkit sendmail` in another process appends while this one rewrites."""
+    import subprocess
+    import sys
+
+    path = spool(world)
+    deliver(path, "seed")
+    code = (
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from mailkit.core.deliver import append_mbox, mbox_entry\n"
+        "for i in range(60):\n"
+        "    append_mbox(sys.argv[1], mbox_entry(b'Subject: other %d\\n\\nx\\n' % i, 'a@b', datetime(2026, 11, 29)))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)])
+    store = Store(path)
+    flips = 0
+    while proc.poll() is None or flips < 5:
+        store.update(lambda box: box.messages[0].flags.symmetric_difference_update({"\\Flagged"}))
+        flips += 1
+    assert proc.wait() == 0
+    subjects = [m.body.split(b"Subject: ")[1].split(b"\n")[0] for m in Store(path).load().messages]
+    assert subjects == [b"seed"] + [b"other %d" % i for i in range(60)]
