@@ -30,7 +30,7 @@ async def serve_imap(world, clock, host: str, port: int):
         if not line:
             return None, None
         if len(line) > MAX_LINE:
-            raise ValueError("line too long")
+            raise ValueError("Command line too long.")
         text, literals = b"", []
         while True:
             m = _LITERAL.search(line)
@@ -39,7 +39,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 return text.decode("utf-8", "surrogateescape"), literals
             size = int(m.group(1))
             if size > MAX_LITERAL:
-                raise ValueError("literal too large")
+                raise ValueError("Literal too large.")
             text += line[: m.end() - len(m.group(0))] + b"{%d}" % size
             if not m.group(2):
                 writer.write(b"+ OK\r\n")
@@ -55,7 +55,10 @@ async def serve_imap(world, clock, host: str, port: int):
                 finished, _ = await asyncio.wait({done}, timeout=IDLE_POLL)
                 if finished:
                     break
-                news = await loop.run_in_executor(None, session.updates)
+                try:
+                    news = await loop.run_in_executor(None, session.updates)
+                except OSError:
+                    news = b""  # the mailbox could not be read just now: try again at the next poll
                 if news:
                     writer.write(news)
                     await writer.drain()
@@ -79,8 +82,9 @@ async def serve_imap(world, clock, host: str, port: int):
             while True:
                 try:
                     text, literals = await read_command(reader, writer)
-                except ValueError:
-                    writer.write(b"* BYE Command line too long.\r\n")
+                except ValueError as e:  # the stream's limit, a huge line or literal: no sense reading on
+                    reason = str(e) if str(e) in ("Literal too large.", "Command line too long.") else "Command line too long."
+                    writer.write(f"* BYE {reason}\r\n".encode())
                     break
                 if text is None:
                     break

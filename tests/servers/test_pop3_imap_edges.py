@@ -135,3 +135,9 @@ def test_imap_third_garbage_line_before_login_says_bye(running_host):
     replies, rest = talk(running_host.connect_address(143), [b"hello\r\n", b"\r\n", b"GET / HTTP/1.0\r\n"])
     assert replies[:2] == [b"* BAD Error in IMAP command received by server.\r\n"] * 2
     assert replies[2] == b"* BYE Too many invalid IMAP commands.\r\n" and rest == b""  # and the server hung up
+
+
+def test_imap_too_large_literal_is_refused(running_host, monkeypatch):
+    monkeypatch.setattr(imap_server, "MAX_LITERAL", 1000)
+    replies, rest = talk(running_host.connect_address(143), [b"a APPEND INBOX {5000}\r\n"])
+    assert replies == [b"* BYE Literal too large.\r\n"] and rest == b""
