@@ -187,7 +187,7 @@ class Queue:
         entry = QueueEntry(
             qid=qid, sender=envelope.sender, recipients=list(envelope.recipients),
             orig_recipients=list(envelope.recipients), headers=headers, ctime=now,
-            priority=message_priority(len(data), len(envelope.recipients)), flags="" if body.isascii() else "8",  # EF_HAS8BIT
+            priority=message_priority(len(data) - data.count(b"\r\n"), len(envelope.recipients)), flags="" if body.isascii() else "8",  # EF_HAS8BIT
             macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
                     "s": envelope.helo, "daemon_flags": ""},
             body_size=len(body), inode=f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}",
