@@ -518,7 +518,7 @@ class ImapSession:
                 if not mm:
                     raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
                 data = section(raw, mm.group(2))
-                name = f"BODY[{mm.group(2)}]"
+                name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
                 if mm.group(3) is not None:
                     start, length = int(mm.group(3)), int(mm.group(4))
                     data = data[start : start + length]

@@ -242,3 +242,10 @@ def test_status_of_the_selected_mailbox_counts_pending_flags(world, imap):
     imap.ok("SELECT INBOX")
     imap.ok("FETCH 1 BODY[]")  # \Seen, not yet written
     assert imap.ok("STATUS INBOX (MESSAGES UNSEEN)").startswith('* STATUS "INBOX" (MESSAGES 1 UNSEEN 0)')
+
+
+def test_fetch_echoes_the_section_in_upper_case(world, imap):
+    deliver(world, "case")
+    imap.ok("SELECT INBOX")
+    out = imap.ok("fetch 1 (body.peek[header.fields (subject)]<0.5>)")
+    assert out.startswith("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)]<0> {5}\r\nSubje)")
