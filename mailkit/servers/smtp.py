@@ -72,6 +72,8 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
     addr = m.group(1).strip()
     if addr.startswith("<"):
         addr = addr[1:-1]
+    if addr.startswith("@") and ":" in addr:  # an RFC 821 source route: sendmail ignores it
+        addr = addr.rsplit(":", 1)[1]
     params = {}
     for p in m.group(2).split():
         k, _, v = p.partition("=")
