@@ -277,15 +277,20 @@ class ImapSession:
     def cmd_RENAME(self, tag, args):
         if len(args) != 2:
             raise ImapError("Error in IMAP command RENAME: Invalid arguments.")
-        src, dst = self._path(astr(args[0])), self._path(astr(args[1]))
-        if astr(args[0]).upper() == "INBOX":
+        old, new = astr(args[0]).rstrip("/"), astr(args[1]).rstrip("/")
+        if old.upper() == "INBOX":
             raise ImapError("Renaming INBOX is not supported here.", "NO")
-        if not src.is_file():
-            raise ImapError(f"Mailbox doesn't exist: {args[0]}", "NO")
-        if dst.exists():
+        src, dst = self._path(old), self._path(new)
+        if not src.exists() or src.is_symlink():
+            raise ImapError(f"Mailbox doesn't exist: {old}", "NO")
+        if dst.exists() or new.upper() == "INBOX":
             raise ImapError("Target mailbox already exists", "NO")
+        if any(p.is_file() for p in dst.parents):
+            raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
         dst.parent.mkdir(parents=True, exist_ok=True)
-        src.rename(dst)
+        src.rename(dst)  # a directory moves with the mailboxes inside it
+        if self.selected == old and self.store is not None:
+            self.selected, self.store.path = new, dst
         return self._tagged(tag, "OK", "Rename completed.")
 
     def _subs(self) -> list[str]:

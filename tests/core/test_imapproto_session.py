@@ -249,3 +249,17 @@ def test_fetch_echoes_the_section_in_upper_case(world, imap):
     imap.ok("SELECT INBOX")
     out = imap.ok("fetch 1 (body.peek[header.fields (subject)]<0.5>)")
     assert out.startswith("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)]<0> {5}\r\nSubje)")
+
+
+def test_rename_a_hierarchy_and_the_selected_mailbox(world, imap):
+    imap.ok("CREATE Work/2025")
+    imap.ok("APPEND Work/2025 {10}", [b"Subject: w"])
+    imap.ok("RENAME Work Old")
+    assert '"Old/2025"' in imap.ok('LIST "" "*"') and not world.path("/home/bob/mail/Work").exists()
+    imap.ok("SELECT Old/2025")
+    imap.ok("RENAME Old/2025 Old/y2025")
+    imap.ok("STORE 1 +FLAGS (\\Flagged)")
+    imap.ok("CLOSE")
+    assert b"X-Status: F" in world.path("/home/bob/mail/Old/y2025").read_bytes()
+    assert imap("RENAME Old/y2025 INBOX").startswith(f"a{imap.n} NO")
+    assert imap("RENAME Nope Else").startswith(f"a{imap.n} NO")
