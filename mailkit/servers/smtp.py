@@ -19,7 +19,7 @@ from aiosmtpd.smtp import SMTP
 from ..core import maillog, policy, runner
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
-from ..core.queue import Envelope, Queue, split_message
+from ..core.queue import Envelope, Queue
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
 READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may not
@@ -79,6 +79,20 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
         k, _, v = p.partition("=")
         params[k.upper()] = v
     return addr.strip(), params
+
+
+def _header_names(data: bytes) -> set[str]:
+    """Lower-case names of the header fields (enough to know which ones sendmail must add)."""
+    head = data.split(b"\n\n", 1)[0] if b"\n\n" in data else data
+    names = set()
+    for line in head.split(b"\n"):
+        name, colon, _ = line.partition(b":")
+        if not colon or line[:1] in (b" ", b"\t"):
+            continue
+        if b" " in name.strip() or not name.strip():
+            return names  # not a header line: the body began without a blank line
+        names.add(name.strip().decode("ascii", "replace").lower())
+    return names
 
 
 class SendmailSMTP(SMTP):
@@ -352,8 +366,7 @@ class SendmailSMTP(SMTP):
             self.mta.deliver_later(qid)
 
     def _queue_message(self, qid, sender, rcpts, data):
-        headers, _ = split_message(data)
-        names = {k.lower() for k, _ in headers}
+        names = _header_names(data)
         now = rfc5322_date(self.mta.clock.now())
         host = self.cfg.hostname
         received = (f"from {self._helo or self.client_name or ''} ({self._relay_text()})\n"
