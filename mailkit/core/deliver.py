@@ -84,6 +84,28 @@ def deliver_file(world: World, host_path: str, message: bytes, sender: str, cloc
     return Delivered(host_path, "*file*")
 
 
+def procmail_log(world: World, logfile: str, home: str, message: bytes, sender: str, clock,
+                 folders: list[str]) -> None:
+    """procmail's LOGFILE lines: "From sender  date", " Subject: ...", "  Folder: name  size"."""
+    if not logfile.startswith("/"):
+        logfile = f"{home.rstrip('/')}/{logfile}"
+    head = message.replace(b"\r\n", b"\n").partition(b"\n\n")[0].decode("utf-8", "replace")
+    m = re.search(r"(?im)^Subject:[ \t]*(.*)$", head)
+    when = clock.now().strftime("%a %b %d %H:%M:%S %Y")
+    lines = [f"From {sender or 'MAILER-DAEMON'}  {when}\n"]
+    if m:
+        lines.append(f" Subject: {m.group(1)[:56]}\n")
+    for folder in folders:
+        lines.append(f"  Folder: {folder:<47}{len(message):>8}\n")
+    try:
+        path = world.path(logfile)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write("".join(lines))
+    except (OSError, PathEscape):
+        pass  # procmail too goes on delivering when it cannot log
+
+
 def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clock) -> list[Delivered]:
     """Deliver to a local user's mailbox, through ~/.procmailrc when the user has one."""
     home = home_of(world, user)
@@ -97,20 +119,23 @@ def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clo
             actions, env = [], {"DEFAULT": spool}  # procmail, like sendmail, falls back to the spool
         done, results = False, []
         for a in actions:
+            part = procmail.select_part(message, a.part)
             if a.kind == "discard":
                 results.append(Delivered("/dev/null", "procmail"))
             elif a.kind == "folder":
-                deliver_file(world, a.arg, message, sender, clock)
+                deliver_file(world, a.arg, part, sender, clock)
                 results.append(Delivered(a.arg, "procmail"))
             elif a.kind == "pipe":
-                run_program(world, a.arg, message, user)
+                run_program(world, a.arg, part, user)
                 results.append(Delivered("|" + a.arg, "procmail"))
             elif a.kind == "forward":
-                results.append(Delivered("! " + a.arg, "procmail", tuple(a.arg.split())))
+                results.append(Delivered("! " + a.arg, "procmail", tuple(a.arg.replace(",", " ").split())))
             done = done or not a.copy
         if not done:
             deliver_file(world, env.get("DEFAULT", spool), message, sender, clock)
             results.append(Delivered(env.get("DEFAULT", spool), "procmail"))
+        if env.get("LOGFILE"):
+            procmail_log(world, env["LOGFILE"], home, message, sender, clock, [d.target for d in results])
         return results
     append_mbox(world.path(spool), mbox_entry(message, sender, clock.now()))
     return [Delivered(spool, "local")]

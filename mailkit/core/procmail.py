@@ -4,7 +4,10 @@ Supported: variable assignments (MAILDIR, DEFAULT, LOGFILE, any NAME=value with 
 $LOGNAME), recipes `:0 [flags] [:lockfile]` with `*` conditions (regular expressions on the
 header, or the body with the B flag; `!` negates; case-insensitive unless D) and one action:
 a folder (mbox file, relative to MAILDIR), /dev/null, `! address...` (forward), `| program`.
-Flags H B D c (copy: keep going) and h b (what a pipe gets) are honoured.
+Flags H B D c (copy: keep going) and h b (what a pipe or folder gets) are honoured; w and W
+(wait for the program) are accepted, as every pipe here is waited for; f (filter) is not
+supported: its recipe is reported as an error. LOGFILE gets procmail's three-line log
+(From, Subject, Folder) per delivery, written by core/deliver.py.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class Action:
     arg: str
     recipe_line: int
     copy: bool = False
+    part: str = "hb"  # what a pipe or folder gets: h header, b body (flags h / b)
 
 
 def parse(text: str, filename: str = "~/.procmailrc") -> tuple[list[tuple[str, str]], list[Recipe]]:
@@ -49,6 +53,8 @@ def parse(text: str, filename: str = "~/.procmailrc") -> tuple[list[tuple[str, s
             if cur is not None and not cur.action:
                 raise ProcmailError(f"{filename}: line {cur.lineno}: recipe without an action")
             flags = line[2:].split(":", 1)[0].strip()
+            if "f" in flags:
+                raise ProcmailError(f"{filename}: line {lineno}: the f (filter) flag is not supported by mailkit")
             cur = Recipe(lineno, flags)
             recipes.append(cur)
         elif cur is not None and not cur.action and line.startswith("*"):
@@ -93,18 +99,27 @@ def evaluate(text: str, message: bytes, env: dict[str, str], filename: str = "~/
         if all(bool(re.search(_regex(c), subject, re_flags)) != neg for neg, c in r.conditions):
             a = r.action
             copy = "c" in r.flags
+            part = "".join(p for p in "hb" if p in r.flags) or "hb"
             if a.startswith("!"):
                 act = Action("forward", a[1:].strip(), r.lineno, copy)
             elif a.startswith("|"):
-                act = Action("pipe", a[1:].strip(), r.lineno, copy)
+                act = Action("pipe", a[1:].strip(), r.lineno, copy, part)
             elif a == "/dev/null":
                 act = Action("discard", a, r.lineno, copy)
             else:
                 folder = _expand(a, env)
                 if not folder.startswith("/"):
                     folder = env.get("MAILDIR", env.get("HOME", "/")).rstrip("/") + "/" + folder
-                act = Action("folder", folder, r.lineno, copy)
+                act = Action("folder", folder, r.lineno, copy, part)
             actions.append(act)
             if not copy:
                 break
     return actions, env
+
+
+def select_part(message: bytes, part: str) -> bytes:
+    """The header (h), the body (b) or both of a message, as a pipe or folder receives it."""
+    if part == "hb":
+        return message
+    head, sep, body = message.replace(b"\r\n", b"\n").partition(b"\n\n")
+    return head + b"\n\n" if part == "h" else body
