@@ -106,21 +106,23 @@ CELLS = [
     메일함 크기가 0이 되었습니다. 메일은 이제 bob의 컴퓨터에만 있습니다.
 
     ### IMAP (143번): 서버에 남겨 두기
-    이번에는 alice가 IMAP으로 읽습니다. IMAP 명령에는 꼬리표(`a1`, `a2` …)가 붙고, 응답도 같은
+    이번에는 alice가 IMAP으로 읽습니다(셸에서 `telnet localhost 143`에 명령을 입력하는 것과 같습니다). IMAP 명령에는 꼬리표(`a1`, `a2` …)가 붙고, 응답도 같은
     꼬리표로 끝납니다. 읽기만 하고 로그아웃하면 메일은 서버에 그대로 남습니다.
     """, en="""
     The mailbox is now 0 bytes: the message lives only on bob's computer.
 
     ### IMAP (143): mail stays on the server
-    Now alice reads with IMAP. Each IMAP command carries a tag (`a1`, `a2`, ...) and its reply ends
+    Now alice reads with IMAP (the same as typing into `telnet localhost 143` in a shell). Each IMAP command carries a tag (`a1`, `a2`, ...) and its reply ends
     with the same tag. Reading and logging out leaves the mail on the server.
     """),
     code("""
-    %%telnet localhost 143
+    %%host
+    telnet localhost 143 <<EOF
     a1 LOGIN alice secret
     a2 SELECT INBOX
     a3 FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])
     a4 LOGOUT
+    EOF
     """, "seed:P03"),
     code("%mail -H -u alice", "seed:P03"),
     md(ko="""
@@ -129,12 +131,14 @@ CELLS = [
     Both messages are still there. To delete with IMAP, flag a message `\\Deleted` and `EXPUNGE`.
     """),
     code("""
-    %%telnet localhost 143
+    %%host
+    telnet localhost 143 <<EOF
     a1 LOGIN alice secret
     a2 SELECT INBOX
     a3 STORE 1 +FLAGS (\\Deleted)
     a4 EXPUNGE
     a5 LOGOUT
+    EOF
     """, "seed:P03"),
     code("%mail -H -u alice", "seed:P03"),
     md(ko="""
