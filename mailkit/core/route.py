@@ -70,7 +70,8 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
             _owner: str = "root") -> list[Target]:
     """Every final target of `address`, duplicates removed, order kept."""
     if _depth > MAX_DEPTH:
-        return [Failure(address, "554", "5.4.6", "aliasing/forwarding loop broken")]
+        return [Failure(address, "554", "5.4.6",
+                        f"aliasing/forwarding loop broken ({_depth} aliases deep; {MAX_DEPTH} max)")]
     addr = address.strip().strip("<>").strip()
     if addr.startswith("|"):
         return [Program(addr[1:].strip(), _owner)]
