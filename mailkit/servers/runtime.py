@@ -48,6 +48,16 @@ def free_port(addr: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _can_bind(addr: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((addr, port))
+        except OSError:
+            return False
+    return True
+
+
 def load_services(world: World) -> dict:
     path = world.path(SERVICES_FILE)
     state = {"sendmail": {"enabled": True, "active": True}, "dovecot": {"enabled": True, "active": True},
@@ -104,6 +114,9 @@ class HostRuntime:
         ready.wait()
 
     def _call(self, coro, timeout=30):
+        if threading.current_thread() is self._thread:  # waiting on our own loop would hang it
+            coro.close()
+            raise RuntimeError("HostRuntime controls cannot be called from the host's own thread")
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     def _log_exception(self, loop, context) -> None:
@@ -236,8 +249,11 @@ class HostRuntime:
                 pass
 
     def _port_for(self, service_port: int, addr: str) -> int:
+        """The real port for a service port, chosen once per runtime so restarts rebind it.
+        With MAILKIT_REAL_PORTS=1 the real number is tried first (needs root and a free port)."""
         if service_port not in self._reserved:
-            self._reserved[service_port] = service_port if self.real_ports else free_port(addr)
+            port = service_port if self.real_ports and _can_bind(addr, service_port) else free_port(addr)
+            self._reserved[service_port] = port
         return self._reserved[service_port]
 
     def _holder(self, real_port: int) -> str | None:

@@ -150,3 +150,19 @@ def test_daemon_on_all_addresses_is_shown_as_0_0_0_0(world, clock):
             assert s.noop()[0] == 250
     finally:
         rt.stop()
+
+
+def test_real_ports_fall_back_to_free_ones_when_25_cannot_be_bound(world, clock):
+    with socket.socket() as holder:  # whoever has port 25 (or no root): mailkit must still run
+        try:
+            holder.bind(("127.0.0.1", 25))
+            holder.listen()
+        except OSError:
+            pass
+        rt = HostRuntime(world, clock, real_ports=True).start()
+        try:
+            assert rt.running and rt.ports[25][1] != 25
+            with smtplib.SMTP(*rt.connect_address(25)) as s:
+                assert s.noop()[0] == 250
+        finally:
+            rt.stop()
