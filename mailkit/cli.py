@@ -84,6 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(USAGE)
         return 0 if argv else EX_USAGE
     cmd, args = argv[0], argv[1:]
+    if cmd in ("serve", "check-config") and args[:1] and args[0].startswith("--world"):
+        opt = args.pop(0)  # `mailkit serve --world DIR` reads as well as `mailkit --world DIR serve`
+        if "=" in opt:
+            world_dir = opt.split("=", 1)[1]
+        elif args:
+            world_dir = args.pop(0)
+        else:
+            sys.stderr.write(USAGE)
+            return EX_USAGE
     if cmd == "init":
         from .core.init import create_world
 

@@ -75,3 +75,10 @@ def test_commands_see_a_host_served_by_another_process(tmp_path):
         assert serve.wait(10) == 0  # SIGTERM stops the host cleanly
         serve.stdout.close()
     assert mailkit("systemctl", "is-active", "sendmail", world=w).stdout == "inactive\n"
+
+
+def test_serve_takes_world_after_the_command_and_rejects_extra_args(tmp_path):
+    assert mailkit("serve", "--world").returncode == 64
+    assert mailkit("serve", "--world", str(tmp_path / "h"), "extra").returncode == 64
+    r = mailkit("check-config", "--world", str(tmp_path / "nothing"))
+    assert r.returncode == 66 and "not a mail host" in r.stderr

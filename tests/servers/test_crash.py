@@ -15,7 +15,7 @@ from mailkit.core.queue import Queue
 
 def start_host(world_dir):
     """`mailkit serve` in a child process; its SMTP address from the port lines it prints."""
-    proc = subprocess.Popen([sys.executable, "-m", "mailkit", "--world", str(world_dir), "serve"],
+    proc = subprocess.Popen([sys.executable, "-m", "mailkit", "serve", "--world", str(world_dir)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     seen = []
     for line in proc.stdout:  # ends when the child exits, so a failed start cannot hang here
