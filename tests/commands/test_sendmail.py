@@ -1,0 +1,74 @@
+"""sendmail and mailq as commands: -bv, -bp/-v, -q with limits, -f trust, -t, the MSP fallback."""
+
+import mailbox
+import time
+
+from mailkit.commands.base import Host, run
+from mailkit.core import config, runner
+from mailkit.core.queue import Envelope, Queue
+
+
+def test_bv_verifies_like_sendmail(world, clock):
+    h = Host(world, clock)
+    r = run(h, ["sendmail", "-bv", "alice", "dave@example.com"])
+    assert r.code == 0
+    assert r.out == ("alice... deliverable: mailer local, user alice\n"
+                     "dave@example.com... deliverable: mailer esmtp, host example.com., user dave@example.com\n")
+    r = run(h, ["sendmail", "-bv", "nosuchuser@localhost"])
+    assert (r.code, r.out) == (67, "nosuchuser@localhost... User unknown\n")
+
+
+def test_bad_option_exits_64(world, clock):
+    h = Host(world, clock)
+    r = run(h, ["sendmail", "-Z"])
+    assert r.code == 64 and r.err == "sendmail: illegal option -- Z\n"
+    r = run(h, ["mailq", "-x"])
+    assert r.code == 64 and r.err.startswith("mailq: illegal option -- x\n")
+
+
+def test_queue_run_in_process_with_recipient_limit_and_verbose_listing(world, clock):
+    h = Host(world, clock)
+    cfg = config.load(world)
+    q = Queue(world, cfg.queue_dir)
+    q.enqueue(Envelope("alice@localhost", ["bob@localhost"]), b"Subject: to bob\n\nx\n", clock)
+    q.enqueue(Envelope("alice@localhost", ["carol@localhost"]), b"Subject: to carol\n\nx\n", clock)
+    out = run(h, ["mailq", "-v"]).out
+    assert "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------" in out
+    assert "\t\t/var/spool/mqueue (2 requests)\n" in out
+    assert "(1 request)" in run(h, ["mailq", "-qRcarol"]).out
+    r = run(h, ["sendmail", "-v", "-qRbob"])
+    assert r.code == 0 and "<bob@localhost>... Sent" in r.out
+    assert [m["Subject"] for m in mailbox.mbox(world.mailbox_path("bob"))] == ["to bob"]
+    assert [e.recipients for e in q.entries()] == [["carol@localhost"]]
+    assert run(h, ["sendmail", "-q"]).code == 0
+    assert run(h, ["mailq"]).out == "/var/spool/mqueue is empty\n\t\tTotal requests: 0\n"
+
+
+def test_untrusted_f_and_t_without_a_running_mta_wait_in_clientmqueue(world, clock):
+    h = Host(world, clock, user="alice")
+    msg = "To: bob@localhost\nCc: carol@localhost\nSubject: forged\n\nhi\n"
+    assert run(h, ["sendmail", "-t", "-f", "boss@example.com"], msg).code == 0
+    [e] = Queue(world, "/var/spool/clientmqueue").entries()
+    assert e.recipients == ["bob@localhost", "carol@localhost"] and e.sender == "boss@example.com"
+    assert e.message == "Deferred: Connection refused by [127.0.0.1]"
+    cfg = config.load(world)
+    assert e.header("X-Authentication-Warning") == f"{cfg.hostname}: alice set sender to boss@example.com using -f"
+    out = run(h, ["mailq", "-Ac"]).out
+    assert out.startswith("\t\t/var/spool/clientmqueue (1 request)\n") and "<boss@example.com>" in out
+    assert run(h, ["mailq"]).out.startswith("/var/spool/mqueue is empty")
+    # root is trusted: no warning
+    run(Host(world, clock), ["sendmail", "-f", "list@example.com", "bob"], "Subject: ok\n\nx\n")
+    root_entry = [x for x in Queue(world, "/var/spool/clientmqueue").entries() if x.sender == "list@example.com"][0]
+    assert root_entry.header("X-Authentication-Warning") is None
+
+
+def test_submission_to_a_running_mta_is_delivered(host, world):
+    r = run(host, ["sendmail", "bob"], "Subject: over smtp\n\nhello\n")
+    assert r.code == 0 and r.err == ""
+    assert Queue(world, "/var/spool/clientmqueue").entries() == []
+    path = world.mailbox_path("bob")
+    for _ in range(100):  # DeliveryMode=b: the MTA delivers right after its 250
+        if path.exists() and "over smtp" in path.read_text():
+            break
+        time.sleep(0.05)
+    assert [m["Subject"] for m in mailbox.mbox(path)] == ["over smtp"]
