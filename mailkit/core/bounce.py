@@ -18,8 +18,10 @@ def interval_text(td) -> str:
 
 
 def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, str]], reason: str,
-                original_headers: str) -> bytes:
-    """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail."""
+                original_headers: str, expired: str | None = None) -> bytes:
+    """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail.
+    expired: Timeout.queuereturn's wording ("5 days") when the message timed out in the queue;
+    its recipients (status 4.4.7) carry their last deferral as the text."""
     now = clock.now()
     host = cfg.hostname
     boundary = f"{entry.qid}.{int(now.timestamp())}/{host}"
@@ -48,7 +50,12 @@ def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, st
         lines += [f"<{rcpt}>", f"    (reason: {text})"]
     lines += ["", "   ----- Transcript of session follows -----"]
     for rcpt, status, text in failures:
-        lines.append(f"{'550' if status.startswith('5') else '421'} {status} <{rcpt}>... {text}")
+        if status == "4.4.7":
+            lines.append(f"<{rcpt}>... {text}")
+        else:
+            lines.append(f"{'550' if status.startswith('5') else '421'} {status} <{rcpt}>... {text}")
+    if expired:
+        lines += [f"Message could not be delivered for {expired}", "Message will be deleted from queue"]
     lines += ["", f"--{boundary}", "Content-Type: message/delivery-status", "",
               f"Reporting-MTA: dns; {host}", f"Received-From-MTA: DNS; {client.split(' ')[0]}",
               f"Arrival-Date: {arrived}", ""]

@@ -94,12 +94,16 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
     if still and too_old:
         span = _span(cfg.queue_return)
         for orig, rcpt in still:
-            failures.append((rcpt, "4.4.7", f"Cannot send message for {span}"))
+            # the bounce names the last deferral as the reason, as sendmail's does
+            why = entry.message or REMOTE_DEFERRAL.format(domain=rcpt.rpartition("@")[2])
+            failures.append((rcpt, "4.4.7", why))
             log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
         still = []
     if failures and entry.sender:
-        reason = failures[-1][2] if any(f[1] == "4.4.7" for f in failures) else "see transcript for details"
-        res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason)
+        expired = any(f[1] == "4.4.7" for f in failures)
+        reason = f"Cannot send message for {_span(cfg.queue_return)}" if expired else "see transcript for details"
+        res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason,
+                                 _span(cfg.queue_return) if expired else None)
     if still and entry.sender and "w" not in entry.flags \
             and now.timestamp() - entry.ctime >= cfg.queue_warn.total_seconds():
         # Timeout.queuewarn passed: one "still trying" notice per message; the F line's `w`
@@ -127,9 +131,9 @@ def _span(td) -> str:
     return interval_text(td)
 
 
-def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason) -> str:
+def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason, expired=None) -> str:
     headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
-    data = make_bounce(cfg, clock, entry, failures, reason, headers)
+    data = make_bounce(cfg, clock, entry, failures, reason, headers, expired=expired)
     env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
     b = queue.enqueue(env, data, clock)
     log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)

@@ -51,7 +51,12 @@ def test_queuereturn_bounces_to_the_sender_from_mailer_daemon(world, clock):
     assert b["Subject"] == "Returned mail: Cannot send message for 5 days"
     assert b.get_content_type() == "multipart/report" and b.get_param("report-type") == "delivery-status"
     text, status, headers = b.get_payload()
-    assert "----- The following addresses had permanent fatal errors -----\n<dave@example.com>" in text.get_payload()
+    deferral = "Deferred: Name server: example.com.: host name lookup failure"
+    assert ("   ----- The following addresses had permanent fatal errors -----\n<dave@example.com>\n"
+            f"    (reason: {deferral})\n\n"
+            "   ----- Transcript of session follows -----\n"
+            f"<dave@example.com>... {deferral}\n"
+            "Message could not be delivered for 5 days\nMessage will be deleted from queue\n") in text.get_payload()
     assert status.get_content_type() == "message/delivery-status"
     assert "Status: 4.4.7" in status.as_string() and "Action: failed" in status.as_string()
     assert "Subject: mixed" in headers.as_string()
