@@ -88,5 +88,11 @@ class FixedClock(Clock):
 
 
 def rfc5322_date(when: datetime) -> str:
-    """The date form sendmail writes: 'Sun, 29 Nov 2026 09:00:00 +0900' (day not padded)."""
-    return when.strftime("%a, ") + str(when.day) + when.strftime(" %b %Y %H:%M:%S %z")
+    """The date form sendmail writes: 'Sun, 29 Nov 2026 09:00:00 +0900' (day not padded).
+
+    In UTC sendmail's arpadate() writes the zone as "GMT", as the greeting of a host in UTC shows.
+    """
+    zone = when.strftime("%z")
+    if zone in ("+0000", "-0000"):
+        zone = "GMT"
+    return when.strftime("%a, ") + str(when.day) + when.strftime(" %b %Y %H:%M:%S ") + zone

@@ -48,7 +48,7 @@ def test_fixed_clock_is_reproducible_and_advances():
     t0 = a.now()
     a.advance(timedelta(days=5))
     assert a.now() - t0 == timedelta(days=5)
-    assert rfc5322_date(datetime(2026, 11, 1, 8, 5, 0, tzinfo=timezone.utc)) == "Sun, 1 Nov 2026 08:05:00 +0000"
+    assert rfc5322_date(datetime(2026, 11, 1, 8, 5, 0, tzinfo=timezone.utc)) == "Sun, 1 Nov 2026 08:05:00 GMT"
 
 
 def test_accounts_hash_and_verify(tmp_path):
