@@ -125,20 +125,60 @@ def mta_address(host: Host):
     return rt.connect_address(25) if 25 in rt.ports else None
 
 
-def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes) -> str:
-    """Hand a message to the MTA the way the MSP does; returns the MTA's queue id."""
+def _reply_lines(code: int, msg: bytes) -> list[str]:
+    """smtplib joins a multi-line reply with newlines; sendmail -v prints each as sent."""
+    parts = msg.decode(errors="replace").split("\n")
+    return [f"{code}{'-' if k < len(parts) - 1 else ' '}{p}" for k, p in enumerate(parts)]
+
+
+def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes, transcript: list | None = None) -> str:
+    """Hand a message to the MTA the way the MSP does; returns the MTA's queue id.
+    transcript: a list that receives the dialogue as `sendmail -v` prints it."""
     addr = mta_address(host)
     if addr is None:
         raise ConnectionRefusedError
-    with smtplib.SMTP(addr[0], addr[1], local_hostname="localhost.localdomain", timeout=30) as s:
-        s.ehlo()
-        s.mail(sender)
+    t = transcript if transcript is not None else []
+    t.append(f"{', '.join(rcpts)}... Connecting to [127.0.0.1] via relay...")
+    s = smtplib.SMTP(local_hostname="localhost.localdomain", timeout=30)
+    try:
+        t += _reply_lines(*s.connect(addr[0], addr[1]))
+        t.append(">>> EHLO localhost.localdomain")
+        t += _reply_lines(*s.ehlo())
+        t.append(f">>> MAIL From:<{sender}>")
+        code, msg = s.mail(sender)
+        t += _reply_lines(code, msg)
+        if code >= 400:
+            raise smtplib.SMTPSenderRefused(code, msg, sender)
         for r in rcpts:
+            t.append(f">>> RCPT To:<{r}>")
             code, msg = s.rcpt(r)
+            t += _reply_lines(code, msg)
             if code >= 400:
                 raise smtplib.SMTPRecipientsRefused({r: (code, msg)})
-        code, msg = s.data(data)
-        return msg.decode(errors="replace").split(" ")[1] if code == 250 else ""
+        t.append(">>> DATA")
+        code, msg = s.docmd("DATA")
+        t += _reply_lines(code, msg)
+        if code != 354:
+            raise smtplib.SMTPDataError(code, msg)
+        q = smtplib.quotedata(data.decode("utf-8", "surrogateescape"))
+        if not q.endswith("\r\n"):
+            q += "\r\n"
+        s.send(q.encode("utf-8", "surrogateescape") + b".\r\n")
+        t.append(">>> .")
+        code, msg = s.getreply()
+        t += _reply_lines(code, msg)
+        if code != 250:
+            raise smtplib.SMTPDataError(code, msg)
+        text = msg.decode(errors="replace")
+        if text[:1].isdigit() and " " in text:  # "2.0.0 ID Message accepted": sendmail drops the 2.0.0
+            text = text.split(" ", 1)[1]
+        t.append(f"{', '.join(rcpts)}... Sent ({text})")
+        t.append("Closing connection to [127.0.0.1]")
+        t.append(">>> QUIT")
+        t += _reply_lines(*s.docmd("QUIT"))
+        return text.split(" ")[0]
+    finally:
+        s.close()
 
 
 def _complete_headers(host: Host, cfg, data: bytes, sender: str, untrusted_f: bool) -> bytes:
@@ -173,8 +213,9 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     data = _complete_headers(host, mta_cfg, data, sender, untrusted_f)
     if opts["od"] != "q":
         try:
-            qid = submit_smtp(host, sender, rcpts, data)
-            return Result(out=f"{qid}: queued on the MTA\n" if opts["v"] else "")
+            transcript: list[str] = []
+            submit_smtp(host, sender, rcpts, data, transcript)
+            return Result(out="".join(x + "\n" for x in transcript) if opts["v"] else "")
         except smtplib.SMTPRecipientsRefused as e:
             (r, (code, msg)), = e.recipients.items()
             return Result(err=f"{r}... {msg.decode(errors='replace')}\n", code=EX_NOUSER)

@@ -72,3 +72,22 @@ def test_submission_to_a_running_mta_is_delivered(host, world):
             break
         time.sleep(0.05)
     assert [m["Subject"] for m in mailbox.mbox(path)] == ["over smtp"]
+
+
+def test_verbose_submission_shows_the_smtp_dialogue(host, world):
+    r = run(host, ["sendmail", "-v", "carol"], "Subject: watch\n\n.leading dot\n")
+    lines = r.out.splitlines()
+    assert r.code == 0 and lines[0] == "carol... Connecting to [127.0.0.1] via relay..."
+    assert lines[1].startswith("220 ") and ">>> EHLO localhost.localdomain" in lines
+    i = lines.index(">>> DATA")
+    assert lines[i + 1].startswith("354 ") and lines[i + 2] == ">>> ."
+    assert lines[i + 3].startswith("250 2.0.0 ") and lines[i + 3].endswith(" Message accepted for delivery")
+    assert lines[i + 4] == f"carol... Sent ({lines[i + 3][len('250 2.0.0 '):]})"
+    assert lines[-2:] == [">>> QUIT", lines[-1]] and lines[-1].startswith("221 2.0.0 ")
+    path = world.mailbox_path("carol")
+    for _ in range(100):
+        if path.exists() and "leading dot" in path.read_text():
+            break
+        time.sleep(0.05)
+    [m] = mailbox.mbox(path)
+    assert m.get_payload() == ".leading dot\n"  # dot-stuffing undone by the server
