@@ -116,3 +116,57 @@ def test_notebooks_match_their_sources():
             committed = json.loads((NOTEBOOKS / lang / f"{ch.name}.ipynb").read_text(encoding="utf-8"))
             assert [(c.cell_type, c.source) for c in built.cells] == \
                    [(c["cell_type"], source(c)) for c in committed["cells"]], f"{lang}/{ch.name}: rebuild from src"
+
+
+# --- the helpers the notebooks' cells use, on a running host ---
+
+def test_edit_changes_one_occurrence_and_shows_the_line(host, capsys):
+    from mailkit.course import edit
+
+    edit("/etc/mail/sendmail.cf", "#O MaxMessageSize=0", "O MaxMessageSize=2000", host=host)
+    assert "\nO MaxMessageSize=2000\n" in host.world.read_text("/etc/mail/sendmail.cf")
+    assert capsys.readouterr().out == "/etc/mail/sendmail.cf:\n- #O MaxMessageSize=0\n+ O MaxMessageSize=2000\n"
+
+
+def test_edit_refuses_text_found_twice_or_not_at_all_and_writes_nothing(host):
+    from mailkit.course import edit
+
+    before = host.world.read_text("/etc/mail/sendmail.cf")
+    with pytest.raises(ValueError, match="occurs 0 times"):
+        edit("/etc/mail/sendmail.cf", "O NoSuchOption=1", "x", host=host)
+    with pytest.raises(ValueError, match=r"occurs \d+ times"):
+        edit("/etc/mail/sendmail.cf", "O ", "x", host=host)
+    assert host.world.read_text("/etc/mail/sendmail.cf") == before
+
+
+def test_smtp_send_prints_each_step_and_the_servers_reply(host, capsys):
+    from mailkit.course import smtp_send
+
+    smtp_send("alice@localhost", subject="hi", host=host)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("MAIL FROM:<bob@localhost>") and out[0].endswith("250 2.1.0 <bob@localhost>... Sender ok")
+    assert out[1].endswith("250 2.1.5 <alice@localhost>... Recipient ok")
+    assert "Message accepted for delivery" in out[2]
+    # another machine (127.0.0.2) may not relay: the refusal is printed and no DATA is sent
+    smtp_send("dave@example.com", client="127.0.0.2", host=host)
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].endswith("550 5.7.1 <dave@example.com>... Relaying denied") and len(out) == 2
+
+
+def test_smtp_send_size_pads_the_body(host, capsys):
+    from mailkit.course import edit, smtp_send
+
+    edit("/etc/mail/sendmail.cf", "#O MaxMessageSize=0", "O MaxMessageSize=1000", host=host)
+    host.runtime.restart()
+    smtp_send("alice@localhost", size=3000, host=host)
+    assert "552 5.2.3" in capsys.readouterr().out
+
+
+def test_notebook_lang_is_the_folder_name(tmp_path, monkeypatch):
+    from mailkit.course import notebook_lang
+
+    monkeypatch.delenv("MAILKIT_LANG", raising=False)
+    for name, lang in (("en", "en"), ("ko", "ko"), ("elsewhere", "ko")):
+        (tmp_path / name).mkdir()
+        monkeypatch.chdir(tmp_path / name)
+        assert notebook_lang() == lang
