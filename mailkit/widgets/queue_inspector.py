@@ -53,7 +53,7 @@ class QueueInspector(w.VBox):
 
     def snapshot(self) -> QueueTable:
         """The queue now, as the rich object (text/plain is what mailq prints)."""
-        return QueueTable(self.queue, Queue(self.host.world, self.queue).entries(), self.host.clock.now().tzinfo)
+        return QueueTable.load(self.host.world, self.queue, self.host.clock.now().tzinfo)
 
     def refresh(self) -> None:
         snap = self.snapshot()
