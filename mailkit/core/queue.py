@@ -101,7 +101,21 @@ def format_qf(e: QueueEntry) -> str:
     return "\n".join(out) + "\n"
 
 
+class QueueFileError(ValueError):
+    """A qf that cannot be read as sendmail's format (sendmail renames such a file to Qf)."""
+
+
 def parse_qf(qid: str, text: str) -> QueueEntry:
+    try:
+        e = _parse_qf(qid, text)
+    except (ValueError, IndexError) as err:
+        raise QueueFileError(f"qf{qid}: bogus queue file: {err}") from None
+    if not text.startswith("V") or not any(line.startswith("S") for line in text.split("\n")):
+        raise QueueFileError(f"qf{qid}: bogus queue file: no V or S line")
+    return e
+
+
+def _parse_qf(qid: str, text: str) -> QueueEntry:
     e = QueueEntry(qid, "", [])
     lines = text.split("\n")
     i = 0
@@ -214,6 +228,8 @@ class Queue:
                 out.append(self.load(qid))
             except FileNotFoundError:
                 continue  # delivered while we listed
+            except QueueFileError:
+                continue  # not a message mailq can show; the runner sets it aside as Qf
         out.sort(key=lambda e: (e.ctime, e.qid))
         return out
 
@@ -225,6 +241,12 @@ class Queue:
 
     def update(self, entry: QueueEntry) -> None:
         atomic_write(self.dir / f"qf{entry.qid}", format_qf(entry).encode("utf-8", "surrogateescape"), tmp_name=f"tf{entry.qid}")
+
+    def set_aside(self, qid: str) -> str:
+        """A bogus qf becomes Qf (sendmail's name): kept for the administrator, never run."""
+        os.replace(self.dir / f"qf{qid}", self.dir / f"Qf{qid}")
+        fsync_dir(self.dir)
+        return f"Qf{qid}"
 
     def remove(self, qid: str) -> None:
         # qf first: without a control file the df is an orphan nobody delivers again.

@@ -14,7 +14,7 @@ from . import route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
-from .queue import Envelope, Queue, QueueEntry
+from .queue import Envelope, Queue, QueueEntry, QueueFileError
 from .world import World
 
 REMOTE_DEFERRAL = "Deferred: Name server: {domain}.: host name lookup failure"
@@ -168,13 +168,26 @@ def run_queue(world: World, cfg, clock, queue_dir: str | None = None, select=Non
     queue = Queue(world, queue_dir or cfg.queue_dir)
     results = []
     with queue_lock(queue):
-        for entry in queue.entries():
+        entries = queue.entries()
+        readable = {e.qid for e in entries}
+        for qid in queue.ids():
+            if qid in readable:
+                continue
+            try:
+                queue.load(qid)
+            except QueueFileError as e:  # kept as Qf for the administrator, never lost
+                name = queue.set_aside(qid)
+                log(world, clock, f"SYSERR(root): {e}, renamed to {name}", qid=qid)
+            except FileNotFoundError:
+                continue
+        for entry in entries:
             if select is not None and not select(entry):
                 continue
             try:
                 results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
             except FileNotFoundError:
                 continue  # delivered meanwhile
+
     return results
 
 

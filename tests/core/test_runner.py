@@ -115,3 +115,18 @@ def test_accept_reports_the_delivery_mode(world, clock):
         assert world.path(f"{cfg.queue_dir}/qf{a.qid}").exists()
     assert f"{a.qid}: from=<alice@localhost>, size=6, class=0, nrcpts=1, msgid=<m1@localhost>" in \
         world.path("/var/log/maillog").read_text()
+
+
+def test_a_bogus_qf_is_set_aside_as_Qf_and_the_rest_still_runs(world, clock):
+    cfg = config.load(world)
+    q = Queue(world, cfg.queue_dir)
+    qdir = world.path(cfg.queue_dir)
+    (qdir / "qf6AT0000b000001").write_text("V8\nTnot-a-number\nS<a@localhost>\n.\n")
+    (qdir / "df6AT0000b000001").write_text("body\n")
+    q.enqueue(Envelope("alice@localhost", ["bob@localhost"]), MSG, clock)
+    assert len(q.entries()) == 1  # mailq shows what it can read
+    [r] = runner.run_queue(world, cfg, clock)
+    assert r.delivered == [("bob@localhost", "local")]
+    assert (qdir / "Qf6AT0000b000001").exists() and (qdir / "df6AT0000b000001").exists()
+    assert not (qdir / "qf6AT0000b000001").exists()
+    assert "6AT0000b000001: SYSERR(root): qf6AT0000b000001: bogus queue file" in world.path("/var/log/maillog").read_text()
