@@ -16,7 +16,7 @@ from ..core.clock import rfc5322_date
 from ..core.mailq import format_mailq
 from ..core.cf import CfError
 from ..core.maps import MapError
-from ..core.queue import Envelope, Queue, split_message
+from ..core.queue import Envelope, Queue, join_message, split_message
 from ..core.world import SUBMIT_CF
 from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
@@ -203,8 +203,14 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     data = (stdin or "").encode("utf-8", "surrogateescape")
     rcpts = list(opts["rcpts"])
     if opts["t"]:
-        headers, _ = split_message(data)
-        rcpts += [a for _, a in getaddresses([v for k, v in headers if k.lower() in ("to", "cc", "bcc")]) if a]
+        # sendmail 8: To/Cc/Bcc name the recipients, addresses also given as arguments are
+        # suppressed (not added), and the Bcc: line is deleted before the message goes on.
+        headers, body = split_message(data)
+        named = [a for _, a in getaddresses([v for k, v in headers if k.lower() in ("to", "cc", "bcc")]) if a]
+        skip = {r.lower() for r in rcpts}
+        rcpts = list(dict.fromkeys(a for a in named if a.lower() not in skip))
+        if any(k.lower() == "bcc" for k, _ in headers):
+            data = join_message([(k, v) for k, v in headers if k.lower() != "bcc"], body)
     if not rcpts:
         return Result(err="Recipient names must be specified\n", code=EX_USAGE)
     default_sender = f"{host.user}@{mta_cfg.hostname}"

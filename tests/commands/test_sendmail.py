@@ -91,3 +91,12 @@ def test_verbose_submission_shows_the_smtp_dialogue(host, world):
         time.sleep(0.05)
     [m] = mailbox.mbox(path)
     assert m.get_payload() == ".leading dot\n"  # dot-stuffing undone by the server
+
+
+def test_t_deletes_bcc_and_suppresses_argument_addresses(world, clock):
+    h = Host(world, clock)
+    msg = "To: bob@localhost\nBcc: carol@localhost\nSubject: secret copy\n\nx\n"
+    assert run(h, ["sendmail", "-t", "bob@localhost"], msg).code == 0
+    [e] = Queue(world, "/var/spool/clientmqueue").entries()
+    assert e.recipients == ["carol@localhost"]  # bob was on the command line: suppressed
+    assert e.header("Bcc") is None and e.header("To") == "bob@localhost"
