@@ -300,12 +300,16 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
             if not opts["v"]:
                 return Result()
             out = []
-            for r in results:
-                out.append(f"\nRunning {qdir}/{r.qid} (sequence 1 of {len(results)})")
-                out += [f"<{x}>... Sent" for x, _ in r.delivered]
+            for n, r in enumerate(results, 1):
+                out.append(f"Running {qdir}/{r.qid} (sequence {n} of {len(results)})")
+                for x, where in r.delivered:
+                    # deliver() names the mailer it connects to; the *file* mailer says nothing
+                    if where == "local" or where.startswith("|"):
+                        out.append(f"<{x}>... Connecting to {'local' if where == 'local' else 'prog'}...")
+                    out.append(f"<{x}>... Sent")
                 out += [f"<{x}>... {why}" for x, why in r.deferred]
                 out += [f"<{x}>... {text}" for x, _, text in r.failed]
-            return Result(out="\n".join(out).lstrip("\n") + ("\n" if out else ""))
+            return Result(out="".join(line + "\n" for line in out))
         if opts["mode"] in ("m", "t"):
             return submit(host, opts, stdin)
         return Result(err=f"sendmail: operation mode -b{opts['mode']} is not available here\n", code=EX_USAGE)

@@ -36,8 +36,10 @@ def test_queue_run_in_process_with_recipient_limit_and_verbose_listing(world, cl
     assert "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------" in out
     assert "\t\t/var/spool/mqueue (2 requests)\n" in out
     assert "(1 request)" in run(h, ["mailq", "-qRcarol"]).out
+    [bob_id] = [e.qid for e in q.entries() if e.recipients == ["bob@localhost"]]
     r = run(h, ["sendmail", "-v", "-qRbob"])
-    assert r.code == 0 and "<bob@localhost>... Sent" in r.out
+    assert (r.code, r.out) == (0, f"Running /var/spool/mqueue/{bob_id} (sequence 1 of 1)\n"
+                                  "<bob@localhost>... Connecting to local...\n<bob@localhost>... Sent\n")
     assert [m["Subject"] for m in mailbox.mbox(world.mailbox_path("bob"))] == ["to bob"]
     assert [e.recipients for e in q.entries()] == [["carol@localhost"]]
     assert run(h, ["sendmail", "-q"]).code == 0
