@@ -99,6 +99,25 @@ CELLS = [
     wc -l /tmp/hello.txt
     """),
     md(ko="""
+    ## 도우미 두 개: `edit()`와 `smtp_send()`
+    - `edit(파일, 바꿀글, 새글)`: 설정 파일의 한 부분을 바꾸고 바뀐 줄을 보여 줍니다. 실제 서버에서
+      vi나 `sed -i`로 하는 일입니다. 바꿀 글이 파일에 정확히 한 번 있어야 합니다.
+    - `smtp_send(받는주소, subject=..., sender=..., client=...)`: Python의 smtplib로 메일 한 통을 보내고
+      SMTP 명령마다 서버의 응답을 보여 줍니다. `client="127.0.0.2"`는 다른 컴퓨터
+      (`client.example.com`)에서 보내는 것처럼 접속합니다.
+    """, en="""
+    ## Two helpers: `edit()` and `smtp_send()`
+    - `edit(file, old, new)`: changes one piece of a configuration file and shows the changed line,
+      what vi or `sed -i` does on a real server. The old text must occur exactly once.
+    - `smtp_send(recipient, subject=..., sender=..., client=...)`: sends one message with Python's
+      smtplib and shows the server's reply to each SMTP command. `client="127.0.0.2"` connects as if
+      from another computer (`client.example.com`).
+    """),
+    code("""
+    edit("/tmp/hello.txt", "Hello", "Goodbye")
+    smtp_send("alice@localhost", subject="hello")
+    """),
+    md(ko="""
     ## 위젯과 퀴즈
     어떤 장은 설정을 고치거나 메일함을 들여다보는 **위젯**을 씁니다(버튼과 입력칸이 있는 화면).
     각 장의 끝에는 시험 형식의 문제가 있습니다. 답을 고르고 **확인**을 누르세요.
