@@ -285,6 +285,7 @@ def defer(world: World, queue_dir: str, qid: str, reason: str, clock) -> QueueEn
     entry = q.load(qid)
     entry.message = reason
     entry.tries += 1
+    entry.priority += 90000  # O RetryFactor, as each run of the job adds it
     entry.last_attempt = int(clock.now().timestamp())
     q.update(entry)
     return entry

@@ -17,6 +17,7 @@ from .maillog import log
 from .queue import Envelope, Queue, QueueEntry, QueueFileError
 from .world import World
 
+RETRY_FACTOR = 90000  # O RetryFactor: added to a job's priority each time it is run
 REMOTE_DEFERRAL = "Deferred: Name server: {domain}.: host name lookup failure"
 
 
@@ -116,6 +117,7 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
         domain = entry.recipients[0].rpartition("@")[2]
         entry.message = REMOTE_DEFERRAL.format(domain=domain)
         entry.tries += 1
+        entry.priority += RETRY_FACTOR  # each run makes the job less urgent, as sendmail's does
         entry.last_attempt = int(now.timestamp())
         queue.update(entry)
         for r in entry.recipients:

@@ -90,7 +90,7 @@ def test_mailq_layout_exact(world, clock):
     assert format_mailq("/var/spool/mqueue", entries, tz, verbose=True) == (
         "\t\t/var/spool/mqueue (1 request)\n"
         "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n"
-        f"{qid}       30      30042 Nov 29 09:00 <user1@localhost>\n"
+        f"{qid}       30     120042 Nov 29 09:00 <user1@localhost>\n"
         "                 (Deferred: Connection refused by [127.0.0.1])\n"
         "\t\t\t\t\tsomeone@example.com\n"
         "\t\tTotal requests: 1\n")

@@ -26,6 +26,7 @@ def test_local_recipients_are_delivered_remote_ones_wait(world, clock):
     assert [m["Subject"] for m in mbox(world, "bob")] == ["mixed"]
     [e] = q.entries()
     assert (e.qid, e.recipients, e.tries) == (qid, ["dave@example.com"], 1)
+    assert e.priority == len(MSG) + 2 * 30000 + 90000  # queued for two, run once
     # a second run does not deliver bob again: delivered recipients left the qf
     runner.run_queue(world, cfg, clock)
     assert len(mbox(world, "bob")) == 1 and q.entries()[0].tries == 2
