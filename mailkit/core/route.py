@@ -102,6 +102,8 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
     if targets is not None:
         seen = _seen | {key}
         return _dedupe(t for a in targets for t in resolve(world, cfg, a, seen, _depth + 1, _owner))
+    if user not in accounts(world) and key in accounts(world):
+        user = key  # the local mailer has no F=u flag: user names are folded to lower case
     if user in accounts(world):
         fwd = forward.read(world, cfg, user)
         if fwd:
@@ -113,6 +115,8 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
 def _mailbox_or_unknown(world: World, user: str, addr: str) -> list[Target]:
     if user in accounts(world):
         return [Mailbox(user)]
+    if user.lower() in accounts(world):
+        return [Mailbox(user.lower())]
     return [Failure(addr, "550", "5.1.1", "User unknown")]
 
 

@@ -13,7 +13,8 @@ def add_aliases(world, clock, text):
 
 def test_bare_and_local_names_reach_the_mailbox(world):
     cfg = config.load(world)
-    for a in ("alice", "alice@localhost", "<alice@LOCALHOST>", f"alice@{cfg.hostname}"):
+    for a in ("alice", "alice@localhost", "<alice@LOCALHOST>", f"alice@{cfg.hostname}", "Alice@localhost",
+              "alice@[127.0.0.1]", "\\ALICE"):
         assert route.resolve(world, cfg, a) == [route.Mailbox("alice")], a
     assert route.resolve(world, cfg, "nosuchuser@localhost") == [route.Failure("nosuchuser@localhost", "550", "5.1.1", "User unknown")]
     assert route.check_recipient(world, cfg, "nosuchuser@localhost") == (False, "550", "5.1.1", "User unknown")
