@@ -17,9 +17,13 @@ from ..core.mailq import format_mailq
 from ..core.cf import CfError
 from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, join_message, split_message
+from ..core.accounts import home_of
+from ..core.deliver import append_mbox, mbox_entry
 from ..core.world import SUBMIT_CF
 from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
+
+EX_UNAVAILABLE = 69  # sysexits.h: the service refused the message
 
 CONN_REFUSED = "Deferred: Connection refused by [127.0.0.1]"
 
@@ -224,18 +228,37 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
             return Result(out="".join(x + "\n" for x in transcript) if opts["v"] else "")
         except smtplib.SMTPRecipientsRefused as e:
             (r, (code, msg)), = e.recipients.items()
-            return Result(err=f"{r}... {msg.decode(errors='replace')}\n", code=EX_NOUSER)
+            if code >= 500:
+                return Result(err=f"{r}... {msg.decode(errors='replace')}\n", code=EX_NOUSER)
+            reason = f"Deferred: {code} {msg.decode(errors='replace')}"
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
+            text = f"{e.smtp_code} {e.smtp_error.decode(errors='replace') if isinstance(e.smtp_error, bytes) else e.smtp_error}"
+            if e.smtp_code >= 500:
+                # refused for good: nothing to queue; the MSP keeps the text in ~/dead.letter
+                saved = save_dead_letter(host, data, sender)
+                return Result(err=f"{', '.join(rcpts)}... {text}\n{saved}... Saved message in {saved}\n",
+                              code=EX_UNAVAILABLE)
+            reason = f"Deferred: {text}"
         except (ConnectionRefusedError, OSError, smtplib.SMTPException):
-            pass
+            reason = CONN_REFUSED
     # The MTA could not take it: keep it in the client queue, as sm-msp-queue would.
     submit_cfg = config.load(world, SUBMIT_CF)
     q = Queue(world, submit_cfg.queue_dir)
     entry = q.enqueue(Envelope(sender, rcpts, protocol="local"), data, host.clock)
-    entry.message = CONN_REFUSED if opts["od"] != "q" else ""
+    entry.message = reason if opts["od"] != "q" else ""
     q.update(entry)
     runner.log(world, host.clock, f"from={sender}, size={entry.body_size}, class=0, nrcpts={len(rcpts)}, relay={host.user}@localhost", program="sendmail", qid=entry.qid)
-    out = f"{entry.qid}: {CONN_REFUSED}\n" if opts["v"] and entry.message else ""
+    out = f"{entry.qid}: {entry.message}\n" if opts["v"] and entry.message else ""
     return Result(out=out)
+
+
+def save_dead_letter(host: Host, data: bytes, sender: str) -> str:
+    """Append a refused message to the submitting user's ~/dead.letter (mbox); its host path."""
+    path = f"{home_of(host.world, host.user).rstrip('/')}/dead.letter"
+    real = host.world.path(path)
+    real.parent.mkdir(parents=True, exist_ok=True)
+    append_mbox(real, mbox_entry(data, sender, host.clock.now()))
+    return path
 
 
 def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:

@@ -102,3 +102,15 @@ def test_t_deletes_bcc_and_suppresses_argument_addresses(world, clock):
     [e] = Queue(world, "/var/spool/clientmqueue").entries()
     assert e.recipients == ["carol@localhost"]  # bob was on the command line: suppressed
     assert e.header("Bcc") is None and e.header("To") == "bob@localhost"
+
+
+def test_message_refused_for_size_goes_to_dead_letter_not_the_queue(host, world):
+    cf = world.path("/etc/mail/sendmail.cf")
+    cf.write_text(cf.read_text().replace("#O MaxMessageSize=0", "O MaxMessageSize=100"))
+    assert run(host, ["systemctl", "restart", "sendmail"]).code == 0
+    r = run(host, ["sendmail", "bob"], "Subject: big\n\n" + "x" * 300 + "\n")
+    assert r.code == 69
+    assert r.err == ("bob... 552 5.2.3 Message exceeds maximum fixed size (100)\n"
+                     "/root/dead.letter... Saved message in /root/dead.letter\n")
+    assert [m["Subject"] for m in mailbox.mbox(world.path("/root/dead.letter"))] == ["big"]
+    assert Queue(world, "/var/spool/clientmqueue").entries() == []
