@@ -18,10 +18,12 @@ def interval_text(td) -> str:
 
 
 def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, str]], reason: str,
-                original_headers: str, expired: str | None = None) -> bytes:
+                original_headers: str, expired: str | None = None, to: str | None = None,
+                subject_prefix: str = "Returned mail") -> bytes:
     """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail.
     expired: Timeout.queuereturn's wording ("5 days") when the message timed out in the queue;
-    its recipients (status 4.4.7) carry their last deferral as the text."""
+    its recipients (status 4.4.7) carry their last deferral as the text. to/subject_prefix:
+    "postmaster"/"Postmaster notify" for a double bounce (mail from <> that failed)."""
     now = clock.now()
     host = cfg.hostname
     boundary = f"{entry.qid}.{int(now.timestamp())}/{host}"
@@ -29,8 +31,8 @@ def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, st
     client = entry.macros.get("_", "localhost")
     lines = [
         f"From: Mail Delivery Subsystem <{cfg.dn}@{host}>",
-        f"To: <{entry.sender}>",
-        f"Subject: Returned mail: {reason}",
+        f"To: <{to or entry.sender}>",
+        f"Subject: {subject_prefix}: {reason}",
         f"Date: {rfc5322_date(now)}",
         f"Message-Id: <{clock.queue_id()}@{host}>",
         "MIME-Version: 1.0",

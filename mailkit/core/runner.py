@@ -17,6 +17,8 @@ from .maillog import log
 from .queue import Envelope, Queue, QueueEntry, QueueFileError
 from .world import World
 
+DOUBLE_BOUNCE_ADDRESS = "postmaster"  # O DoubleBounceAddress's default
+DOUBLE_BOUNCE_PREFIX = "Postmaster notify"
 RETRY_FACTOR = 90000  # O RetryFactor: added to a job's priority each time it is run
 REMOTE_DEFERRAL = "Deferred: Name server: {domain}.: host name lookup failure"
 
@@ -100,11 +102,15 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
             failures.append((rcpt, "4.4.7", why))
             log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
         still = []
-    if failures and entry.sender:
+    # mail from <> (a bounce) that fails goes to the postmaster once ("double bounce");
+    # a failed postmaster notice is only logged, so bounces never loop
+    double = not entry.sender and not (entry.header("Subject") or "").startswith(DOUBLE_BOUNCE_PREFIX)
+    if failures and (entry.sender or double):
         expired = any(f[1] == "4.4.7" for f in failures)
         reason = f"Cannot send message for {_span(cfg.queue_return)}" if expired else "see transcript for details"
         res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason,
-                                 _span(cfg.queue_return) if expired else None)
+                                 _span(cfg.queue_return) if expired else None,
+                                 to=None if entry.sender else DOUBLE_BOUNCE_ADDRESS)
     if still and entry.sender and "w" not in entry.flags \
             and now.timestamp() - entry.ctime >= cfg.queue_warn.total_seconds():
         # Timeout.queuewarn passed: one "still trying" notice per message; the F line's `w`
@@ -133,10 +139,12 @@ def _span(td) -> str:
     return interval_text(td)
 
 
-def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason, expired=None) -> str:
+def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason, expired=None,
+            to: str | None = None) -> str:
     headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
-    data = make_bounce(cfg, clock, entry, failures, reason, headers, expired=expired)
-    env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
+    data = make_bounce(cfg, clock, entry, failures, reason, headers, expired=expired, to=to,
+                       subject_prefix=DOUBLE_BOUNCE_PREFIX if to else "Returned mail")
+    env = Envelope("", [to or entry.sender], helo=cfg.hostname, protocol="local")
     b = queue.enqueue(env, data, clock)
     log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
     deliver_entry(world, cfg, clock, queue, b)

@@ -89,8 +89,21 @@ def test_unknown_user_bounces_at_once_and_null_sender_does_not_bounce(world, clo
     q.enqueue(Envelope("", ["nosuch@localhost"]), MSG, clock)
     results = runner.run_queue(world, cfg, clock)
     assert [r.failed for r in results] == [[("nosuch@localhost", "5.1.1", "User unknown")]] * 2
-    assert results[0].bounce_qid and results[1].bounce_qid is None
+    assert results[0].bounce_qid and results[1].bounce_qid
     assert [m["Subject"] for m in mbox(world, "alice")] == ["Returned mail: see transcript for details"]
+    # mail from <> that fails is a double bounce: the postmaster (an alias of root) hears of it
+    assert [m["Subject"] for m in mbox(world, "root")] == ["Postmaster notify: see transcript for details"]
+    assert q.entries() == []
+
+
+def test_a_bounce_that_cannot_be_delivered_reaches_the_postmaster_and_stops(world, clock):
+    cfg = config.load(world)
+    q = Queue(world, cfg.queue_dir)
+    q.enqueue(Envelope("ghost@localhost", ["nosuch@localhost"]), MSG, clock)
+    [r] = runner.run_queue(world, cfg, clock)
+    assert r.bounce_qid  # to ghost, who is unknown too -> postmaster notify
+    notes = [m for m in mbox(world, "root") if m["Subject"].startswith("Postmaster notify")]
+    assert len(notes) == 1 and notes[0]["To"] == "<postmaster>"
     assert q.entries() == []
 
 
