@@ -13,7 +13,7 @@ from email.utils import getaddresses
 
 from ..core import aliases, config, route, runner
 from ..core.clock import rfc5322_date
-from ..core.mailq import format_mailq
+from ..core.mailq import QueueListing, format_mailq
 from ..core.cf import CfError
 from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, join_message, split_message
@@ -116,10 +116,13 @@ def selected(entry, limits) -> bool:
     return True
 
 
-def list_queue(host: Host, queue_dir: str, verbose: bool = False, limits=()) -> str:
+def list_queue(host: Host, queue_dir: str, verbose: bool = False, limits=()) -> Result:
+    """mailq's text, and (for the plain listing) the same listing as data for rich views."""
     tz = host.clock.now().tzinfo
     entries = [e for e in Queue(host.world, queue_dir).entries() if selected(e, limits)]
-    return format_mailq(queue_dir, entries, tz, verbose=verbose)
+    text = format_mailq(queue_dir, entries, tz, verbose=verbose)
+    plain = not verbose and not limits
+    return Result(out=text, display=[QueueListing(queue_dir, entries, tz)] if plain else [])
 
 
 def mta_address(host: Host):
@@ -308,7 +311,7 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     try:
         if opts["mode"] == "p":
             qdir, _ = _queue_dir(host, opts)
-            return Result(out=list_queue(host, qdir, opts["v"], opts["limits"]))
+            return list_queue(host, qdir, opts["v"], opts["limits"])
         if opts["mode"] == "i":
             return newaliases_result(host)
         if opts["mode"] == "v":

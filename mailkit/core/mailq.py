@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from .queue import QueueEntry
 
@@ -39,3 +40,15 @@ def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None, verbose: bo
 
 def local_tz():
     return time.localtime().tm_gmtoff
+
+
+@dataclass
+class QueueListing:
+    """What `mailq` listed, as data: front doors may show it richer (the notebook's queue table)."""
+
+    queue_dir: str
+    entries: list = field(default_factory=list)
+    tz: object = None
+
+    def __str__(self) -> str:
+        return format_mailq(self.queue_dir, self.entries, self.tz)

@@ -234,7 +234,8 @@ class QueueTable:
         return format_mailq(self.queue, self.entries, self.tz)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return _bundle(str(self), QUEUE_MIME, self.to_json(), include, exclude)
+        # a display adds its own line end; mailq's final newline would show as a blank line
+        return _bundle(str(self).rstrip("\n"), QUEUE_MIME, self.to_json(), include, exclude)
 
 
 def queue_row(e: QueueEntry, tz=None) -> dict:

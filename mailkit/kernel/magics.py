@@ -36,9 +36,20 @@ CELL_MAGICS = ("host", "telnet")
 _saved: dict[tuple[str, str], object] = {}  # magics of IPython we replaced, put back on unload
 
 
+def _rich(item):
+    """Data a command returned -> the view a notebook shows (core data stays display-free)."""
+    from ..core.mailq import QueueListing
+
+    if isinstance(item, QueueListing):
+        from .display import QueueTable
+
+        return QueueTable(item.queue_dir, list(item.entries), item.tz)
+    return item
+
+
 def _show(res: Result, stdout_shown: bool = True) -> None:
     """Print a result's output and display its rich items, in that order."""
-    items = [d for d in res.display if d is not None]
+    items = [_rich(d) for d in res.display if d is not None]
     plain = "\n".join(str(d) for d in items).rstrip("\n")
     if res.out and not (items and res.out.rstrip("\n") == plain):
         sys.stdout.write(res.out)

@@ -61,7 +61,7 @@ def test_widgets_and_display_objects_in_a_kernel(tmp_path):
     assert [o["text"] for o in outs[2]] == ["only this line\n"]  # no server line leaked here
     assert [o["text"] for o in outs[3]] == ["# vi /etc/mail/access\n"]
     data = outs[4][0]["data"]
-    assert data["text/plain"] == "/var/spool/mqueue is empty\n\t\tTotal requests: 0\n"
+    assert data["text/plain"] == "/var/spool/mqueue is empty\n\t\tTotal requests: 0"
     assert data["application/vnd.mailkit.queue+json"] == {"queue": "/var/spool/mqueue", "total": 0, "rows": []}
     # the reader thread's append_stdout reached the Output widget's model (what the browser shows)
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
