@@ -53,7 +53,8 @@ def _deliver_target(world, cfg, clock, t, msg: bytes, sender: str, rcpt: str, re
                         remote += _deliver_target(world, cfg, clock, t2, msg, sender, a, res, depth + 1)
                 if remote:
                     return remote
-            res.delivered.append((rcpt, d.target if d.mailer != "local" else "local"))
+            # procmail is the local mailer on this host (FEATURE(local_procmail)): log it as local
+            res.delivered.append((rcpt, "local" if d.mailer in ("local", "procmail") else d.target))
         return []
     if isinstance(t, route.File):
         deliver_file(world, t.path, msg, sender, clock)
@@ -76,10 +77,15 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
     msg = queue.message(entry)
     now = clock.now()
     still: list[tuple[str, str]] = []
+    done: set = set()  # one copy per final target, however many addresses lead to it (as sendmail)
     for orig, rcpt in zip(entry.orig_recipients or entry.recipients, entry.recipients):
         try:
             remote = []
             for t in route.resolve(world, cfg, rcpt):
+                if isinstance(t, (route.Mailbox, route.File, route.Program)):
+                    if t in done:
+                        continue
+                    done.add(t)
                 remote += _deliver_target(world, cfg, clock, t, msg, entry.sender, rcpt, res)
             still += [(orig, r) for r in remote]
         except DeliveryError as e:

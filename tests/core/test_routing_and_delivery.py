@@ -112,3 +112,17 @@ def test_remote_mail_waits_then_returns_after_queuereturn(world, clock):
     status = [p for p in bounce.walk() if p.get_content_type() == "message/delivery-status"]
     assert status and "Status: 4.4.7" in status[0].as_string()
     assert "Total requests: 0" in run(Host(world, clock), ["mailq"]).out
+
+
+def test_two_addresses_for_one_mailbox_deliver_once(world, clock):
+    setup(world, **{"/etc/mail/virtusertable": "@example.com %1\n", "/etc/mail/local-host-names": "example.com\n"})
+    rebuild(world, clock)
+    deliver(world, clock, "alice@localhost", ["bob@example.com", "bob@localhost"], subject="once")
+    assert subjects(world, "bob") == ["once"]
+
+
+def test_procmail_delivery_is_logged_as_the_local_mailer(world, clock):
+    setup(world, **{"/home/alice/.procmailrc": "MAILDIR=$HOME/mail\n:0\n* ^Subject: sort me\nsorted\n"})
+    deliver(world, clock, "x@localhost", ["alice@localhost"], subject="sort me")
+    log = world.read_text("/var/log/maillog")
+    assert "to=<alice@localhost>" in log and "mailer=local" in log and "mailer=*file*" not in log
