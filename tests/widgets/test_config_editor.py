@@ -10,6 +10,7 @@ from mailkit.commands import load_all
 from mailkit.core.world import SENDMAIL_CF
 from mailkit.widgets import ConfigEditor
 from mailkit.widgets.config_editor import read_values, rewrite
+from waiting import wait_until
 
 load_all()
 needs_systemctl = pytest.mark.skipif("systemctl" not in REGISTRY, reason="the systemctl command is not in this checkout yet")
@@ -152,14 +153,6 @@ def test_max_message_size_from_the_form_shows_in_the_live_ehlo(live_host):
         assert code == 552
 
 
-def wait_until(pred, timeout=5.0):
-    import time
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return pred()
 
 
 @needs_systemctl

@@ -5,15 +5,9 @@ import time
 
 from mailkit.core.queue import Envelope, Queue
 from mailkit.widgets import MailboxViewer, QueueInspector
+from waiting import wait_until
 
 
-def wait_until(pred, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return pred()
 
 
 def queue_remote_mail(host, n=2):

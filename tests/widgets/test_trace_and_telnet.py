@@ -5,15 +5,9 @@ import time
 
 from mailkit.kernel.display import TRACE_MIME
 from mailkit.widgets import Telnet, Trace
+from waiting import wait_until
 
 
-def wait_until(pred, timeout=5.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return pred()
 
 
 def send(host, rcpt, msgid):
