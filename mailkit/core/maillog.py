@@ -5,6 +5,7 @@ The servers never print; they write here. The message trace reads it back.
 
 from __future__ import annotations
 
+import os
 import threading
 
 from .world import World
@@ -18,10 +19,17 @@ def log(world: World, clock, text: str, program: str = "sendmail", qid: str | No
     stamp = now.strftime("%b ") + f"{now.day:>2}" + now.strftime(" %H:%M:%S")
     line = f"{stamp} localhost {program}[{clock.pid}]: {qid + ': ' if qid else ''}{text}\n"
     path = world.path(MAILLOG)
+    data = line.encode("utf-8")
     with _lock:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
-            f.write(line)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except FileNotFoundError:  # first line of a fresh world: /var/log may not exist yet
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, data)  # one write of one line: O_APPEND keeps lines whole
+        finally:
+            os.close(fd)
 
 
 def read(world: World) -> list[str]:
