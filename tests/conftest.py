@@ -45,3 +45,21 @@ def need(tool):
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} is not installed (scripts/setup.sh installs it)")
     return shutil.which(tool)
+
+
+@pytest.fixture
+def ip(tmp_path, monkeypatch):
+    """A real IPython shell with `%load_ext mailkit` (its own world, the fixed clock)."""
+    from IPython.testing.globalipapp import get_ipython
+
+    from mailkit.kernel import extension
+
+    monkeypatch.setenv("MAILKIT_WORLD", str(tmp_path / "world"))
+    monkeypatch.setenv("MAILKIT_CLOCK", "fixed")
+    shell = get_ipython()
+    shell.run_line_magic("load_ext", "mailkit")
+    try:
+        yield shell
+    finally:
+        shell.run_line_magic("unload_ext", "mailkit")
+        extension.shutdown()

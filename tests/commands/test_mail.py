@@ -1,19 +1,11 @@
 """`mail`: send through sendmail, list in mailx's layout, read, delete; as on CentOS."""
 
-import time
 
 from mailkit.commands.base import run
 from mailkit.commands.shell import run_line
+from waiting import wait_for_mail
 
 
-def wait_for_mail(world, user, text, timeout=5.0):
-    path = world.mailbox_path(user)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(errors="replace"):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_send_then_list_read_and_delete(host):

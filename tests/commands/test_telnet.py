@@ -1,19 +1,11 @@
 """The telnet dialogue engine against the live host: SMTP, POP3, IMAP, and telnet's own errors."""
 
-import time
 
 from mailkit.commands.base import run
 from mailkit.commands.telnet import converse
+from waiting import wait_for_mail
 
 
-def wait_for_mail(world, user, text, timeout=5.0):
-    path = world.mailbox_path(user)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(errors="replace"):
-            return True
-        time.sleep(0.05)
-    return False
 
 
 SMTP_SESSION = """EHLO localhost

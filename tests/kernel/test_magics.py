@@ -8,23 +8,9 @@ import pytest
 from IPython.core.error import UsageError
 
 import mailkit
-from mailkit.kernel import extension
 from mailkit.kernel.display import DIALOGUE_MIME
 
 
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    from IPython.testing.globalipapp import get_ipython
-
-    monkeypatch.setenv("MAILKIT_WORLD", str(tmp_path / "world"))
-    monkeypatch.setenv("MAILKIT_CLOCK", "fixed")
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "mailkit")
-    try:
-        yield shell
-    finally:
-        shell.run_line_magic("unload_ext", "mailkit")
-        extension.shutdown()
 
 
 @pytest.fixture

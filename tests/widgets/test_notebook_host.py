@@ -5,19 +5,6 @@ import pytest
 from mailkit.kernel import extension
 
 
-@pytest.fixture
-def ip(tmp_path, monkeypatch):
-    from IPython.testing.globalipapp import get_ipython
-
-    monkeypatch.setenv("MAILKIT_WORLD", str(tmp_path / "world"))
-    monkeypatch.setenv("MAILKIT_CLOCK", "fixed")
-    shell = get_ipython()
-    shell.run_line_magic("load_ext", "mailkit")
-    try:
-        yield shell
-    finally:
-        shell.run_line_magic("unload_ext", "mailkit")
-        extension.shutdown()
 
 
 def test_widgets_default_to_the_loaded_host(ip):
