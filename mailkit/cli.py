@@ -68,16 +68,20 @@ def check_config(world) -> int:
     return 0
 
 
+def _take_world(args: list[str]) -> str | None:
+    """Pop `--world DIR` or `--world=DIR` off the front of args; None when DIR is missing."""
+    opt = args.pop(0)
+    if "=" in opt:
+        return opt.split("=", 1)[1]
+    return args.pop(0) if args else None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     world_dir = os.environ.get("MAILKIT_WORLD")
     while argv and argv[0].startswith("--world"):
-        opt = argv.pop(0)
-        if "=" in opt:
-            world_dir = opt.split("=", 1)[1]
-        elif argv:
-            world_dir = argv.pop(0)
-        else:
+        world_dir = _take_world(argv)
+        if world_dir is None:
             sys.stderr.write(USAGE)
             return EX_USAGE
     if not argv or argv[0] in ("-h", "--help"):
@@ -85,12 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else EX_USAGE
     cmd, args = argv[0], argv[1:]
     if cmd in ("serve", "check-config") and args[:1] and args[0].startswith("--world"):
-        opt = args.pop(0)  # `mailkit serve --world DIR` reads as well as `mailkit --world DIR serve`
-        if "=" in opt:
-            world_dir = opt.split("=", 1)[1]
-        elif args:
-            world_dir = args.pop(0)
-        else:
+        # `mailkit serve --world DIR` reads as well as `mailkit --world DIR serve`
+        world_dir = _take_world(args)
+        if world_dir is None:
             sys.stderr.write(USAGE)
             return EX_USAGE
     if cmd == "init":

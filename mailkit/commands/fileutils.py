@@ -24,7 +24,6 @@ def _real(host: Host, path: str):
 def _flags(argv: list[str], known: str, with_value: str = "") -> tuple[set[str], dict[str, str], list[str], str | None]:
     """Short options (bundled, `--` ends them); returns (flags, values, operands, bad option)."""
     flags, values, args = set(), {}, []
-    it = iter(range(1, len(argv)))
     i = 1
     while i < len(argv):
         a = argv[i]
@@ -51,7 +50,6 @@ def _flags(argv: list[str], known: str, with_value: str = "") -> tuple[set[str],
                 j += 1
         else:
             args.append(a)
-    del it
     return flags, values, args, None
 
 
