@@ -64,4 +64,7 @@ def run(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     fn = REGISTRY.get(argv[0].rsplit("/", 1)[-1])
     if fn is None:
         return Result(err=f"bash: {argv[0]}: command not found\n", code=127)
-    return fn(host, argv, stdin)
+    try:
+        return fn(host, argv, stdin)
+    finally:
+        host.world.forget_checked_paths()  # the command may have moved directories around

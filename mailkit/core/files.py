@@ -25,12 +25,29 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600, tmp_name: str | Non
 
 def write_synced(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a new file and fsync its data, without a directory fsync (the caller does one)."""
+    fd = write_file(path, data, mode)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes, mode: int = 0o600) -> int:
+    """Create (or truncate) `path` and write all of `data`; the open fd, not yet synced."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         view = memoryview(data)
         while view:
             n = os.write(fd, view)
             view = view[n:]
-        os.fsync(fd)
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def sync_all(fds: list[int]) -> None:
+    """fsync every fd. Writing them all first and syncing after lets the filesystem put the
+    whole batch in few journal commits instead of one commit per file."""
+    for fd in fds:
+        os.fsync(fd)

@@ -4,8 +4,11 @@ A message is two files in the queue directory: `dfID` holds the body (LF line en
 `qfID` the control file (V8, T, K, N, P, I, M, F, $ macros, S, rRFC822;, R, H header lines
 and a final "."). The order of writing is what makes a 250 reply safe:
 
-  1. df written and fsync'ed;
-  2. the control file written as `tfID`, fsync'ed, renamed to `qfID`, directory fsync'ed.
+  1. df and the control file (as `tfID`) written and fsync'ed;
+  2. `tfID` renamed to `qfID`, then the directory fsync'ed.
+
+Queue.commit() does this for a batch of messages at once (the SMTP server hands it every
+message that finished DATA meanwhile), so they share the waits for the disk.
 
 A crash before step 2 ends leaves no qf: the message was never acknowledged. After it, the
 message is in the queue and the queue runner will deliver it (at worst twice, never zero
@@ -20,7 +23,7 @@ from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from .files import atomic_write, fsync_dir, write_synced
+from .files import atomic_write, fsync_dir, sync_all, write_file
 from .world import World
 
 
@@ -99,6 +102,14 @@ def format_qf(e: QueueEntry) -> str:
         out.append(f"H??{name}: {value}")
     out.append(".")
     return "\n".join(out) + "\n"
+
+
+@dataclass
+class Staged:
+    """A message between Queue.stage() and Queue.commit(): its entry and its body (the df)."""
+    entry: QueueEntry
+    body: bytes
+    envelope: Envelope
 
 
 class QueueFileError(ValueError):
@@ -187,27 +198,54 @@ class Queue:
         self.queue_dir = queue_dir
         self.dir = world.path(queue_dir)
 
-    def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
-                extra_headers: list[tuple[str, str]] = ()) -> QueueEntry:
-        self.dir.mkdir(parents=True, exist_ok=True)
+    def stage(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
+              extra_headers: list[tuple[str, str]] = ()) -> Staged:
+        """The queue entry of a message, built in memory; nothing is on disk until commit()."""
         qid = qid or clock.queue_id()
         headers, body = split_message(data)
-        headers = list(extra_headers) + headers
-        # df needs no rename: without its qf nobody reads it. The one directory fsync that
-        # follows the qf rename makes both names durable.
-        write_synced(self.dir / f"df{qid}", body)
-        st = os.stat(self.dir / f"df{qid}")
-        now = int(clock.now().timestamp())
         entry = QueueEntry(
             qid=qid, sender=envelope.sender, recipients=list(envelope.recipients),
-            orig_recipients=list(envelope.recipients), headers=headers, ctime=now,
-            priority=message_priority(len(data) - data.count(b"\r\n"), len(envelope.recipients)), flags="" if body.isascii() else "8",  # EF_HAS8BIT
+            orig_recipients=list(envelope.recipients), headers=list(extra_headers) + headers,
+            ctime=int(clock.now().timestamp()),
+            priority=message_priority(len(data) - data.count(b"\r\n"), len(envelope.recipients)),
+            flags="" if body.isascii() else "8",  # EF_HAS8BIT
             macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
                     "s": envelope.helo, "daemon_flags": ""},
-            body_size=len(body), inode=f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}",
+            body_size=len(body),
         )
-        atomic_write(self.dir / f"qf{qid}", format_qf(entry).encode("utf-8", "surrogateescape"), tmp_name=f"tf{qid}")
-        return entry
+        return Staged(entry, body, envelope)
+
+    def commit(self, batch: list[Staged]) -> None:
+        """Put staged messages on disk for good: every df and tf written, all of them synced,
+        each tf renamed to its qf, then one directory fsync for the whole batch.
+
+        Several messages share the syncs (a group commit); none is in the queue until the
+        directory fsync has returned, so a 250 sent after commit() is safe for each of them.
+        """
+        self.dir.mkdir(parents=True, exist_ok=True)
+        fds = []
+        try:
+            for s in batch:
+                # df needs no rename: without its qf nobody reads it.
+                fd = write_file(self.dir / f"df{s.entry.qid}", s.body)
+                fds.append(fd)
+                st = os.fstat(fd)
+                s.entry.inode = f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}"
+                qf = format_qf(s.entry).encode("utf-8", "surrogateescape")
+                fds.append(write_file(self.dir / f"tf{s.entry.qid}", qf))
+            sync_all(fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
+        for s in batch:
+            os.replace(self.dir / f"tf{s.entry.qid}", self.dir / f"qf{s.entry.qid}")
+        fsync_dir(self.dir)
+
+    def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
+                extra_headers: list[tuple[str, str]] = ()) -> QueueEntry:
+        staged = self.stage(envelope, data, clock, qid=qid, extra_headers=extra_headers)
+        self.commit([staged])
+        return staged.entry
 
     def ids(self) -> list[str]:
         if not self.dir.exists():
@@ -251,8 +289,9 @@ class Queue:
     def remove(self, qid: str) -> None:
         # qf first: without a control file the df is an orphan nobody delivers again.
         # No directory fsync: if a crash forgets the unlink, the message is delivered twice,
-        # never lost (the queue's guarantee is at-least-once).
-        for prefix in ("qf", "df", "xf"):
+        # never lost (the queue's guarantee is at-least-once). mailkit writes no xf
+        # transcript files, so there is none to remove.
+        for prefix in ("qf", "df"):
             try:
                 os.unlink(self.dir / f"{prefix}{qid}")
             except FileNotFoundError:

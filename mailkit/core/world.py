@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,10 @@ class World:
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
         object.__setattr__(self, "_root_s", str(self.root))
+        # Directories already checked to hold no symlink on the way down from root: the mail
+        # host names the same few (the queue, the spool, home directories) for every message,
+        # and a full realpath costs one lstat per component.
+        object.__setattr__(self, "_checked_dirs", set())
 
     def path(self, host_path: str | os.PathLike, cwd: str = "/") -> Path:
         """Map a host path ("/etc/mail/access", or relative to `cwd`) to a real path inside root."""
@@ -50,12 +55,30 @@ class World:
             p = posixpath.join(cwd, p)
         # normpath keeps a leading "//"; a real host treats it as "/".
         norm = posixpath.normpath("/" + p.lstrip("/"))
-        real = self._root_s + norm if norm != "/" else self._root_s
-        # realpath follows symlinks; string checks keep this cheap (it runs per SMTP command)
+        if norm == "/":
+            return self.root
+        real = self._root_s + norm
+        parent = real.rpartition("/")[0]
+        if parent not in self._checked_dirs:
+            self._check(p, parent)
+            if os.path.isdir(parent):  # a missing directory may yet appear as a symlink
+                self._checked_dirs.add(parent)
+        try:
+            last_is_link = stat.S_ISLNK(os.lstat(real).st_mode)
+        except OSError:
+            last_is_link = False
+        if last_is_link:  # the file itself is checked on every call: files come and go
+            self._check(p, real)
+        return Path(real)
+
+    def _check(self, p: str, real: str) -> None:
         resolved = os.path.realpath(real)
         if resolved != self._root_s and not resolved.startswith(self._root_s + "/"):
             raise PathEscape(f"{p}: path leaves the mail host's root")
-        return Path(real)
+
+    def forget_checked_paths(self) -> None:
+        """Check every directory again from now on (after a command may have changed the tree)."""
+        self._checked_dirs.clear()
 
     def host_path(self, real: str | os.PathLike) -> str:
         """The host form ("/etc/aliases") of a real path inside root."""

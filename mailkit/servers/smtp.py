@@ -20,6 +20,7 @@ from ..core import maillog, policy, runner
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Queue
+from .committer import Committer
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
 READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may not
@@ -38,8 +39,9 @@ class MTA:
     def __init__(self, world, clock, cfg, daemon_name="MTA"):
         self.world, self.clock, self.cfg, self.daemon_name = world, clock, cfg, daemon_name
         self.queue = Queue(world, cfg.queue_dir)
-        # fsync-bound work leaves the event loop; deliveries run one at a time per queue.
-        self.io = concurrent.futures.ThreadPoolExecutor(16, thread_name_prefix="mailkit-queue")
+        # fsync-bound work leaves the event loop: queue writes go to one committer thread in
+        # batches, deliveries run one at a time per queue.
+        self.committer = Committer(self.queue, after=self._log_received)
         self.delivery = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="mailkit-deliver")
         self.pending: set[concurrent.futures.Future] = set()
         self.sessions: weakref.WeakSet = weakref.WeakSet()  # open connections, closed on stop
@@ -59,8 +61,12 @@ class MTA:
             self.log(f"delivery error: {e!r}", qid=qid)
             return None
 
+    def _log_received(self, staged) -> None:
+        entry = staged.entry
+        runner.log_received(self.world, self.clock, entry, staged.envelope, entry.header("Message-Id"))
+
     def close(self) -> None:
-        self.io.shutdown(wait=True)
+        self.committer.close()
         self.delivery.shutdown(wait=True)
 
 
@@ -356,8 +362,8 @@ class SendmailSMTP(SMTP):
             self.mta.log(f"from=<{sender}>, size={len(data)}, discarded", qid=qid)
             await self.push(f"250 2.0.0 {qid} Message accepted for delivery")
             return
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self.mta.io, self._queue_message, qid, sender, rcpts, data)
+        staged = self._stage_message(qid, sender, rcpts, data)
+        await asyncio.wrap_future(self.mta.committer.submit(staged))
         mode = self.cfg.delivery_mode
         if mode == "i":
             await asyncio.wrap_future(self.mta.delivery.submit(self.mta._deliver, qid))
@@ -365,7 +371,7 @@ class SendmailSMTP(SMTP):
         if mode == "b":
             self.mta.deliver_later(qid)
 
-    def _queue_message(self, qid, sender, rcpts, data):
+    def _stage_message(self, qid, sender, rcpts, data):
         names = _header_names(data)
         now = rfc5322_date(self.mta.clock.now())
         host = self.cfg.hostname
@@ -385,5 +391,4 @@ class SendmailSMTP(SMTP):
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
                        client_name=self.client_name or f"[{self.client_addr}]",
                        protocol="ESMTP" if self.session.extended_smtp else "SMTP", daemon=self.mta.daemon_name)
-        entry = self.mta.queue.enqueue(env, data, self.mta.clock, qid=qid, extra_headers=extra + add_after)
-        runner.log_received(self.mta.world, self.mta.clock, entry, env, entry.header("Message-Id"))
+        return self.mta.queue.stage(env, data, self.mta.clock, qid=qid, extra_headers=extra + add_after)

@@ -71,3 +71,40 @@ def test_atomic_write_replaces_whole_file(tmp_path):
     atomic_write(target, b"new contents")
     assert target.read_bytes() == b"new contents"
     assert [p.name for p in tmp_path.iterdir()] == ["qfX"]
+
+
+def test_symlinks_made_after_first_use_are_still_refused(tmp_path):
+    # World.path remembers directories it has checked; a file that becomes a symlink is
+    # checked on every call, a directory after the commands layer asks to check again.
+    root = tmp_path / "root"
+    (root / "home/bob").mkdir(parents=True)
+    w = World(root)
+    assert w.path("/home/bob/.forward") == root / "home/bob/.forward"
+    os.symlink("/etc/passwd", root / "home/bob/.forward")
+    with pytest.raises(PathEscape):
+        w.path("/home/bob/.forward")
+    os.symlink("/etc", root / "home/bob/etc")
+    with pytest.raises(PathEscape):
+        w.path("/home/bob/etc/passwd")
+    (root / "home/carol").mkdir()
+    assert w.path("/home/carol/x") == root / "home/carol/x"
+    (root / "home/carol").rmdir()
+    os.symlink("/etc", root / "home/carol")
+    w.forget_checked_paths()
+    with pytest.raises(PathEscape):
+        w.path("/home/carol/x")
+
+
+def test_commands_make_the_world_check_directories_again(tmp_path):
+    from mailkit.commands.base import Host, run
+    from mailkit.core.init import create_world
+
+    w = create_world(tmp_path / "w")
+    host = Host(w, FixedClock())
+    (w.root / "srv").mkdir()
+    assert w.path("/srv/x") == w.root / "srv/x"
+    (w.root / "srv").rmdir()
+    os.symlink("/etc", w.root / "srv")
+    run(host, ["ls", "/"])  # any command: afterwards /srv is looked at afresh
+    with pytest.raises(PathEscape):
+        w.path("/srv/x")

@@ -1,0 +1,67 @@
+"""One thread that makes queued messages durable in batches (a group commit).
+
+Every SMTP session that finished DATA hands its staged message here and waits. The thread
+takes all the messages waiting at that moment, commits them with core/queue.py in one go
+(files written, synced, renamed, one directory fsync) and only then answers each session,
+which may then say 250. One thread instead of one per session also keeps the sessions from
+taking turns on the GIL around every file operation.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import Future
+from typing import Callable
+
+from ..core.queue import Queue, Staged
+
+_STOP = object()
+
+
+class Committer:
+    def __init__(self, q: Queue, after: Callable[[Staged], None] | None = None):
+        self.queue = q
+        self.after = after  # runs on this thread once a message is committed (the maillog line)
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="mailkit-commit", daemon=True)
+        self._thread.start()
+
+    def submit(self, staged: Staged) -> Future:
+        fut: Future = Future()
+        self._inbox.put((staged, fut))
+        return fut
+
+    def close(self) -> None:
+        self._inbox.put(_STOP)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._inbox.get()]
+            while not self._inbox.empty():
+                batch.append(self._inbox.get_nowait())
+            stop = _STOP in batch
+            work = [b for b in batch if b is not _STOP]
+            if work:
+                self._commit(work)
+            if stop:
+                return
+
+    def _commit(self, work) -> None:
+        try:
+            self.queue.commit([s for s, _ in work])
+        except Exception as e:
+            if len(work) == 1:
+                work[0][1].set_exception(e)
+                return
+            for item in work:  # one bad message must not fail the others
+                self._commit([item])
+            return
+        for staged, fut in work:
+            if self.after is not None:
+                try:
+                    self.after(staged)
+                except Exception:
+                    pass  # the message is safe on disk; a log line is not worth a lost 250
+            fut.set_result(staged.entry)
