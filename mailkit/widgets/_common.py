@@ -41,8 +41,9 @@ def command_line(argv: list[str], stdin_from: str | None = None) -> str:
 class CommandLog(w.HTML):
     """A read-only transcript: '# command' lines, then the command's output, like a terminal."""
 
-    def __init__(self, **kw):
+    def __init__(self, exit_status: str = "(exit status {code})", **kw):
         super().__init__(value="", **kw)
+        self.exit_status = exit_status  # the note after a command that failed, {code} its status
         self.entries: list[tuple[str, str]] = []  # (kind, text): kind "cmd", "out", "err", "note"
 
     @property
@@ -86,5 +87,5 @@ class CommandLog(w.HTML):
         self.add("out", res.out)
         self.add("err", res.err)
         if res.code:
-            self.add("note", f"(exit status {res.code})")
+            self.add("note", self.exit_status.format(code=res.code))
         return res

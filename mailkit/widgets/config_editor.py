@@ -90,13 +90,52 @@ FILES = (  # (tab title, host path, what to run after writing, meaning ko, meani
      "Forwards a user's mail elsewhere, one address a line"),
 )
 
+# Every word the widget says itself, in both languages. The output of the commands Apply runs
+# (makemap, newaliases, systemctl) and what they or sendmail report about a file (a map line
+# makemap refuses, a sendmail.cf line the restart refuses) is shown as the tool prints it.
 LABELS = {
-    "ko": {"apply": "적용", "reload": "다시 읽기", "options": "sendmail.cf 옵션", "user": "사용자",
-           "nochange": "바뀐 것이 없습니다.", "invalid": "잘못된 값 (아무것도 쓰지 않았습니다)",
-           "forward_note": "~/.forward는 배달할 때마다 읽으므로 다시 만들 것이 없습니다."},
-    "en": {"apply": "Apply", "reload": "Reload", "options": "sendmail.cf options", "user": "user",
-           "nochange": "Nothing changed.", "invalid": "Invalid value (nothing was written)",
-           "forward_note": "~/.forward is read at each delivery: nothing to rebuild."},
+    "ko": {
+        "apply": "적용", "reload": "다시 읽기", "options": "sendmail.cf 옵션", "user": "사용자",
+        "apply_tip": "/etc/mail/sendmail.cf를 저장하고 systemctl restart sendmail 실행",
+        "nochange": "바뀐 것이 없습니다.", "invalid": "잘못된 값 (아무것도 쓰지 않았습니다)",
+        "forward_note": "~/.forward는 배달할 때마다 읽으므로 다시 만들 것이 없습니다.",
+        "exit_status": "(종료 코드 {code})",
+        # validate(): {key} is the option name, {value} what was typed
+        "not_bytes": "{key} 값은 0 이상의 정수(바이트 수)여야 합니다: \"{value}\"",
+        "time_zero": "{key} 값은 0보다 큰 시간이어야 합니다",
+        "not_time": "{key} 값은 5d, 4h, 1h30m 같은 시간이어야 합니다: \"{value}\"",
+        "not_ipv4": "{key}: 여기서 sendmail의 Addr=에는 IPv4 주소만 쓸 수 있습니다: \"{value}\"",
+        "not_addr": "{key} 값은 127.0.0.1, 0.0.0.0 같은 IPv4 주소여야 합니다: \"{value}\"",
+        "not_port": "{key} 값은 포트 번호나 서비스 이름(smtp, submission)이어야 합니다: \"{value}\"",
+        "not_mode": "{key} 값은 i, b, q, d 중 하나여야 합니다: \"{value}\"",
+        "not_path": "{key} 값은 절대 경로여야 합니다: \"{value}\"",
+        "bad_flag": "{key}: 알 수 없는 플래그 \"{value}\" (쓸 수 있는 값: {known})",
+        "empty": "{key} 값은 비워 둘 수 없습니다",
+        # the checks of local-host-names and ~/.forward, which no tool makes before they are used
+        "at_line": "{file} {line}번째 줄: {reason}",
+        "not_host": "호스트 이름이 아닙니다: \"{value}\"",
+        "not_target": "주소, /파일, |프로그램 중 어느 것도 아닙니다: \"{value}\"",
+    },
+    "en": {
+        "apply": "Apply", "reload": "Reload", "options": "sendmail.cf options", "user": "user",
+        "apply_tip": "write /etc/mail/sendmail.cf, systemctl restart sendmail",
+        "nochange": "Nothing changed.", "invalid": "Invalid value (nothing was written)",
+        "forward_note": "~/.forward is read at each delivery: nothing to rebuild.",
+        "exit_status": "(exit status {code})",
+        "not_bytes": "{key}: \"{value}\" is not a number of bytes",
+        "time_zero": "{key}: the time must be more than 0",
+        "not_time": "{key}: \"{value}\" is not a time like 5d, 4h or 1h30m",
+        "not_ipv4": "{key}: \"{value}\": sendmail's Addr= takes an IPv4 address here",
+        "not_addr": "{key}: \"{value}\" is not an IPv4 address like 127.0.0.1 or 0.0.0.0",
+        "not_port": "{key}: \"{value}\" is not a port number or a service name (smtp, submission)",
+        "not_mode": "{key}: \"{value}\" is not one of i, b, q, d",
+        "not_path": "{key}: \"{value}\" is not an absolute path",
+        "bad_flag": "{key}: unknown flag \"{value}\" (known: {known})",
+        "empty": "{key}: must not be empty",
+        "at_line": "{file}: line {line}: {reason}",
+        "not_host": "\"{value}\" is not a host name",
+        "not_target": "\"{value}\" is not an address, /file or |program",
+    },
 }
 
 
@@ -160,43 +199,47 @@ def _dpo_parts(value: str) -> dict[str, str]:
     return out
 
 
-def validate(key: str, value: str) -> str | None:
-    """None when `value` is acceptable for option `key`, else the reason."""
+def validate(key: str, value: str, lang: str = "ko") -> str | None:
+    """None when `value` is acceptable for option `key`, else the reason in `lang`."""
     kind = next(o.kind for o in OPTIONS if o.key == key)
     v = value.strip()
+
+    def say(what: str, shown: str = value, **kw) -> str:
+        return LABELS[lang][what].format(key=key, value=shown, **kw)
+
     if kind == "int":
         if not re.fullmatch(r"\d+", v):
-            return f"{key}: \"{value}\" is not a number of bytes"
+            return say("not_bytes")
     elif kind == "duration":
         try:
             if parse_duration(v, "d").total_seconds() <= 0:
-                return f"{key}: the time must be more than 0"
+                return say("time_zero")
         except ValueError:
-            return f"{key}: \"{value}\" is not a time like 5d, 4h or 1h30m"
+            return say("not_time")
     elif kind == "addr":
         try:
             if ipaddress.ip_address(v).version != 4:
-                return f"{key}: \"{value}\": sendmail's Addr= takes an IPv4 address here"
+                return say("not_ipv4")
         except ValueError:
-            return f"{key}: \"{value}\" is not an IPv4 address like 127.0.0.1 or 0.0.0.0"
+            return say("not_addr")
     elif kind == "port":
         if not (v.isdigit() and 0 < int(v) < 65536) and v not in SERVICE_PORTS:
-            return f"{key}: \"{value}\" is not a port number or a service name (smtp, submission)"
+            return say("not_port")
     elif kind == "mode":
         if v not in DELIVERY_MODES:
-            return f"{key}: \"{value}\" is not one of i, b, q, d"
+            return say("not_mode")
     elif kind == "path":
         paths = [p.strip() for p in v.split(",")] if key == "AliasFile" else [v]
         for p in paths:
             if not p.startswith("/") or any(c.isspace() for c in p):
-                return f"{key}: \"{p}\" is not an absolute path"
+                return say("not_path", p)
     elif kind == "privacy":
         flags = [f.strip().lower() for f in v.split(",") if f.strip()]
         bad = [f for f in flags if f not in PRIVACY_FLAGS]
         if bad:
-            return f"{key}: unknown flag \"{bad[0]}\" (known: {', '.join(sorted(PRIVACY_FLAGS))})"
+            return say("bad_flag", bad[0], known=", ".join(sorted(PRIVACY_FLAGS)))
     elif key in ("Cw", "Dn") and not v:
-        return f"{key}: must not be empty"
+        return say("empty")
     return None
 
 
@@ -261,8 +304,18 @@ def rewrite(cf_text: str, old: dict[str, str], new: dict[str, str]) -> tuple[str
     return "".join(lines), changed
 
 
-def check_file(host_path: str, text: str) -> None:
-    """Raise MapError/ValueError the way makemap/newaliases would, before anything is written."""
+def _line_error(lang: str, what: str, filename: str, lineno: int, value: str) -> MapError:
+    """A line refused by one of mailkit's own checks, worded in `lang` from start to end."""
+    t = LABELS[lang]
+    err = MapError(filename, lineno, t[what].format(value=value))
+    err.args = (t["at_line"].format(file=filename, line=lineno, reason=err.reason),)
+    return err
+
+
+def check_file(host_path: str, text: str, lang: str = "ko") -> None:
+    """Raise MapError/ValueError the way makemap/newaliases would, before anything is written.
+    Their words are kept as the tools print them; only local-host-names, which no tool checks
+    before sendmail reads it, gets a message in `lang`."""
     if host_path == ACCESS:
         access.parse(text, host_path)
     elif host_path == VIRTUSERTABLE:
@@ -273,10 +326,10 @@ def check_file(host_path: str, text: str) -> None:
         for n, line in enumerate(text.splitlines(), 1):
             for name in line.split("#", 1)[0].split():
                 if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.-]*|\[[0-9.]+\]", name):
-                    raise MapError(host_path, n, f"\"{name}\" is not a host name")
+                    raise _line_error(lang, "not_host", host_path, n, name)
 
 
-def check_forward(text: str, filename: str) -> None:
+def check_forward(text: str, filename: str, lang: str = "ko") -> None:
     for n, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -284,7 +337,7 @@ def check_forward(text: str, filename: str) -> None:
         for target in (t.strip() for t in line.split(",")):
             ok = target.startswith(("|", "/", '"|', "\\")) or re.fullmatch(r"[^\s@<>]+(@[A-Za-z0-9.-]+)?", target.strip("<>"))
             if not ok:
-                raise MapError(filename, n, f"\"{target}\" is not an address, /file or |program")
+                raise _line_error(lang, "not_target", filename, n, target)
 
 
 def _write(world, host_path: str, text: str) -> None:
@@ -305,7 +358,7 @@ class ConfigEditor(w.VBox):
         self.lang = lang
         self.user = user  # whose ~/.forward the .forward tab opens first
         self.t = LABELS[lang]
-        self.command_log = CommandLog()
+        self.command_log = CommandLog(exit_status=self.t["exit_status"])
         self.error = w.HTML()
         self.inputs: dict[str, w.Widget] = {}
         self.field_status: dict[str, w.HTML] = {}
@@ -335,7 +388,7 @@ class ConfigEditor(w.VBox):
             widget.observe(lambda _c, k=opt.key: self._check_field(k), names="value")
             rows.append(w.HBox([widget, status, meaning]))
         self.apply_buttons["sendmail.cf"] = b = w.Button(description=self.t["apply"], button_style="primary",
-                                                         tooltip="write /etc/mail/sendmail.cf, systemctl restart sendmail")
+                                                         tooltip=self.t["apply_tip"])
         b.on_click(lambda _b: self.apply_options())
         reload_b = w.Button(description=self.t["reload"])
         reload_b.on_click(lambda _b: self.reload())
@@ -346,7 +399,7 @@ class ConfigEditor(w.VBox):
         """Mark a field as soon as it changes: a red cross with the reason as its tooltip."""
         import html
 
-        problem = validate(key, str(self.inputs[key].value))
+        problem = validate(key, str(self.inputs[key].value), self.lang)
         self.field_status[key].value = (f'<span style="color:#c01c28" title="{html.escape(problem)}">&#10007;</span>'
                                         if problem else "")
         return problem
@@ -383,7 +436,7 @@ class ConfigEditor(w.VBox):
     def apply_options(self) -> bool:
         new = self.form_values()
         for k, v in new.items():
-            problem = validate(k, v)
+            problem = validate(k, v, self.lang)
             if problem:
                 self._show_error(problem)
                 return False
@@ -459,7 +512,10 @@ class ConfigEditor(w.VBox):
             text += "\n"
         host_path = self.forward_path() if key == ".forward" else key
         try:
-            check_forward(text, host_path) if key == ".forward" else check_file(host_path, text)
+            if key == ".forward":
+                check_forward(text, host_path, self.lang)
+            else:
+                check_file(host_path, text, self.lang)
         except ValueError as e:
             self._show_error(str(e))
             return False
