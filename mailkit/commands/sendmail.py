@@ -11,9 +11,9 @@ import smtplib
 import socket
 from email.utils import getaddresses
 
-from ..core import aliases, config, route, runner
+from ..core import aliases, config, qflock, route, runner
 from ..core.clock import rfc5322_date
-from ..core.mailq import QueueListing, format_mailq
+from ..core.mailq import QueueListing, format_mailq, locked_ids
 from ..core.cf import CfError
 from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, join_message, split_message
@@ -119,10 +119,12 @@ def selected(entry, limits) -> bool:
 def list_queue(host: Host, queue_dir: str, verbose: bool = False, limits=()) -> Result:
     """mailq's text, and (for the plain listing) the same listing as data for rich views."""
     tz = host.clock.now().tzinfo
-    entries = [e for e in Queue(host.world, queue_dir).entries() if selected(e, limits)]
-    text = format_mailq(queue_dir, entries, tz, verbose=verbose)
+    q = Queue(host.world, queue_dir)
+    entries = [e for e in q.entries() if selected(e, limits)]
+    locked = locked_ids(q.dir, entries)  # jobs a runner is on now: `*` after the id
+    text = format_mailq(queue_dir, entries, tz, verbose=verbose, locked=locked)
     plain = not verbose and not limits
-    return Result(out=text, display=[QueueListing(queue_dir, entries, tz)] if plain else [])
+    return Result(out=text, display=[QueueListing(queue_dir, entries, tz, locked)] if plain else [])
 
 
 def mta_address(host: Host):
@@ -267,18 +269,27 @@ def save_dead_letter(host: Host, data: bytes, sender: str) -> str:
 def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
     q = Queue(host.world, queue_dir)
     out = []
-    for e in q.entries():
-        if not selected(e, limits):
+    for listed in q.entries():
+        if not selected(listed, limits):
             continue
-        try:
-            qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
-        except (ConnectionRefusedError, OSError, smtplib.SMTPException):
-            e.message, e.tries = CONN_REFUSED, e.tries + 1
-            e.last_attempt = int(host.clock.now().timestamp())
-            q.update(e)
-            out.append(f"{e.qid}: {CONN_REFUSED}")
-            continue
-        q.remove(e.qid)
+        # like the MTA's runner: the qf stays locked while the job is sent; another run
+        # (another process's `sendmail -Ac -q`) skips it instead of sending it twice
+        with qflock.locked(q.dir / f"qf{listed.qid}", wait=runner.LOCK_WAIT) as held:
+            if not held:
+                continue
+            try:
+                e = q.load(listed.qid)
+            except FileNotFoundError:
+                continue
+            try:
+                qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
+            except (ConnectionRefusedError, OSError, smtplib.SMTPException):
+                e.message, e.tries = CONN_REFUSED, e.tries + 1
+                e.last_attempt = int(host.clock.now().timestamp())
+                runner.update(q, e, held)
+                out.append(f"{e.qid}: {CONN_REFUSED}")
+                continue
+            q.remove(e.qid)
         out.append(f"{e.qid}: Sent ({qid} Message accepted for delivery)")
     return Result(out="".join(line + "\n" for line in out))
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .qflock import is_locked
 from .queue import QueueEntry
 
 HEADER = "-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------"
@@ -19,17 +21,27 @@ def queue_time(entry: QueueEntry, tz=None) -> str:
     return dt.strftime("%a %b %d %H:%M")
 
 
-def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None, verbose: bool = False) -> str:
+def locked_ids(queue_path: Path, entries: list[QueueEntry]) -> frozenset[str]:
+    """The ids of the jobs a runner is working on now (their qf is locked); queue_path is the
+    queue directory's real path (World.path of the host path)."""
+    return frozenset(e.qid for e in entries if is_locked(Path(queue_path) / f"qf{e.qid}"))
+
+
+def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None, verbose: bool = False,
+                 locked=frozenset()) -> str:
+    """locked: ids of jobs being processed (see locked_ids); printqueue marks each with `*`
+    in the column after the id, where other jobs have a blank."""
     n = len(entries)
     if n == 0:
         return f"{queue_dir} is empty\n\t\tTotal requests: 0\n"
     out = [f"\t\t{queue_dir} ({n} request{'s' if n != 1 else ''})", HEADER_VERBOSE if verbose else HEADER]
     for e in entries:
+        mark = "*" if e.qid in locked else " "
         if verbose:
             when = queue_time(e, tz)[4:]  # "Nov 29 00:05"
-            out.append(f"{e.qid:<14} {e.body_size:>8} {e.priority:>10} {when} <{e.sender}>")
+            out.append(f"{e.qid:<14}{mark}{e.body_size:>8} {e.priority:>10} {when} <{e.sender}>")
         else:
-            out.append(f"{e.qid:<14} {e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
+            out.append(f"{e.qid:<14}{mark}{e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
         if e.message:  # "\n    %10.10s   (%s)": the body type column is empty for 7BIT
             out.append(f"                 ({e.message})")
         for r in e.recipients:
@@ -49,6 +61,7 @@ class QueueListing:
     queue_dir: str
     entries: list = field(default_factory=list)
     tz: object = None
+    locked: frozenset = frozenset()  # ids shown with `*` (being processed)
 
     def __str__(self) -> str:
-        return format_mailq(self.queue_dir, self.entries, self.tz)
+        return format_mailq(self.queue_dir, self.entries, self.tz, locked=self.locked)

@@ -2,6 +2,10 @@
 
 Used by the SMTP server right after a message is queued (DeliveryMode i and b), by the
 periodic runner, and by `sendmail -q`. Every step is logged to /var/log/maillog.
+
+Each attempt on a message holds its qf locked (core/qflock.py) from loading the qf to removing
+or rewriting it; a job whose qf another runner (in this process or another) has locked is
+skipped, as sendmail skips it, so no message is delivered twice.
 """
 
 from __future__ import annotations
@@ -10,11 +14,11 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import route
+from . import qflock, route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
-from .queue import Envelope, Queue, QueueEntry, QueueFileError
+from .queue import Envelope, Queue, QueueEntry, QueueFileError, format_qf
 from .world import World
 
 DOUBLE_BOUNCE_ADDRESS = "postmaster"  # O DoubleBounceAddress's default
@@ -72,7 +76,10 @@ def _deliver_target(world, cfg, clock, t, msg: bytes, sender: str, rcpt: str, re
     raise TypeError(t)
 
 
-def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> RunResult:
+def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
+                  held: qflock.QfLock | None = None) -> RunResult:
+    """One attempt on a message. `held` is the lock on its qf (see attempt()); a deferred
+    message's qf is rewritten under it, so the lock carries over to the new qf."""
     res = RunResult(entry.qid)
     msg = queue.message(entry)
     now = clock.now()
@@ -131,7 +138,7 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
         entry.tries += 1
         entry.priority += RETRY_FACTOR  # each run makes the job less urgent, as sendmail's does
         entry.last_attempt = int(now.timestamp())
-        queue.update(entry)
+        update(queue, entry, held)
         for r in entry.recipients:
             res.deferred.append((r, entry.message))
             log(world, clock, f"to=<{r}>, delay={_delay(entry, now)}, pri={entry.priority}, stat={entry.message}", qid=entry.qid)
@@ -139,6 +146,15 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry) -> 
         queue.remove(entry.qid)
         res.removed = True
     return res
+
+
+def update(queue: Queue, entry: QueueEntry, held: qflock.QfLock | None = None) -> None:
+    """Queue.update, keeping the qf locked when `held` is its lock: the new qf (written as tf,
+    as Queue.update writes it) is locked before it is renamed into place."""
+    if held:
+        held.replace(format_qf(entry).encode("utf-8", "surrogateescape"), queue.dir / f"tf{entry.qid}")
+    else:
+        queue.update(entry)
 
 
 def _span(td) -> str:
@@ -153,7 +169,7 @@ def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason
     env = Envelope("", [to or entry.sender], helo=cfg.hostname, protocol="local")
     b = queue.enqueue(env, data, clock)
     log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
-    deliver_entry(world, cfg, clock, queue, b)
+    attempt(world, cfg, clock, queue, b.qid)
     return b.qid
 
 
@@ -164,8 +180,28 @@ def _warn(world, cfg, clock, queue: Queue, entry: QueueEntry, waiting: list[str]
     env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
     w = queue.enqueue(env, data, clock)
     log(world, clock, f"{w.qid}: DSN: Warning: could not send message for past {_span(cfg.queue_warn)}", qid=entry.qid)
-    deliver_entry(world, cfg, clock, queue, w)
+    attempt(world, cfg, clock, queue, w.qid)
     return w.qid
+
+
+# A qf lock held by a runner is let go within milliseconds of the attempt's end; mailq's probe
+# holds a shared lock for microseconds. A runner finding a job locked waits this long before it
+# skips the job, so a `mailq` listing the queue at that instant does not make the daemon's
+# delivery of a new message wait for the next queue run.
+LOCK_WAIT = 0.05
+
+
+def attempt(world: World, cfg, clock, queue: Queue, qid: str) -> RunResult | None:
+    """One attempt on a message, holding its qf lock throughout (load, deliveries, then the
+    qf removed or rewritten). None when another runner holds the lock (sendmail skips a
+    locked job; that runner is delivering it) or the message is gone (delivered meanwhile)."""
+    with qflock.locked(queue.dir / f"qf{qid}", wait=LOCK_WAIT) as held:
+        if not held:
+            return None
+        try:
+            return deliver_entry(world, cfg, clock, queue, queue.load(qid), held=held)
+        except FileNotFoundError:  # no df: removed by hand meanwhile
+            return None
 
 
 _run_locks: dict[str, threading.Lock] = {}
@@ -173,14 +209,20 @@ _run_locks_guard = threading.Lock()
 
 
 def queue_lock(queue: Queue) -> threading.Lock:
-    """One runner at a time per queue directory in this process: a message is never delivered
-    by two runners at once (the SMTP server's background delivery and `sendmail -q`)."""
+    """One runner at a time per queue directory in this process.
+
+    The qf locks alone keep a message from being delivered twice (flock locks conflict within
+    a process too). This lock stays for the order it gives inside one process: a `sendmail -q`
+    from a notebook cell waits for the daemon's delivery in progress instead of skipping its
+    message, so when the command returns every message this process was working on is done,
+    and what the next cell's `mailq` shows does not depend on thread timing."""
     with _run_locks_guard:
         return _run_locks.setdefault(str(queue.dir), threading.Lock())
 
 
 def run_queue(world: World, cfg, clock, queue_dir: str | None = None, select=None) -> list[RunResult]:
-    """One queue run, oldest first. select(entry) -> bool limits it (sendmail -qR/-qS/-qI)."""
+    """One queue run, oldest first. select(entry) -> bool limits it (sendmail -qR/-qS/-qI).
+    Jobs another runner holds are skipped and have no RunResult."""
     queue = Queue(world, queue_dir or cfg.queue_dir)
     results = []
     with queue_lock(queue):
@@ -189,32 +231,31 @@ def run_queue(world: World, cfg, clock, queue_dir: str | None = None, select=Non
         for qid in queue.ids():
             if qid in readable:
                 continue
-            try:
-                queue.load(qid)
-            except QueueFileError as e:  # kept as Qf for the administrator, never lost
-                name = queue.set_aside(qid)
-                log(world, clock, f"SYSERR(root): {e}, renamed to {name}", qid=qid)
-            except FileNotFoundError:
-                continue
+            with qflock.locked(queue.dir / f"qf{qid}") as held:
+                if not held:  # another runner's, or gone
+                    continue
+                try:
+                    queue.load(qid)
+                except QueueFileError as e:  # kept as Qf for the administrator, never lost
+                    name = queue.set_aside(qid)
+                    log(world, clock, f"SYSERR(root): {e}, renamed to {name}", qid=qid)
+                except FileNotFoundError:
+                    continue
         for entry in entries:
             if select is not None and not select(entry):
                 continue
-            try:
-                results.append(deliver_entry(world, cfg, clock, queue, queue.load(entry.qid)))
-            except FileNotFoundError:
-                continue  # delivered meanwhile
-
+            r = attempt(world, cfg, clock, queue, entry.qid)
+            if r is not None:
+                results.append(r)
     return results
 
 
 def deliver_now(world: World, cfg, clock, queue_dir: str, qid: str) -> RunResult | None:
-    """Deliver one message just queued (DeliveryMode interactive or background)."""
+    """Deliver one message just queued (DeliveryMode interactive or background); None when
+    another runner has it or it is gone."""
     queue = Queue(world, queue_dir)
     with queue_lock(queue):
-        try:
-            return deliver_entry(world, cfg, clock, queue, queue.load(qid))
-        except FileNotFoundError:
-            return None
+        return attempt(world, cfg, clock, queue, qid)
 
 
 def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:

@@ -215,14 +215,16 @@ class QueueTable:
     queue: str
     entries: list = field(default_factory=list)  # core.queue.QueueEntry
     tz: object = None  # the host's zone, as mailq prints times in it
+    locked: frozenset = frozenset()  # ids of jobs a runner is on now (mailq's `*`)
 
     @classmethod
     def load(cls, world, queue_dir: str = "/var/spool/mqueue", tz=None) -> "QueueTable":
         from ..core import queue as q
+        from ..core.mailq import locked_ids
 
         lister = getattr(q, "list_queue", None)
-        entries = lister(world, queue_dir) if lister else q.Queue(world, queue_dir).entries()
-        return cls(queue_dir, list(entries), tz)
+        entries = list(lister(world, queue_dir) if lister else q.Queue(world, queue_dir).entries())
+        return cls(queue_dir, entries, tz, locked_ids(world.path(queue_dir), entries))
 
     def rows(self) -> list[dict]:
         return [queue_row(e, self.tz) for e in self.entries]
@@ -231,7 +233,7 @@ class QueueTable:
         return {"queue": self.queue, "total": len(self.entries), "rows": self.rows()}
 
     def __str__(self) -> str:
-        return format_mailq(self.queue, self.entries, self.tz)
+        return format_mailq(self.queue, self.entries, self.tz, locked=self.locked)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # a display adds its own line end; mailq's final newline would show as a blank line

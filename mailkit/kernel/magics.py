@@ -43,7 +43,7 @@ def _rich(item):
     if isinstance(item, QueueListing):
         from .display import QueueTable
 
-        return QueueTable(item.queue_dir, list(item.entries), item.tz)
+        return QueueTable(item.queue_dir, list(item.entries), item.tz, item.locked)
     return item
 
 
