@@ -27,7 +27,6 @@ def _clock():
 
 
 def _world(path):
-    from .core.init import create_world
     from .core.world import World
 
     if not path:

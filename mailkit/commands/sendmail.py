@@ -8,10 +8,9 @@ Submission works like the real MSP (submit.cf): a message is handed over SMTP to
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.utils import getaddresses
 
-from ..core import aliases, config, qflock, route, runner
+from ..core import config, qflock, route, runner
 from ..core.clock import rfc5322_date
 from ..core.mailq import QueueListing, format_mailq, locked_ids
 from ..core.cf import CfError

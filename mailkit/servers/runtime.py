@@ -315,7 +315,7 @@ class HostRuntime:
             for d in cfg.daemons:
                 mta = MTA(self.world, self.clock, cfg, d.name)
                 self._mtas.append(mta)
-                servers.append(await self._bind("sendmail", f"sendmail: accepting connections",
+                servers.append(await self._bind("sendmail", "sendmail: accepting connections",
                                                 lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name))
         except ServiceError:
             await self._close(servers)
