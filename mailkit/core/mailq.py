@@ -39,7 +39,8 @@ def format_mailq(queue_dir: str, entries: list[QueueEntry], tz=None, verbose: bo
         mark = "*" if e.qid in locked else " "
         if verbose:
             when = queue_time(e, tz)[4:]  # "Nov 29 00:05"
-            out.append(f"{e.qid:<14}{mark}{e.body_size:>8} {e.priority:>10} {when} <{e.sender}>")
+            warned = "+" if "w" in e.flags else " "  # EF_WARNING: the delay notice went out
+            out.append(f"{e.qid:<14}{mark}{e.body_size:>8} {e.priority:>10}{warned}{when} <{e.sender}>")
         else:
             out.append(f"{e.qid:<14}{mark}{e.body_size:>8} {queue_time(e, tz)} <{e.sender}>")
         if e.message:  # "\n    %10.10s   (%s)": the body type column is empty for 7BIT

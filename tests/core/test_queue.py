@@ -97,3 +97,17 @@ def test_mailq_layout_exact(world, clock):
     q.enqueue(world, "/var/spool/mqueue", Envelope("b@localhost", ["c@example.com"]), MSG, clock)
     assert format_mailq("/var/spool/mqueue", q.list_queue(world, "/var/spool/mqueue"), tz).startswith(
         "\t\t/var/spool/mqueue (2 requests)\n")
+
+
+def test_mailq_v_marks_a_job_whose_delay_warning_went_out(world, clock):
+    # printqueue: "%10ld%c%.12s" with '+' when EF_WARNING (qf F line letter w) is set
+    qid = q.enqueue(world, "/var/spool/mqueue", Envelope("user1@localhost", ["someone@example.com"]),
+                    b"Subject: s\n\n" + b"x" * 29 + b"\n", clock)
+    entry = q.load(world, "/var/spool/mqueue", qid)
+    entry.flags += "w"
+    Queue(world, "/var/spool/mqueue").update(entry)
+    entries = q.list_queue(world, "/var/spool/mqueue")
+    tz = clock.now().tzinfo
+    assert f"{qid}       30      30042+Nov 29 09:00 <user1@localhost>\n" in format_mailq(
+        "/var/spool/mqueue", entries, tz, verbose=True)
+    assert f"{qid}       30 Sun Nov 29 09:00 <user1@localhost>\n" in format_mailq("/var/spool/mqueue", entries, tz)
