@@ -9,6 +9,14 @@ the MTA and the queue runner write sendmail-style syslog lines (core/maillog.py)
 the MDA leaves the message in /var/spool/mail/USER, and POP3/IMAP servers log logins (dovecot
 style, "pop3-login: Login: user=<bob>" or "imap(bob): ...") and mark what was read (Status).
 A step whose trace is missing is reported as not reached, never guessed.
+
+The MTA takes the queue id at MAIL, so a transaction refused at MAIL or RCPT is logged under
+the id the message would have had:
+
+    Nov 29 09:00:05 localhost sendmail[4242]: 6AT90005004242: ruleset=check_mail, arg1=<spammer@spam.example.net>, relay=spam.example.net [127.0.0.3], reject=550 5.7.1 <spammer@spam.example.net>... Access denied
+
+Such a message is traced (by that id, or by the refused sender or recipient address) as a path
+that stops at the MTA with the reject text.
 """
 
 from __future__ import annotations
@@ -50,13 +58,13 @@ class Step:
 def parse_fields(text: str) -> dict:
     """'to=<b@x>, delay=00:00:00, stat=Deferred: a, b' -> dict; stat= runs to the end of line."""
     out = {}
-    for m in re.finditer(r"(?:^|, )([A-Za-z_]+)=", text):
+    for m in re.finditer(r"(?:^|, )([A-Za-z_][A-Za-z0-9_]*)=", text):
         key = m.group(1)
         start = m.end()
         if key in ("stat", "reject"):
             out[key] = text[start:]
             break
-        nxt = re.search(r", [A-Za-z_]+=", text[start:])
+        nxt = re.search(r", [A-Za-z_][A-Za-z0-9_]*=", text[start:])
         out[key] = text[start : start + nxt.start()] if nxt else text[start:]
     return out
 
@@ -88,8 +96,48 @@ def _looks_like_qid(key: str) -> bool:
     return bool(re.fullmatch(r"[0-9A-Za-x]{8}\d{6}", key))
 
 
+REFUSING_RULESETS = {"check_mail": "MAIL FROM", "check_rcpt": "RCPT TO"}
+
+
+def _norm_addr(s: str) -> str:
+    return s.strip().strip("<>").strip().lower()
+
+
+def is_refusal(ln: LogLine) -> bool:
+    """A check_mail/check_rcpt line with reject=: the MTA refused a MAIL or RCPT command."""
+    return ln.fields.get("ruleset") in REFUSING_RULESETS and "reject" in ln.fields
+
+
+def _addresses(ln: LogLine) -> set[str]:
+    """The envelope addresses a line of the MTA names: a refused MAIL/RCPT argument, from=, to=."""
+    if is_refusal(ln):
+        return {_norm_addr(ln.fields.get("arg1", ""))}
+    found = set()
+    if "from" in ln.fields:
+        found.add(_norm_addr(ln.fields["from"]))
+    if "to" in ln.fields:
+        found.update(_norm_addr(a) for a in ln.fields["to"].split(","))
+    return found
+
+
+def find_by_address(log: list[LogLine], address: str) -> str | None:
+    """The queue id of the latest transaction that names `address` as sender or recipient,
+    refused or accepted (the MSP's own submission ids are left out: the MTA's id is followed)."""
+    want = _norm_addr(address)
+    if not want:
+        return None
+    relayed = {ln.qid for ln in log if ln.qid and ln.fields.get("mailer") == "relay"}
+    first: dict[str, int] = {}
+    for i, ln in enumerate(log):
+        if ln.qid and ln.qid not in first:
+            first[ln.qid] = i
+    hits = {ln.qid for ln in log if ln.qid and ln.qid not in relayed and want in _addresses(ln)}
+    return max(hits, key=first.__getitem__) if hits else None
+
+
 def find_message(world: World, key: str, log: list[LogLine]) -> tuple[str | None, str | None]:
-    """(queue id, Message-ID) of the message that `key` (either of them) names."""
+    """(queue id, Message-ID) of the message that `key` names: a queue id, a Message-ID, or
+    (when no Message-ID matches) a sender or recipient address of its SMTP transaction."""
     if _looks_like_qid(key):
         for ln in log:
             if ln.qid == key and "msgid" in ln.fields:
@@ -98,6 +146,9 @@ def find_message(world: World, key: str, log: list[LogLine]) -> tuple[str | None
     msgid = _norm_msgid(key)
     qids = [ln.qid for ln in log if ln.qid and ln.fields.get("msgid") == msgid]
     if not qids:
+        qid = find_by_address(log, key)
+        if qid:
+            return find_message(world, qid, log)
         return None, msgid
     # The submission program (MSP, clientmqueue) relays to the MTA and logs its own queue id
     # with mailer=relay; the MTA's id is the one whose delivery the trace follows.
@@ -174,7 +225,10 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
     mine = [(i, ln) for i, ln in enumerate(log) if qid and ln.qid == qid]
     frm = next((ln for _, ln in mine if "from" in ln.fields), None)
     tos = [(i, ln) for i, ln in mine if "to" in ln.fields]
+    refusals = [ln for _, ln in mine if is_refusal(ln)]
     steps: list[Step] = []
+    if refusals and not frm:
+        return shown, _refused_steps(qid, refusals)
 
     # MUA and MTA: the from= line is written when the MTA accepted (250) and queued the message.
     copies = find_in_mailboxes(world, qid, msgid)
@@ -191,8 +245,9 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
         else:
             how = "with the sendmail command"
         steps.append(Step("MUA", f"{f['from']} sent it {how}" + (f" ({ua})" if ua else ""), True))
+        refused = f"; in the same transaction it refused {_refusal_text(refusals)}" if refusals else ""
         steps.append(Step("MTA", f"sendmail accepted it as {qid}: size={f.get('size', '?')}, "
-                                 f"nrcpts={f.get('nrcpts', '?')}, daemon={f.get('daemon', '?')}", True))
+                                 f"nrcpts={f.get('nrcpts', '?')}, daemon={f.get('daemon', '?')}" + refused, True))
     else:
         steps.append(Step("MUA", "no submission of this message in /var/log/maillog", False, False))
         steps.append(Step("MTA", "not reached: the MTA did not log accepting it", False, False))
@@ -251,3 +306,24 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
     else:
         steps.append(Step("POP3/IMAP", "not reached: no POP3 or IMAP session fetched it yet", False, False))
     return shown, steps
+
+
+def _refusal_text(refusals: list[LogLine]) -> str:
+    """'MAIL FROM:<a@b> (ruleset=check_mail): 550 5.7.1 <a@b>... Access denied; RCPT TO:...'"""
+    return "; ".join(f"{REFUSING_RULESETS[ln.fields['ruleset']]}:{ln.fields.get('arg1', '<>')} "
+                     f"(ruleset={ln.fields['ruleset']}): {ln.fields['reject']}" for ln in refusals)
+
+
+def _refused_steps(qid: str, refusals: list[LogLine]) -> list[Step]:
+    """The path of a transaction the MTA refused at MAIL or RCPT: it stops at the MTA."""
+    senders = [ln.fields.get("arg1") for ln in refusals if ln.fields["ruleset"] == "check_mail"]
+    relay = refusals[-1].fields.get("relay", "?")
+    who = senders[-1] if senders else "a client"
+    return [
+        Step("MUA", f"{who} tried to send it over SMTP from {relay}", True),
+        Step("MTA", f"sendmail refused {_refusal_text(refusals)}; nothing was queued under {qid}", False),
+        Step("queue", "not reached: the MTA refused the message", False, False),
+        Step("MDA", "not reached: the MTA refused the message", False, False),
+        Step("mailbox", "not reached", False, False),
+        Step("POP3/IMAP", "not reached", False, False),
+    ]

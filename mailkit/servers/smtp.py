@@ -115,6 +115,7 @@ class SendmailSMTP(SMTP):
         self._helo: str | None = None
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
+        self._qid: str | None = None  # the envelope's queue id, taken at its first MAIL
         self._discard = False
         self._discard_connection = False  # access Connect: DISCARD drops all this client sends
         self._refusal: policy.Reply | None = None
@@ -185,7 +186,8 @@ class SendmailSMTP(SMTP):
         return f"{self.client_name or ''} [{self.client_addr}]".strip()
 
     def _reset_transaction(self) -> None:
-        self._mail_from, self._rcpts = None, []
+        """A new envelope (HELO/EHLO, RSET, the end of DATA): its queue id comes at the next MAIL."""
+        self._mail_from, self._rcpts, self._qid = None, [], None
         self._discard = self._discard_connection
 
     # -- commands
@@ -294,6 +296,11 @@ class SendmailSMTP(SMTP):
         if addr is None or not (arg or "").upper().lstrip().startswith("FROM"):
             await self.push('501 5.5.2 Syntax error in parameters scanning "from"')
             return
+        # sendmail's envelope has its queue id before check_mail runs: a refusal at MAIL or
+        # RCPT is logged under it, and an accepted message is queued under it. A refused MAIL
+        # leaves the envelope as it was, so the next MAIL in the same transaction keeps the id.
+        if self._qid is None:
+            self._qid = self.mta.clock.queue_id()
         limit = self.cfg.max_message_size
         if limit and params.get("SIZE", "0").isdigit() and int(params.get("SIZE", "0")) > limit:
             await self.push(f"552 5.2.3 Message size exceeds fixed maximum message size ({limit})")
@@ -302,7 +309,8 @@ class SendmailSMTP(SMTP):
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
-            self.mta.log(f"ruleset=check_mail, arg1=<{addr}>, relay={self._relay_text()}, reject={verdict}")
+            self.mta.log(f"ruleset=check_mail, arg1=<{addr}>, relay={self._relay_text()}, reject={verdict}",
+                         qid=self._qid)
             await self.push(str(verdict))
             return
         self._mail_from = addr
@@ -321,7 +329,8 @@ class SendmailSMTP(SMTP):
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
-            self.mta.log(f"ruleset=check_rcpt, arg1=<{addr}>, relay={self._relay_text()}, reject={verdict}")
+            self.mta.log(f"ruleset=check_rcpt, arg1=<{addr}>, relay={self._relay_text()}, reject={verdict}",
+                         qid=self._qid)
             await self.push(str(verdict))
             return
         self._rcpts.append(addr if "@" in addr else f"{addr}@{self.cfg.hostname}")
@@ -351,13 +360,12 @@ class SendmailSMTP(SMTP):
             size += len(line)
             if not limit or size <= limit:
                 chunks.append(line)
-        sender, rcpts, discard = self._mail_from, list(self._rcpts), self._discard
+        sender, rcpts, discard, qid = self._mail_from, list(self._rcpts), self._discard, self._qid
         self._reset_transaction()
         if limit and size > limit:
             await self.push(f"552 5.2.3 Message exceeds maximum fixed size ({limit})")
             return
         data = b"".join(chunks).replace(b"\r\n", b"\n")
-        qid = self.mta.clock.queue_id()
         if discard:
             self.mta.log(f"from=<{sender}>, size={len(data)}, discarded", qid=qid)
             await self.push(f"250 2.0.0 {qid} Message accepted for delivery")

@@ -1,5 +1,7 @@
 """Trace: the path of one message drawn as MUA -> MTA -> queue -> MDA -> mailbox -> POP3/IMAP,
-each box saying what happened there (read from /var/log/maillog and the spools by core/trace)."""
+each box saying what happened there (read from /var/log/maillog and the spools by core/trace).
+The key is a Message-ID, a queue id, or a sender/recipient address (the latest transaction that
+names it; a message refused at MAIL or RCPT is found this way or by the id in its reject line)."""
 
 from __future__ import annotations
 
@@ -33,8 +35,9 @@ class Trace(w.VBox):
     def __init__(self, host=None, message_id: str = ""):
         super().__init__()
         self.host = resolve_host(host)
-        self.key = w.Text(value=message_id, description="Message-ID / queue id",
-                          style={"description_width": "12em"}, layout=w.Layout(width="40em"))
+        # a refused message has no Message-ID: its queue id or the refused address finds it
+        self.key = w.Text(value=message_id, description="Message-ID / queue id / address",
+                          style={"description_width": "16em"}, layout=w.Layout(width="44em"))
         self.refresh_button = w.Button(description="Trace", icon="search")
         self.drawing = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())

@@ -44,3 +44,35 @@ def test_bounced_recipient_fails_at_the_mda(world):
     by = {s.agent: s for s in steps}
     assert by["MDA"].reached and not by["MDA"].ok and "User unknown" in by["MDA"].what
     assert not by["mailbox"].reached
+
+
+def test_an_address_finds_the_latest_transaction_that_names_it(world):
+    refused, later = "6AT90002004242", "6AT90003004242"
+    world.path("/var/log/maillog").write_text(LOG + (
+        f"Nov 29 09:01:00 localhost sendmail[4242]: {refused}: ruleset=check_rcpt, arg1=<bob@localhost>, "
+        "relay=client.example.com [127.0.0.2], reject=550 5.2.1 <bob@localhost>... Mailbox disabled for this recipient\n"
+        f"Nov 29 09:02:00 localhost sendmail[4242]: {later}: ruleset=check_mail, arg1=<eve@spam.example.net>, "
+        "relay=localhost [127.0.0.1], reject=550 5.7.1 <eve@spam.example.net>... Access denied\n"))
+    # a Message-ID still wins; the recipient's latest transaction is the refused one, not the MSP's
+    assert build_trace(world, "m1@localhost")[0] == "<m1@localhost>"
+    shown, steps = build_trace(world, "BOB@localhost")
+    assert shown == refused
+    assert steps[0].what == "a client tried to send it over SMTP from client.example.com [127.0.0.2]"
+    assert steps[1].what == ("sendmail refused RCPT TO:<bob@localhost> (ruleset=check_rcpt): 550 5.2.1 "
+                             f"<bob@localhost>... Mailbox disabled for this recipient; nothing was queued under {refused}")
+    assert build_trace(world, "<alice@localhost>")[0] == "<m1@localhost>"  # an accepted message by its sender
+    assert build_trace(world, "eve@spam.example.net")[0] == later
+    assert not any(s.reached for s in build_trace(world, "nobody@localhost")[1])
+
+
+def test_a_refusal_inside_an_accepted_transaction_is_named_at_the_mta(world):
+    world.path("/var/log/maillog").write_text(
+        f"Nov 29 09:00:00 localhost sendmail[1]: {MTA}: ruleset=check_rcpt, arg1=<carol@localhost>, "
+        "relay=localhost [127.0.0.1], reject=550 5.2.1 <carol@localhost>... Mailbox disabled for this recipient\n"
+        f"Nov 29 09:00:00 localhost sendmail[1]: {MTA}: from=<alice@localhost>, size=5, class=0, nrcpts=1, "
+        "msgid=<m3@localhost>, proto=ESMTP, daemon=MTA, relay=localhost [127.0.0.1]\n")
+    _, steps = build_trace(world, "carol@localhost")
+    mta = steps[1]
+    assert mta.ok and mta.what.startswith(f"sendmail accepted it as {MTA}: size=5, nrcpts=1")
+    assert mta.what.endswith("in the same transaction it refused RCPT TO:<carol@localhost> (ruleset=check_rcpt): "
+                             "550 5.2.1 <carol@localhost>... Mailbox disabled for this recipient")
