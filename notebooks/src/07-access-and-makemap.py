@@ -118,6 +118,20 @@ CELLS = [
     """, "seed:F04"),
     code("%mail -H -u alice", "seed:F04"),
     md(ko="""
+    eve의 메일은 어디에서 멈췄을까요? sendmail은 MAIL FROM을 받는 순간 큐 ID를 정하고, 거절도 그 ID로
+    `/var/log/maillog`에 남깁니다. **Trace**에 주소를 주면 그 기록을 찾아 보여 줍니다.
+    """, en="""
+    Where did eve's mail stop? sendmail gives a transaction its queue ID as soon as it takes MAIL FROM,
+    and logs the refusal under that ID in `/var/log/maillog`. Give **Trace** the address and it finds
+    that record.
+    """),
+    code("""
+    %grep reject= /var/log/maillog
+    trace = Trace(message_id="eve@spam.example.net")
+    for step in trace.steps:
+        print(f"{step['agent']:<10} {'ok' if step['ok'] else '--'}  {step['what']}")
+    """, "seed:F04"),
+    md(ko="""
     - eve: `550 5.7.1 ... Access denied` (REJECT: 보낸 사람이 거절당한 것을 앎)
     - junk: `250 ... accepted`이지만 메일함에 없음 (DISCARD: 보낸 사람은 모름)
     - friend: 도메인은 REJECT지만 주소 항목 OK가 이겨서 도착
