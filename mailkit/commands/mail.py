@@ -115,6 +115,7 @@ def read(host: Host, opts: dict, stdin: str | None) -> Result:
     try:
         box_path = _mailbox_path(host, opts)
         real = host.world.path(box_path, host.cwd)
+        store = Store.in_world(host.world, real, host.clock)
     except PathEscape as e:
         return Result(err=f"mail: {e}\n", code=1)
     who = opts.get("u") or host.user
@@ -122,7 +123,6 @@ def read(host: Host, opts: dict, stdin: str | None) -> Result:
         if "f" in opts:
             return Result(err=f"{box_path}: No such file or directory\n" if not real.exists() else "", code=1)
         return Result(err=f"No mail for {who}\n", code=1)
-    store = Store(real)
     with store.lock():
         box = store.load()
     msgs = list(box.messages)

@@ -18,7 +18,7 @@ from .accounts import home_of
 from .imapproto import (ImapError, bodystructure, envelope, header_text, raw_header, imap_date, in_seqset, literal,
                         parse_date, parse_message, parse_seqset, parse_tokens, quote, section,
                         split_header_body, message_date)
-from .mailstore import Message, Store
+from .mailstore import Message, Store, uid_state_path
 from .world import PathEscape, World
 
 CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT AUTH=PLAIN"
@@ -208,7 +208,7 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        self.store = Store(path, self.clock)
+        self.store = Store.in_world(self.world, path, self.clock)
         with self.store.lock():
             box = self.store.load()
         self.generation = self.store.generation
@@ -291,6 +291,7 @@ class ImapSession:
         src.rename(dst)  # a directory moves with the mailboxes inside it
         if self.selected == old and self.store is not None:
             self.selected, self.store.path = new, dst
+            self.store.state = uid_state_path(self.world, dst)
         return self._tagged(tag, "OK", "Rename completed.")
 
     def _subs(self) -> list[str]:
@@ -346,7 +347,7 @@ class ImapSession:
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
         if self.selected is not None and self._path(self.selected) == path:
             self.flush()  # the counts should include this session's own changes
-        st = Store(path, self.clock)
+        st = Store.in_world(self.world, path, self.clock)
         with st.lock():
             box = st.load()
         vals = {"MESSAGES": len(box.messages), "RECENT": sum(m.recent for m in box.messages),
@@ -371,7 +372,7 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
-        st = Store(path, self.clock)
+        st = Store.in_world(self.world, path, self.clock)
         uid = st.append(args[-1], flags, self.user or "MAILER-DAEMON", date)
         with st.lock():
             validity = st.load().uidvalidity
@@ -577,7 +578,7 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
-        dest = Store(path, self.clock)
+        dest = Store.in_world(self.world, path, self.clock)
         src_uids, dst_uids = [], []
 
         def add(box):

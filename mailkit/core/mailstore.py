@@ -7,11 +7,19 @@ Those headers are never shown to clients. The MDA only appends; the store rewrit
 file (temp file, fsync, rename, under the mailbox lock) when it assigns UIDs, changes flags
 or removes messages. A parsed index is kept, and a file that only grew is parsed from where
 the last parse ended.
+
+A mailbox with no first message (new, emptied by EXPUNGE or POP3, or only appended to by the
+MDA since) has nowhere in the mbox to keep its UIDVALIDITY and UIDNEXT. A store opened with
+`Store.in_world` keeps them then in a small file of its own, /var/lib/mailkit/imap/<name>
+(`uid_state_path`), as Dovecot keeps them in its index: written before the mbox loses its
+X-IMAPbase, read while the file has none, removed once X-IMAPbase carries them again. The
+mbox itself never holds anything but messages.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import time
@@ -19,9 +27,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
-from .files import fsync_dir
+from .files import atomic_write, fsync_dir
 from .mboxlock import locked
+from .world import IMAP_STATE_DIR
 
 HIDDEN = (b"x-imapbase", b"x-uid", b"status", b"x-status", b"x-keywords", b"content-length")
 STATUS_FLAGS = {"R": "\\Seen"}
@@ -143,17 +153,54 @@ def new_uidvalidity(clock=None) -> int:
     return _last_validity
 
 
-class Store:
-    """One mbox file. Not thread-safe by itself: callers hold `lock()` around a change."""
+def uid_state_path(world, mailbox: Path) -> Path:
+    """The file keeping UIDVALIDITY and UIDNEXT of `mailbox` (a real path inside `world`) while
+    no message carries them: one file per mailbox in IMAP_STATE_DIR, named after the mailbox's
+    host path with every "/" (and anything but letters, digits and "_.-~") %-escaped
+    ("/var/spool/mail/bob" -> "%2Fvar%2Fspool%2Fmail%2Fbob"), so the name can neither climb out
+    nor name another mailbox's file; a name too long for the filesystem keeps its start and
+    ends in "%h" and a hash (a sequence quoting never produces)."""
+    rel = ("/" + Path(mailbox).relative_to(world.root).as_posix()).encode("utf-8", "surrogateescape")
+    name = quote(rel, safe="")
+    if len(name) > 200:
+        name = name[:136] + "%h" + hashlib.sha256(rel).hexdigest()
+    return world.path(f"{IMAP_STATE_DIR}/{name}")
 
-    def __init__(self, path: Path, clock=None):
+
+def _read_state(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="ascii", errors="replace")
+    except FileNotFoundError:
+        return None
+    values = dict(line.split(None, 1) for line in text.splitlines() if len(line.split()) == 2)
+    v, n = values.get("uidvalidity", ""), values.get("uidnext", "")
+    if v.strip().isdigit() and n.strip().isdigit() and int(v) > 0 and int(n) > 0:
+        return int(v), int(n)
+    return None
+
+
+class Store:
+    """One mbox file. Not thread-safe by itself: callers hold `lock()` around a change.
+
+    `state` is the file that keeps UIDVALIDITY and UIDNEXT while the mbox has no X-IMAPbase
+    (None: only this object remembers them, for as long as it lives)."""
+
+    def __init__(self, path: Path, clock=None, state: Path | None = None):
         self.path = Path(path)
         self.clock = clock
+        self.state = Path(state) if state is not None else None
         self._sig = None
         self._parsed_size = 0
         self.generation = 0  # counts every (re)read and rewrite: a view can tell it is behind
         self._held: list[int] | None = None  # descriptors kept open while lock() is held
         self._box: Mailbox | None = None
+
+    @classmethod
+    def in_world(cls, world, path: Path, clock=None) -> "Store":
+        """The store of mailbox `path` (a real path in `world`) with its state file."""
+        return cls(path, clock, uid_state_path(world, path))
 
     @contextmanager
     def lock(self):
@@ -205,19 +252,54 @@ class Store:
             return self._sig is not None
         return (st.st_ino, st.st_size, st.st_mtime_ns) != self._sig
 
+    def _base_without_header(self) -> tuple[int, int, bool]:
+        """UIDVALIDITY and UIDNEXT for a file with no X-IMAPbase (new, emptied, or only appended
+        to), and whether the state file already holds them. The state file comes first (another
+        store may have emptied the file since this one looked), then what this store announced,
+        and only then a new UIDVALIDITY from the host's clock."""
+        saved = _read_state(self.state)
+        prior = self._box
+        if saved is not None:
+            if prior is not None and prior.uidvalidity == saved[0] and prior.uidnext > saved[1]:
+                return prior.uidvalidity, prior.uidnext, False
+            return saved[0], saved[1], True
+        if prior is not None:
+            return prior.uidvalidity, prior.uidnext, False
+        return new_uidvalidity(self.clock), 1, False
+
+    def _save_state(self, box: Mailbox) -> None:
+        if self.state is None:
+            return
+        self.state.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.state, f"uidvalidity {box.uidvalidity}\nuidnext {box.uidnext}\n".encode())
+
+    def _drop_state(self) -> None:
+        if self.state is None:
+            return
+        try:
+            os.unlink(self.state)
+        except FileNotFoundError:
+            return
+        fsync_dir(self.state.parent)
+
     def load(self) -> Mailbox:
         """The current messages; UIDs are assigned (and written back) to new ones."""
         try:
             st = self.path.stat()
         except FileNotFoundError:
-            if self._box is None or self._box.messages:
-                self._box = Mailbox(new_uidvalidity(self.clock), 1, [])
+            validity, uidnext, stored = self._base_without_header()
+            prior = self._box
+            if prior is None or prior.messages or (prior.uidvalidity, prior.uidnext) != (validity, uidnext):
+                self._box = Mailbox(validity, uidnext, [])
                 self.generation += 1
+            if not stored:
+                self._save_state(self._box)
             self._sig = None
             return self._box
         sig = (st.st_ino, st.st_size, st.st_mtime_ns)
         if self._box is not None and sig == self._sig:
             return self._box
+        stored = True  # the state file is up to date, or not needed (a message carries the values)
         if self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size:
             tail = self._read(self._parsed_size, st.st_size - self._parsed_size)  # only what was appended
             new = [_parse_entry(fl, raw)[0] for fl, raw in _split_entries(tail)]
@@ -232,9 +314,11 @@ class Store:
                 if base and box is None:
                     box = Mailbox(base[0], base[1])
                 msgs.append(m)
-            if box is None:  # no X-IMAPbase (new or emptied file): keep what this store announced
-                prior = self._box
-                box = Mailbox(prior.uidvalidity, prior.uidnext) if prior else Mailbox(new_uidvalidity(self.clock), 1)
+            if box is None:  # no X-IMAPbase (new or emptied file, or only appended to since)
+                validity, uidnext, stored = self._base_without_header()
+                box = Mailbox(validity, uidnext)
+            else:
+                self._drop_state()  # left over from a rewrite cut short: X-IMAPbase is the truth
             box.messages = msgs
         self._box = box
         self.generation += 1
@@ -249,10 +333,16 @@ class Store:
                 else:
                     box.uidnext = max(box.uidnext, m.uid + 1)
             self.write(box)
+        elif not box.messages and not stored:
+            self._save_state(box)  # an empty mailbox's values, kept across restarts
         return box
 
     def write(self, box: Mailbox) -> None:
-        """Rewrite the whole mbox from `box` (caller holds the lock)."""
+        """Rewrite the whole mbox from `box` (caller holds the lock). An empty mailbox's
+        UIDVALIDITY and UIDNEXT go to the state file first; once the first message carries
+        them again, the state file goes."""
+        if not box.messages:
+            self._save_state(box)
         data = b"".join(_render_entry(m, (box.uidvalidity, box.uidnext) if i == 0 else None)
                         for i, m in enumerate(box.messages))
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -273,6 +363,8 @@ class Store:
         st = self.path.stat()
         self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
         self.generation += 1
+        if box.messages:
+            self._drop_state()
 
     def update(self, change) -> Mailbox:
         """Reload under the lock, apply change(box) (which mutates it), write it back."""

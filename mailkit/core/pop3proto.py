@@ -155,6 +155,7 @@ class Pop3Session:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         try:
             path = self.world.mailbox_path(user)
+            store = Store.in_world(self.world, path, self.clock)
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         key = str(path)
@@ -162,7 +163,7 @@ class Pop3Session:
             if key in _IN_USE:
                 return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
             _IN_USE.add(key)
-        self.store = Store(path, self.clock)
+        self.store = store
         try:
             with self.store.lock():
                 box = self.store.load()

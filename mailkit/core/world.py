@@ -30,6 +30,7 @@ CLIENTMQUEUE = "/var/spool/clientmqueue"
 MAIL_SPOOL = "/var/spool/mail"
 SMRSH_DIR = "/etc/smrsh"
 STATE_DIR = "/var/lib/mailkit"  # mailkit's own state (service enablement, installed packages)
+IMAP_STATE_DIR = STATE_DIR + "/imap"  # UIDVALIDITY/UIDNEXT of mailboxes with no first message to carry them
 
 
 class PathEscape(ValueError):

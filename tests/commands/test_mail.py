@@ -61,3 +61,26 @@ def test_cc_and_bcc_reach_everyone_but_only_cc_is_shown(host):
         assert wait_for_mail(host.world, user, "hello team")
     headers = host.world.mailbox_path("carol").read_text().split("\n\n", 1)[0]
     assert "\nTo: alice\n" in headers and "\nCc: bob\n" in headers and "Bcc" not in headers
+
+
+def test_deleting_every_message_keeps_the_mailbox_uids(host, monkeypatch):
+    """`mail` reads and rewrites the spool through the store: UIDVALIDITY from the host's clock,
+    and an emptied spool keeps it (and UIDNEXT) for the next message."""
+    from datetime import datetime
+
+    from mailkit.core import mailstore
+    from mailkit.core.deliver import append_mbox, mbox_entry
+    from mailkit.core.mailstore import Store
+
+    monkeypatch.setattr(mailstore, "_last_validity", 0)
+    spool = host.world.path("/var/spool/mail/carol")
+    for s in ("one", "two"):
+        append_mbox(spool, mbox_entry(f"Subject: {s}\n\nx\n".encode(), "alice@localhost", datetime(2026, 11, 29, 9)))
+    assert "2 messages 2 new" in run(host, ["mail", "-u", "carol"]).out  # the first look assigns UIDs
+    validity = int(host.clock.now().timestamp())
+    assert spool.read_bytes().count(f"X-IMAPbase: {validity} 3\n".encode()) == 1
+    run(host, ["mail", "-u", "carol"], "d 1\nd 2\nq\n")
+    assert spool.read_bytes() == b""
+    append_mbox(spool, mbox_entry(b"Subject: three\n\nx\n", "alice@localhost", datetime(2026, 11, 29, 9)))
+    box = Store.in_world(host.world, spool, host.clock).load()
+    assert (box.uidvalidity, [m.uid for m in box.messages], box.uidnext) == (validity, [3], 4)

@@ -145,3 +145,84 @@ def test_rewrites_and_another_process_appending_lose_nothing(world):
     assert proc.wait() == 0
     subjects = [m.body.split(b"Subject: ")[1].split(b"\n")[0] for m in Store(path).load().messages]
     assert subjects == [b"seed"] + [b"other %d" % i for i in range(60)]
+
+
+def test_an_empty_mailbox_keeps_its_values_in_a_state_file(world, monkeypatch):
+    clock = FixedClock()
+    monkeypatch.setattr(mailstore, "_last_validity", 0)
+    path = spool(world)
+    store = Store.in_world(world, path, clock)
+    with store.lock():
+        box = store.load()
+    assert (box.uidvalidity, box.uidnext) == (int(clock.now().timestamp()), 1)  # from the host's clock
+    state = world.path("/var/lib/mailkit/imap/%2Fvar%2Fspool%2Fmail%2Fbob")
+    assert store.state == state
+    assert state.read_text() == f"uidvalidity {box.uidvalidity}\nuidnext 1\n"
+    assert path.read_bytes() == b""  # the mbox holds messages only
+    clock.advance(timedelta(days=1))
+    monkeypatch.setattr(mailstore, "_last_validity", 0)  # as in a new process
+    again = Store.in_world(world, path, clock).load()
+    assert (again.uidvalidity, again.uidnext) == (box.uidvalidity, 1)
+    without = Store(path, clock).load()  # a store with no state file would have made up another
+    assert without.uidvalidity != box.uidvalidity
+
+
+def test_emptied_mailbox_hands_its_values_to_the_next_first_message(world, monkeypatch):
+    path = spool(world)
+    for s in ("a", "b", "c"):
+        deliver(path, s)
+    store = Store.in_world(world, path)
+    first = store.load()
+    assert [m.uid for m in first.messages] == [1, 2, 3] and not store.state.exists()
+    store.update(lambda box: box.messages.clear())
+    assert path.read_bytes() == b""
+    assert store.state.read_text() == f"uidvalidity {first.uidvalidity}\nuidnext 4\n"
+    monkeypatch.setattr(mailstore, "_last_validity", 0)
+    later = Store.in_world(world, path)  # as after a restart
+    box = later.load()
+    assert (box.uidvalidity, box.uidnext, box.messages) == (first.uidvalidity, 4, [])
+    deliver(path, "d")
+    box = later.load()
+    assert (box.uidvalidity, [m.uid for m in box.messages], box.uidnext) == (first.uidvalidity, [4], 5)
+    assert path.read_bytes().count(f"X-IMAPbase: {first.uidvalidity} 5\n".encode()) == 1
+    assert not store.state.exists()  # X-IMAPbase carries them again
+
+
+def test_a_leftover_state_file_yields_to_x_imapbase(world):
+    path = spool(world)
+    deliver(path, "a")
+    box = Store(path).load()  # X-IMAPbase written by a store without a state file
+    state = mailstore.uid_state_path(world, path)
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(f"uidvalidity {box.uidvalidity + 7}\nuidnext 1\n")
+    again = Store.in_world(world, path).load()
+    assert (again.uidvalidity, again.uidnext) == (box.uidvalidity, 2) and not state.exists()
+
+
+def test_the_state_file_wins_over_what_an_older_store_remembers(world):
+    """Another store emptied the file and handed out UIDs meanwhile: no UID is reused."""
+    path = spool(world)
+    deliver(path, "a")
+    old = Store.in_world(world, path)
+    old.update(lambda box: box.messages.clear())  # remembers UIDNEXT 2
+    other = Store.in_world(world, path)
+    deliver(path, "b")
+    deliver(path, "c")
+    other.load()
+    other.update(lambda box: box.messages.clear())  # UIDs 2 and 3 handed out, now UIDNEXT 4
+    deliver(path, "d")
+    with old.lock():
+        box = old.load()
+    assert [m.uid for m in box.messages] == [4] and box.uidnext == 5
+
+
+def test_state_file_names_stay_inside_the_state_directory(world):
+    state_dir = world.path("/var/lib/mailkit/imap")
+    names = ["/var/spool/mail/bob", "/home/bob/mail/a/b", "/home/bob/mail/a%2Fb", "/home/bob/mail/a b",
+             "/home/bob/mail/" + "x" * 300, "/home/bob/mail/" + "x" * 299 + "y", "/home/bob/mail/Entw\u00fcrfe"]
+    paths = [mailstore.uid_state_path(world, world.path(n)) for n in names]
+    assert len(set(paths)) == len(names)  # one file per mailbox
+    for p in paths:
+        assert p.parent == state_dir and len(p.name.encode()) <= 255
+        assert "/" not in p.name and not p.name.startswith(".")
+    assert paths[0].name == "%2Fvar%2Fspool%2Fmail%2Fbob"
