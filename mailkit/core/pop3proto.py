@@ -193,7 +193,7 @@ class Pop3Session:
                         m.flags.add("\\Seen")  # RETR marks read, as Dovecot's pop3 does
             self.store.update(apply)
         self.release()
-        return Reply(ok("Logging out." if not uids else f"Logging out, messages deleted."), close=True)
+        return Reply(ok("Logging out." if not uids else "Logging out, messages deleted."), close=True)
 
     # -- TRANSACTION
     def _live(self):

@@ -4,7 +4,7 @@ import mailbox
 import time
 
 from mailkit.commands.base import Host, run
-from mailkit.core import config, runner
+from mailkit.core import config
 from mailkit.core.queue import Envelope, Queue
 
 

@@ -1,7 +1,6 @@
 """~/.procmailrc recipes: folders, /dev/null, body conditions, copies, forwards, LOGFILE."""
 
 import mailbox
-from datetime import timedelta
 
 import pytest
 

@@ -7,7 +7,6 @@ temporary copy, then runs `pytest --nbval` on that copy in a second fresh kernel
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -1,7 +1,6 @@
 """QueueInspector and MailboxViewer against a real world: buttons clicked, files checked."""
 
 import smtplib
-import time
 
 from mailkit.core.queue import Envelope, Queue
 from mailkit.widgets import MailboxViewer, QueueInspector

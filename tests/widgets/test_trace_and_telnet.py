@@ -1,7 +1,6 @@
 """Trace and Telnet against the live host: a real SMTP session, then the path read back."""
 
 import smtplib
-import time
 
 from mailkit.kernel.display import TRACE_MIME
 from mailkit.widgets import Telnet, Trace
