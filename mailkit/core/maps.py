@@ -4,9 +4,12 @@ Like sendmail, the running host reads only the built `.db` file, never the text 
 edit without `makemap`/`newaliases` changes nothing. A map is built into a temporary file and
 renamed into place, so a failed build (a malformed line) leaves the old map serving.
 
-Storage: this Python's `dbm` offers only `dbm.dumb`, which writes three files (.dat .dir .bak);
-to keep `ls /etc/mail` showing one `access.db` as on a real host, a map is one sqlite3 file
-(stdlib) holding a single key/value table.
+Storage: a map is one file (`ls /etc/mail` shows one `access.db`, as on a real host) in the
+format of the standard library's `dbm.sqlite3`, the default `dbm` of Python 3.13+: an SQLite
+database whose table `Dict (key BLOB UNIQUE NOT NULL, value BLOB NOT NULL)` holds each key and
+value as UTF-8 bytes. `dbm.open(path, "r")` there reads a built map. The file is written with
+the rollback journal rather than WAL, so reading it never leaves `-wal`/`-shm` files beside it.
+Maps built in the earlier layout (a table `map(k TEXT, v TEXT)`) are still read.
 """
 
 from __future__ import annotations
@@ -37,31 +40,60 @@ class Entry:
     lineno: int
 
 
+# The dbm.sqlite3 layout (Python 3.13+ Lib/dbm/sqlite3.py): keys and values are BLOBs.
+_DICT_SCHEMA = "CREATE TABLE Dict (key BLOB UNIQUE NOT NULL, value BLOB NOT NULL)"
+
+
+def _blob(text: str) -> bytes:
+    # What dbm.sqlite3's CAST(? AS BLOB) stores for a str: its UTF-8 bytes.
+    return text.encode("utf-8")
+
+
+def _text(value) -> str:
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
 def write_db(path: Path, entries: Iterable[tuple[str, str]]) -> int:
     """Build the map at `path` atomically; returns the number of keys written."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.new{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
     try:
-        con.execute("PRAGMA journal_mode=OFF")
-        con.execute("CREATE TABLE map (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
-        # Later lines win, as makemap's "duplicate key" replace mode (-r) does; makemap
-        # without -r warns and keeps the first, which builders handle before calling here.
-        con.executemany("INSERT OR REPLACE INTO map VALUES (?, ?)", entries)
-        n = con.execute("SELECT count(*) FROM map").fetchone()[0]
-        con.commit()
-    finally:
-        con.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o640)
-    os.replace(tmp, path)
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA journal_mode=OFF")
+            con.execute(_DICT_SCHEMA)
+            # Later lines win, as makemap's "duplicate key" replace mode (-r) does; makemap
+            # without -r warns and keeps the first, which builders handle before calling here.
+            con.executemany("REPLACE INTO Dict (key, value) VALUES (?, ?)",
+                            ((_blob(k), _blob(v)) for k, v in entries))
+            n = con.execute("SELECT count(key) FROM Dict").fetchone()[0]
+            con.commit()
+        finally:
+            con.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed build leaves the old map and no temporary file
+        raise
     fsync_dir(path.parent)
     return n
+
+
+def _read_map(con: sqlite3.Connection) -> dict[str, str]:
+    tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "Dict" in tables:  # the dbm.sqlite3 layout
+        return {_text(k): _text(v) for k, v in con.execute("SELECT key, value FROM Dict")}
+    if "map" in tables:  # the earlier layout: map(k TEXT PRIMARY KEY, v TEXT)
+        return {_text(k): _text(v) for k, v in con.execute("SELECT k, v FROM map")}
+    return {}
 
 
 class MapReader:
@@ -82,11 +114,15 @@ class MapReader:
         sig = (st.st_ino, st.st_mtime_ns, st.st_size)
         if sig == self._sig:
             return
-        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
-            data = dict(con.execute("SELECT k, v FROM map"))
+            con = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            self._sig, self._data = sig, {}
+            return
+        try:
+            data = _read_map(con)
         except sqlite3.DatabaseError:
-            data = {}  # not a map mailkit built (e.g. a stray file): serve nothing
+            data = {}  # not a map (e.g. a stray file): serve nothing
         finally:
             con.close()
         self._sig, self._data = sig, data
