@@ -56,7 +56,7 @@ def main() -> int:
                 print(run(host, cmd).out)
             print(f"--- SMTP: alice writes to bob (service port 25 is {':'.join(map(str, rt.connect_address(25)))}) ---")
             _smtp(rt.connect_address(25))
-            rt.run_queue_now()  # `sendmail -q`: bob's copy delivered, example.com's waits
+            rt.wait_for_deliveries()  # bob's copy delivered, example.com's waits in the queue
             print("\n$ mailq")
             print(run(host, ["mailq"]).out)
             if 110 in rt.ports:

@@ -71,12 +71,8 @@ def settle(session, timeout: float = 10.0) -> None:
     A cell that reads a mailbox right after a cell that sent mail then sees the mail, every
     time, as an administrator typing the next command a moment later would.
     """
-    import concurrent.futures
-
-    for mta in list(getattr(session.runtime, "_mtas", ()) or ()):
-        futures = list(getattr(mta, "pending", ()) or ())
-        if futures:
-            concurrent.futures.wait(futures, timeout)
+    if session.runtime is not None:
+        session.runtime.wait_for_deliveries(timeout)
 
 
 def run_script(session, src: str) -> None:

@@ -9,6 +9,7 @@ would otherwise freeze the server it talks to. Services start and stop like syst
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import socket
@@ -182,6 +183,12 @@ class HostRuntime:
     def pid_of(self, service: str) -> int:
         """A service's main pid: from the clock's pid, different per daemon, stable per host."""
         return self.clock.pid + _PID_OFFSET.get(service, 0)
+
+    def wait_for_deliveries(self, timeout: float = 10.0) -> None:
+        """Wait until the deliveries the daemons already started in the background are done."""
+        futures = [f for mta in list(self._mtas) for f in list(mta.pending)]
+        if futures:
+            concurrent.futures.wait(futures, timeout)
 
     def run_queue_now(self):
         """One queue run now (`sendmail -q`), in the caller's thread; returns its results."""
