@@ -14,10 +14,13 @@ MAILLOG = "/var/log/maillog"
 _lock = threading.Lock()
 
 
-def log(world: World, clock, text: str, program: str = "sendmail", qid: str | None = None) -> None:
+def log(world: World, clock, text: str, program: str = "sendmail", qid: str | None = None,
+        with_pid: bool = True) -> None:
+    """with_pid=False for programs that syslog without one (Dovecot: "dovecot: pop3(bob): ...")."""
     now = clock.now()
     stamp = now.strftime("%b ") + f"{now.day:>2}" + now.strftime(" %H:%M:%S")
-    line = f"{stamp} localhost {program}[{clock.pid}]: {qid + ': ' if qid else ''}{text}\n"
+    ident = f"{program}[{clock.pid}]" if with_pid else program
+    line = f"{stamp} localhost {ident}: {qid + ': ' if qid else ''}{text}\n"
     path = world.path(MAILLOG)
     data = line.encode("utf-8")
     with _lock:

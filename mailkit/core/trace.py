@@ -208,7 +208,7 @@ def _client_logins(log: list[LogLine], users: set[str], after: int) -> list[tupl
     for ln in log[after + 1 :]:
         blob = f"{ln.program} {ln.text}".lower()
         proto = "POP3" if "pop3" in blob else "IMAP" if "imap" in blob else None
-        if not proto:
+        if not proto or "auth failed" in blob:  # a refused login read nothing
             continue
         m = _USER.search(ln.text)
         user = (m.group(1) or m.group(2)) if m else None

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import re
 
-from ..core import maillog
 from ..core.imapsession import GREETING, ImapSession
 from . import pop3
+from .loginlog import LoginLog
 from .pop3 import _Server
 
 MAX_LINE = 1 << 16
@@ -20,6 +20,14 @@ MAX_LITERAL = 50 * 1024 * 1024
 IDLE_POLL = 0.5
 INLINE = {"FETCH", "SEARCH", "NOOP", "CAPABILITY", "STORE"}
 _LITERAL = re.compile(rb"\{(\d+)(\+?)\}\r?\n$")
+
+
+def _login_name(words: list[str]) -> str | None:
+    """The user a LOGIN command named ("LOGIN bob secret" or "LOGIN \"bob\" ..."), for the log."""
+    if len(words) < 2 or not words[1]:
+        return None
+    name = words[1].split(" ", 1)[0]
+    return name.strip('"') or None
 
 
 async def serve_imap(world, clock, host: str, port: int):
@@ -74,6 +82,7 @@ async def serve_imap(world, clock, host: str, port: int):
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         sessions.add(writer)
         session = ImapSession(world, clock=clock)
+        logins = LoginLog(world, clock, "imap", writer)
         loop = asyncio.get_running_loop()
         delay = pop3.AUTH_DELAY
         try:
@@ -89,6 +98,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 if text is None:
                     break
                 tag, _, rest = text.partition(" ")
+                was_user = session.user
                 word = rest.split(" ", 2)
                 if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "
                     resp = await loop.run_in_executor(None, session.continue_auth, text)
@@ -99,9 +109,14 @@ async def serve_imap(world, clock, host: str, port: int):
                     resp = session.handle(tag, rest, literals)
                 else:
                     resp = await loop.run_in_executor(None, session.handle, tag, rest, literals)
+                if session.user and not was_user:
+                    logins.logged_in(session.user)
                 if resp.auth_failed:
+                    logins.failed(_login_name(word) if word[0].upper() == "LOGIN" else None)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
+                if resp.close:
+                    logins.disconnected(session.user)
                 writer.write(resp.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
@@ -117,8 +132,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 await loop.run_in_executor(None, session.flush)
             except Exception:
                 pass  # flags not yet written are lost, never messages
-            if session.user:  # logged in: leave a line in maillog, as Dovecot does
-                maillog.log(world, clock, f"imap({session.user}): Disconnected: Logged out", program="dovecot")
+            logins.disconnected(session.user)
             sessions.discard(writer)
             writer.close()
 

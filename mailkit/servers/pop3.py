@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from ..core import maillog
 from ..core.pop3proto import GREETING, Pop3Session, err
+from .loginlog import LoginLog
 
 AUTH_DELAY = 0.2  # seconds after the first failed login; doubles per failure, like Dovecot (IMAP too)
 IDLE_TIMEOUT = 600
@@ -37,6 +37,7 @@ async def serve_pop3(world, clock, host: str, port: int):
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         sessions.add(writer)
         session = Pop3Session(world, clock)
+        logins = LoginLog(world, clock, "pop3", writer)
         delay = AUTH_DELAY
         loop = asyncio.get_running_loop()
         try:
@@ -53,13 +54,19 @@ async def serve_pop3(world, clock, host: str, port: int):
                     break
                 if not line:
                     break
+                before, tried = session.state, session.user  # PASS forgets a refused USER
                 if session.state == "TRANSACTION" and line[:4].upper() in QUICK:
                     reply = session.handle(line)  # works on the session's snapshot: no file I/O
                 else:
                     reply = await loop.run_in_executor(None, session.handle, line)
+                    if before == "AUTHORIZATION" and session.state == "TRANSACTION":
+                        logins.logged_in(session.user)
                 if reply.auth_failed:
+                    logins.failed(tried)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
+                if reply.close:
+                    logins.disconnected(session.user if session.state != "AUTHORIZATION" else None)
                 writer.write(reply.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
@@ -73,8 +80,7 @@ async def serve_pop3(world, clock, host: str, port: int):
             except (ConnectionError, RuntimeError):
                 pass
             session.release()
-            if session.state != "AUTHORIZATION":  # logged in: leave a line in maillog, as Dovecot does
-                maillog.log(world, clock, f"pop3({session.user}): Disconnected: Logged out", program="dovecot")
+            logins.disconnected(session.user if session.state != "AUTHORIZATION" else None)
             sessions.discard(writer)
             writer.close()
 

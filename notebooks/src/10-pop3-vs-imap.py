@@ -96,6 +96,25 @@ CELLS = [
     """, "seed:P03"),
     code("%mail -H -u carol", "seed:P03"),
     md(ko="""
+    POP3와 IMAP 서버(dovecot)도 `/var/log/maillog`에 기록을 남깁니다. 로그인(`Login:`), 로그아웃,
+    그리고 비밀번호가 틀린 로그인(`auth failed`)이 보입니다. 메일을 못 받는다는 사용자가 있으면
+    먼저 이 줄들을 찾아봅니다.
+    """, en="""
+    The POP3 and IMAP server (dovecot) logs to `/var/log/maillog` too: logins (`Login:`), logouts,
+    and logins with a wrong password (`auth failed`). When a user says no mail arrives, these lines
+    are the first place to look.
+    """),
+    code("""
+    pop = poplib.POP3(*mailkit.connect(110))
+    pop.user("bob")
+    try:
+        pop.pass_("wrong-password")
+    except poplib.error_proto as e:
+        print(e)
+    pop.quit()
+    """, "seed:P02"),
+    code("%grep dovecot /var/log/maillog"),
+    md(ko="""
     ## 위젯: MailboxViewer
     사용자의 메일함을 목록으로 보고, 메일을 골라 헤더와 본문을 읽을 수 있습니다. 사용자를 바꿔 보세요.
     """, en="""

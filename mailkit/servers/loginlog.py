@@ -1,0 +1,60 @@
+"""Dovecot's maillog lines for POP3 and IMAP sessions, in the words of dovecot 2.2 (CentOS 7).
+
+    dovecot: pop3-login: Login: user=<bob>, method=PLAIN, rip=127.0.0.1, lip=127.0.0.1, mpid=4360, secured
+    dovecot: pop3-login: Disconnected (auth failed, 2 attempts in 1 secs): user=<bob>, method=PLAIN, rip=..., lip=..., secured
+    dovecot: pop3(bob): Disconnected: Logged out
+
+Dovecot syslogs without a pid. "secured" marks a connection from the machine itself.
+"""
+
+from __future__ import annotations
+
+from ..core import maillog
+
+
+class LoginLog:
+    """What one POP3/IMAP connection leaves in /var/log/maillog."""
+
+    def __init__(self, world, clock, proto: str, writer):
+        self.world, self.clock, self.proto = world, clock, proto
+        peer = writer.get_extra_info("peername") or ("?", 0)
+        sock = writer.get_extra_info("sockname") or ("?", 0)
+        self.rip, self.lip = peer[0], sock[0]
+        self.started = clock.now()
+        self.failures = 0
+        self.tried_user: str | None = None
+        self.done = False
+
+    def _where(self, mpid: bool = False) -> str:
+        parts = [f"rip={self.rip}", f"lip={self.lip}"]
+        if mpid:
+            parts.append(f"mpid={self.clock.pid}")
+        if self.rip == self.lip or self.rip.startswith("127."):
+            parts.append("secured")
+        return ", ".join(parts)
+
+    def _log(self, text: str) -> None:
+        maillog.log(self.world, self.clock, text, program="dovecot", with_pid=False)
+
+    def logged_in(self, user: str) -> None:
+        self._log(f"{self.proto}-login: Login: user=<{user}>, method=PLAIN, {self._where(mpid=True)}")
+
+    def failed(self, user: str | None) -> None:
+        self.failures += 1
+        self.tried_user = user or self.tried_user
+
+    def disconnected(self, user: str | None) -> None:
+        """At the end of the connection: the logout line, or the failed logins if any (once).
+
+        The servers call it before they answer QUIT/LOGOUT, so a client that reads the log
+        right after its logout finds the line there."""
+        if self.done:
+            return
+        self.done = True
+        if user:
+            self._log(f"{self.proto}({user}): Disconnected: Logged out")
+        elif self.failures:
+            secs = int((self.clock.now() - self.started).total_seconds())
+            who = f"user=<{self.tried_user}>, " if self.tried_user else ""
+            self._log(f"{self.proto}-login: Disconnected (auth failed, {self.failures} attempts in {secs} secs): "
+                      f"{who}method=PLAIN, {self._where()}")
