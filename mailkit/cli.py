@@ -1,7 +1,7 @@
 """The `mailkit` console script: make a world, run the host, and the exam's commands.
 
     mailkit init DIR                 a fresh CentOS-like mail host in DIR
-    mailkit serve [--world DIR]      run the host in the foreground until Ctrl-C
+    mailkit serve [DIR]              run the host in the foreground until Ctrl-C
     mailkit demo                     a headless tour: send, queue, deliver, fetch
     mailkit check-config             every sendmail.cf line mailkit does not act on
     mailkit [--world DIR] COMMAND …  sendmail, mailq, newaliases, makemap, m4, …
@@ -19,7 +19,7 @@ import threading
 from .commands.base import EX_USAGE, Host, run
 from .core.clock import FixedClock, SystemClock
 
-USAGE = "usage: mailkit [--world DIR] {init DIR | serve | demo | check-config | COMMAND [ARGS...]}\n"
+USAGE = "usage: mailkit [--world DIR] {init DIR | serve [DIR] | demo | check-config | COMMAND [ARGS...]}\n"
 
 
 def _clock():
@@ -107,10 +107,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return demo()
     if cmd == "serve":
-        if args:
-            sys.stderr.write("usage: mailkit [--world DIR] serve\n")
+        # `mailkit serve DIR`, like `mailkit init DIR`, names the world directly
+        if len(args) > 1 or (args and (args[0].startswith("-") or world_dir)):
+            sys.stderr.write("usage: mailkit [--world DIR] serve [DIR]\n")
             return EX_USAGE
-        return serve(_world(world_dir))
+        return serve(_world(args[0] if args else world_dir))
     if cmd == "check-config":
         return check_config(_world(world_dir))
     from .commands import load_all

@@ -82,3 +82,22 @@ def test_serve_takes_world_after_the_command_and_rejects_extra_args(tmp_path):
     assert mailkit("serve", "--world", str(tmp_path / "h"), "extra").returncode == 64
     r = mailkit("check-config", "--world", str(tmp_path / "nothing"))
     assert r.returncode == 66 and "not a mail host" in r.stderr
+
+
+def test_serve_names_its_world_like_init(tmp_path):
+    w = tmp_path / "host"
+    assert mailkit("init", str(w)).returncode == 0
+    serve = subprocess.Popen([sys.executable, "-m", "mailkit", "serve", str(w)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env={k: v for k, v in os.environ.items()
+                                                                    if k != "MAILKIT_WORLD"})
+    try:
+        assert serve.stdout.readline().startswith("sendmail: port 25 on 127.0.0.1:")
+    finally:
+        serve.terminate()
+        assert serve.wait(10) == 0
+        serve.stdout.close()
+        serve.stderr.close()
+    assert mailkit("serve", str(w), "extra").returncode == 64
+    assert mailkit("--world", str(w), "serve", str(w)).returncode == 64
+    r = mailkit("serve", str(tmp_path / "nothing"))
+    assert r.returncode == 66 and "not a mail host" in r.stderr
