@@ -15,7 +15,7 @@ from ..core.clock import rfc5322_date
 from ..core.mailq import QueueListing, format_mailq, locked_ids
 from ..core.cf import CfError
 from ..core.maps import MapError
-from ..core.queue import Envelope, Queue, join_message, split_message
+from ..core.queue import Envelope, Queue, join_message, message_id, split_message
 from ..core.accounts import home_of
 from ..core.deliver import append_mbox, mbox_entry
 from ..core.world import SUBMIT_CF
@@ -200,7 +200,7 @@ def _complete_headers(host: Host, cfg, data: bytes, sender: str, untrusted_f: bo
     if "from" not in names:
         add.append(("From", sender))
     if "message-id" not in names:
-        add.append(("Message-Id", f"<{host.clock.queue_id()}@{cfg.hostname}>"))
+        add.append(("Message-Id", message_id(host.clock.now(), host.clock.queue_id(), cfg.hostname)))
     head = "".join(f"{k}: {v}\n" for k, v in add + headers)
     return head.encode("utf-8", "surrogateescape") + b"\n" + body
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .clock import rfc5322_date
-from .queue import QueueEntry
+from .queue import QueueEntry, message_id
 
 
 def interval_text(td) -> str:
@@ -19,7 +19,7 @@ def interval_text(td) -> str:
 
 def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, str]], reason: str,
                 original_headers: str, expired: str | None = None, to: str | None = None,
-                subject_prefix: str = "Returned mail") -> bytes:
+                subject_prefix: str = "Returned mail", qid: str | None = None) -> bytes:
     """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail.
     expired: Timeout.queuereturn's wording ("5 days") when the message timed out in the queue;
     its recipients (status 4.4.7) carry their last deferral as the text. to/subject_prefix:
@@ -34,7 +34,7 @@ def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, st
         f"To: <{to or entry.sender}>",
         f"Subject: {subject_prefix}: {reason}",
         f"Date: {rfc5322_date(now)}",
-        f"Message-Id: <{clock.queue_id()}@{host}>",
+        f"Message-Id: {message_id(now, qid or clock.queue_id(), host)}",  # $i: the DSN's own id
         "MIME-Version: 1.0",
         f'Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="{boundary}"',
         "Auto-Submitted: auto-generated (failure)",
@@ -77,7 +77,8 @@ WARNING_BANNER = [
 ]
 
 
-def make_warning(cfg, clock, entry: QueueEntry, waiting: list[str], reason: str, original_headers: str) -> bytes:
+def make_warning(cfg, clock, entry: QueueEntry, waiting: list[str], reason: str, original_headers: str,
+                 qid: str | None = None) -> bytes:
     """The Timeout.queuewarn notice: "Warning: could not send message for past 4 hours"."""
     now = clock.now()
     host = cfg.hostname
@@ -90,7 +91,7 @@ def make_warning(cfg, clock, entry: QueueEntry, waiting: list[str], reason: str,
         f"To: <{entry.sender}>",
         f"Subject: Warning: could not send message for past {warn}",
         f"Date: {rfc5322_date(now)}",
-        f"Message-Id: <{clock.queue_id()}@{host}>",
+        f"Message-Id: {message_id(now, qid or clock.queue_id(), host)}",  # $i: the DSN's own id
         "MIME-Version: 1.0",
         f'Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="{boundary}"',
         "Auto-Submitted: auto-generated (warning-timeout)",

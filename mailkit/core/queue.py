@@ -78,6 +78,12 @@ def split_message(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
     return headers, body
 
 
+def message_id(when: datetime, qid: str, host: str) -> str:
+    """The Message-Id sendmail adds to a message that has none: `<$t.$i@$j>` of sendmail.cf,
+    the time as YYYYMMDDHHMM, the queue id of whoever adds it, the host's name."""
+    return f"<{when.strftime('%Y%m%d%H%M')}.{qid}@{host}>"
+
+
 def join_message(headers: list[tuple[str, str]], body: bytes) -> bytes:
     head = "".join(f"{k}: {v}\n" for k, v in headers).encode("utf-8", "surrogateescape")
     return head + b"\n" + body

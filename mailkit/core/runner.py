@@ -164,10 +164,11 @@ def _span(td) -> str:
 def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason, expired=None,
             to: str | None = None) -> str:
     headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
+    qid = clock.queue_id()  # the DSN's own envelope, named in its Message-Id
     data = make_bounce(cfg, clock, entry, failures, reason, headers, expired=expired, to=to,
-                       subject_prefix=DOUBLE_BOUNCE_PREFIX if to else "Returned mail")
+                       subject_prefix=DOUBLE_BOUNCE_PREFIX if to else "Returned mail", qid=qid)
     env = Envelope("", [to or entry.sender], helo=cfg.hostname, protocol="local")
-    b = queue.enqueue(env, data, clock)
+    b = queue.enqueue(env, data, clock, qid=qid)
     log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
     attempt(world, cfg, clock, queue, b.qid)
     return b.qid
@@ -176,9 +177,10 @@ def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason
 def _warn(world, cfg, clock, queue: Queue, entry: QueueEntry, waiting: list[str]) -> str:
     headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
     reason = entry.message or REMOTE_DEFERRAL.format(domain=waiting[0].rpartition("@")[2])
-    data = make_warning(cfg, clock, entry, waiting, reason, headers)
+    qid = clock.queue_id()
+    data = make_warning(cfg, clock, entry, waiting, reason, headers, qid=qid)
     env = Envelope("", [entry.sender], helo=cfg.hostname, protocol="local")
-    w = queue.enqueue(env, data, clock)
+    w = queue.enqueue(env, data, clock, qid=qid)
     log(world, clock, f"{w.qid}: DSN: Warning: could not send message for past {_span(cfg.queue_warn)}", qid=entry.qid)
     attempt(world, cfg, clock, queue, w.qid)
     return w.qid

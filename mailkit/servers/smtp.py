@@ -19,7 +19,7 @@ from aiosmtpd.smtp import SMTP
 from ..core import maillog, policy, runner
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
-from ..core.queue import Envelope, Queue
+from ..core.queue import Envelope, Queue, message_id
 from .committer import Committer
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
@@ -392,8 +392,7 @@ class SendmailSMTP(SMTP):
         if "date" not in names:
             add_after.append(("Date", now))
         if "message-id" not in names:
-            stamp = self.mta.clock.now().strftime("%Y%m%d%H%M")  # sendmail's <$t.$i@$j>
-            add_after.append(("Message-Id", f"<{stamp}.{qid}@{host}>"))
+            add_after.append(("Message-Id", message_id(self.mta.clock.now(), qid, host)))
         if "from" not in names:
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,

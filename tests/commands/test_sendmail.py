@@ -114,3 +114,14 @@ def test_message_refused_for_size_goes_to_dead_letter_not_the_queue(host, world)
                      "/root/dead.letter... Saved message in /root/dead.letter\n")
     assert [m["Subject"] for m in mailbox.mbox(world.path("/root/dead.letter"))] == ["big"]
     assert Queue(world, "/var/spool/clientmqueue").entries() == []
+
+
+def test_local_submission_gets_sendmails_message_id(world, clock):
+    h = Host(world, clock)
+    assert run(h, ["sendmail", "bob"], "Subject: no id\n\nx\n").code == 0
+    # no MTA runs here: the submission waits in the client queue, headers complete
+    [entry] = Queue(world, "/var/spool/clientmqueue").entries()
+    stamp = clock.now().strftime("%Y%m%d%H%M")
+    mid = entry.header("Message-Id")
+    assert mid.startswith(f"<{stamp}.") and mid.endswith(f"@{config.load(world).hostname}>")
+    assert len(mid[len(stamp) + 2:].split("@")[0]) == 14  # a queue id: 8 letters/digits, 6 of pid

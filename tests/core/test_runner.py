@@ -144,3 +144,14 @@ def test_a_bogus_qf_is_set_aside_as_Qf_and_the_rest_still_runs(world, clock):
     assert (qdir / "Qf6AT0000b000001").exists() and (qdir / "df6AT0000b000001").exists()
     assert not (qdir / "qf6AT0000b000001").exists()
     assert "6AT0000b000001: SYSERR(root): qf6AT0000b000001: bogus queue file" in world.path("/var/log/maillog").read_text()
+
+
+def test_a_bounce_names_its_own_queue_id_in_its_message_id(world, clock):
+    # sendmail's H?M?Message-Id: <$t.$i@$j>: time as YYYYMMDDHHMM, the DSN's own queue id
+    cfg = config.load(world)
+    q = Queue(world, cfg.queue_dir)
+    q.enqueue(Envelope("alice@localhost", ["nosuchuser@localhost"]), MSG, clock)
+    [r] = runner.run_queue(world, cfg, clock)
+    [b] = mbox(world, "alice")
+    stamp = clock.now().strftime("%Y%m%d%H%M")
+    assert b["Message-Id"] == f"<{stamp}.{r.bounce_qid}@{cfg.hostname}>"
