@@ -92,6 +92,15 @@ describe('queue renderer', () => {
     expect(node.querySelector('.mk-queue-head')!.textContent).toBe('/var/spool/mqueue (2 requests)');
   });
 
+  test('a job a runner is on shows mailq\'s * after its id', () => {
+    const node = renderQueue({ ...payload, rows: [{ ...payload.rows[1], locked: true }, payload.rows[0]] });
+    const rows = Array.from(node.querySelectorAll('tbody tr')) as HTMLElement[];
+    expect(rows[0].querySelector('td')!.textContent).toBe('0ATA0000000002*');
+    expect(rows[0].classList.contains('mk-locked')).toBe(true);
+    expect(rows[1].querySelector('td')!.textContent).toBe('0ATA0000000001');
+    expect(rows[1].classList.contains('mk-locked')).toBe(false);
+  });
+
   test('an empty queue says so', () => {
     const node = renderQueue({ queue: '/var/spool/mqueue', total: 0, rows: [] });
     expect(node.querySelector('table')).toBeNull();

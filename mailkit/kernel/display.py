@@ -227,7 +227,7 @@ class QueueTable:
         return cls(queue_dir, entries, tz, locked_ids(world.path(queue_dir), entries))
 
     def rows(self) -> list[dict]:
-        return [queue_row(e, self.tz) for e in self.entries]
+        return [queue_row(e, self.tz, e.qid in self.locked) for e in self.entries]
 
     def to_json(self) -> dict:
         return {"queue": self.queue, "total": len(self.entries), "rows": self.rows()}
@@ -240,9 +240,10 @@ class QueueTable:
         return _bundle(str(self).rstrip("\n"), QUEUE_MIME, self.to_json(), include, exclude)
 
 
-def queue_row(e: QueueEntry, tz=None) -> dict:
+def queue_row(e: QueueEntry, tz=None, locked: bool = False) -> dict:
+    """locked: a runner is on this job now (mailq's `*` after the id)."""
     return {"id": e.qid, "size": e.body_size, "time": queue_time(e, tz), "sender": f"<{e.sender}>",
-            "recipients": list(e.recipients), "reason": e.message}
+            "recipients": list(e.recipients), "reason": e.message, "locked": locked}
 
 
 def decode_header_value(value: str) -> str:

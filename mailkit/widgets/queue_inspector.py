@@ -61,7 +61,7 @@ class QueueInspector(w.VBox):
         head = "".join(f"<th style='text-align:left;padding:0 .6em'>{c}</th>" for c in COLUMNS)
         body = []
         for r in self.rows:
-            cells = [r["id"], str(r["size"]), r["time"], r["sender"], ", ".join(r["recipients"]), r["reason"]]
+            cells = [r["id"] + ("*" if r.get("locked") else ""), str(r["size"]), r["time"], r["sender"], ", ".join(r["recipients"]), r["reason"]]
             body.append("<tr>" + "".join(f"<td style='padding:0 .6em;font-family:monospace'>{html.escape(c)}</td>"
                                          for c in cells) + "</tr>")
         empty = f"<tr><td colspan=6>{html.escape(self.queue)} is empty</td></tr>"

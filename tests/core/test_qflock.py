@@ -126,7 +126,13 @@ def test_a_job_locked_by_another_process_is_skipped_and_shown_with_a_star(world,
     verbose = run(h, ["mailq", "-v"]).out
     assert f"\n{first.qid}*{first.body_size:>8} {first.priority:>10} Nov 29 09:00 <alice@localhost>\n" in verbose
     # the notebook's table prints the same text as the command
-    assert str(QueueTable.load(world, cfg.queue_dir, clock.now().tzinfo)) == out
+    table = QueueTable.load(world, cfg.queue_dir, clock.now().tzinfo)
+    assert str(table) == out
+    # ... and its JSON (the JupyterLab renderer, QueueInspector) marks the same job
+    assert {r["id"]: r["locked"] for r in table.to_json()["rows"]} == {first.qid: True, second.qid: False}
+    from mailkit.widgets import QueueInspector
+    inspector = QueueInspector(host=h)
+    assert f">{first.qid}*<" in inspector.table.value and f">{second.qid}<" in inspector.table.value
 
     results = runner.run_queue(world, cfg, clock)
     assert [r.qid for r in results] == [second.qid]  # skipped, not an error

@@ -58,7 +58,7 @@ def test_queue_table_plain_is_mailq_and_json_has_rows(offline_host, clock):
     assert "\t\t/var/spool/mqueue (1 request)" in b["text/plain"]
     assert b[QUEUE_MIME] == {"queue": "/var/spool/mqueue", "total": 1, "rows": [{
         "id": e.qid, "size": 6, "time": "Sun Nov 29 09:00", "sender": "<alice@localhost>",
-        "recipients": ["someone@example.com"], "reason": "Deferred: Connection refused by example.com."}]}
+        "recipients": ["someone@example.com"], "reason": "Deferred: Connection refused by example.com.", "locked": False}]}
     empty = QueueTable("/var/spool/clientmqueue", [])._repr_mimebundle_()
     assert empty["text/plain"] == "/var/spool/clientmqueue is empty\n\t\tTotal requests: 0"
     assert empty[QUEUE_MIME] == {"queue": "/var/spool/clientmqueue", "total": 0, "rows": []}

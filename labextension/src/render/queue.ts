@@ -9,6 +9,8 @@ export interface IQueueRow {
   sender: string;
   recipients: string[];
   reason?: string;
+  /** a queue runner is working on it now: mailq prints `*` after the id */
+  locked?: boolean;
 }
 
 export interface IQueue {
@@ -44,8 +46,13 @@ export function renderQueue(data: unknown): HTMLElement {
     need(isObject(r), 'a row is not an object');
     const tr = el('tr', r.reason ? 'mk-deferred' : undefined);
     const recipients = Array.isArray(r.recipients) ? r.recipients : [];
-    const cells = [r.id, String(r.size), r.time, r.sender, recipients.join(', '), r.reason ?? ''];
+    const id = r.locked === true ? `${r.id}*` : r.id;
+    const cells = [id, String(r.size), r.time, r.sender, recipients.join(', '), r.reason ?? ''];
     cells.forEach((text, i) => tr.appendChild(el('td', `mk-col-${i}`, String(text ?? ''))));
+    if (r.locked === true) {
+      tr.classList.add('mk-locked');
+      tr.title = 'being processed by a queue run now (mailq marks it with *)';
+    }
     tbody.appendChild(tr);
   }
   root.appendChild(table);
