@@ -76,6 +76,19 @@ class Pop3Session:
     retrieved: set = field(default_factory=set)  # UIDs sent by RETR: \Seen at QUIT
     bad_commands: int = 0
     awaiting_sasl: bool = False  # after "AUTH PLAIN" without an initial response
+    # what Dovecot's pop3_logout_format reports: TOP/RETR commands and the bytes they sent,
+    # messages expunged at QUIT
+    tops: int = 0
+    top_bytes: int = 0
+    retrs: int = 0
+    retr_bytes: int = 0
+    expunged: int = 0
+
+    def logout_stats(self) -> str:
+        """Dovecot 2.2's default pop3_logout_format: top=%t/%p, retr=%r/%b, del=%d/%m, size=%s."""
+        size = sum(m.size for m in self.messages)
+        return (f"top={self.tops}/{self.top_bytes}, retr={self.retrs}/{self.retr_bytes}, "
+                f"del={self.expunged}/{len(self.messages)}, size={size}")
 
     def _msg(self, arg: str):
         if not arg.isdigit() or not (1 <= int(arg) <= len(self.messages)):
@@ -192,6 +205,7 @@ class Pop3Session:
                     if m.uid in seen:
                         m.flags.add("\\Seen")  # RETR marks read, as Dovecot's pop3 does
             self.store.update(apply)
+        self.expunged = len(uids)
         self.release()
         return Reply(ok("Logging out." if not uids else "Logging out, messages deleted."), close=True)
 
@@ -223,7 +237,10 @@ class Pop3Session:
         if e:
             return e
         self.retrieved.add(m.uid)
-        return b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
+        data = b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
+        self.retrs += 1
+        self.retr_bytes += len(data)
+        return data
 
     def cmd_TOP(self, arg):
         parts = arg.split()
@@ -232,7 +249,10 @@ class Pop3Session:
         m, e = self._msg(parts[0])
         if e:
             return e
-        return ok() + dot_stuffed(top_lines(m.body, int(parts[1])))
+        data = ok() + dot_stuffed(top_lines(m.body, int(parts[1])))
+        self.tops += 1
+        self.top_bytes += len(data)
+        return data
 
     def cmd_DELE(self, arg):
         m, e = self._msg(arg)

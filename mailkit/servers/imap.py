@@ -111,12 +111,16 @@ async def serve_imap(world, clock, host: str, port: int):
                     resp = await loop.run_in_executor(None, session.handle, tag, rest, literals)
                 if session.user and not was_user:
                     logins.logged_in(session.user)
+                if was_user:  # Dovecot's in=/out= count what the imap process, after login, saw
+                    logins.bytes_in += len(text) + 2 + sum(len(x) for x in literals)
+                if session.user:
+                    logins.bytes_out += len(resp.data)
                 if resp.auth_failed:
                     logins.failed(_login_name(word) if word[0].upper() == "LOGIN" else None)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
                 if resp.close:
-                    logins.disconnected(session.user)
+                    logins.disconnected(session.user, logins.imap_stats())
                 writer.write(resp.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
@@ -132,7 +136,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 await loop.run_in_executor(None, session.flush)
             except Exception:
                 pass  # flags not yet written are lost, never messages
-            logins.disconnected(session.user)
+            logins.disconnected(session.user, logins.imap_stats())
             sessions.discard(writer)
             writer.close()
 

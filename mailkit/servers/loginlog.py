@@ -2,7 +2,8 @@
 
     dovecot: pop3-login: Login: user=<bob>, method=PLAIN, rip=127.0.0.1, lip=127.0.0.1, mpid=4360, secured
     dovecot: pop3-login: Disconnected (auth failed, 2 attempts in 1 secs): user=<bob>, method=PLAIN, rip=..., lip=..., secured
-    dovecot: pop3(bob): Disconnected: Logged out
+    dovecot: pop3(bob): Disconnected: Logged out top=0/0, retr=1/602, del=1/1, size=585
+    dovecot: imap(bob): Disconnected: Logged out in=123 out=4567
 
 Dovecot syslogs without a pid. "secured" marks a connection from the machine itself.
 """
@@ -24,6 +25,11 @@ class LoginLog:
         self.failures = 0
         self.tried_user: str | None = None
         self.done = False
+        self.bytes_in = self.bytes_out = 0  # IMAP after login (Dovecot's %i and %o)
+
+    def imap_stats(self) -> str:
+        """Dovecot 2.2's default imap_logout_format: in=%i out=%o."""
+        return f"in={self.bytes_in} out={self.bytes_out}"
 
     def _where(self, mpid: bool = False) -> str:
         parts = [f"rip={self.rip}", f"lip={self.lip}"]
@@ -43,7 +49,7 @@ class LoginLog:
         self.failures += 1
         self.tried_user = user or self.tried_user
 
-    def disconnected(self, user: str | None) -> None:
+    def disconnected(self, user: str | None, stats: str = "") -> None:
         """At the end of the connection: the logout line, or the failed logins if any (once).
 
         The servers call it before they answer QUIT/LOGOUT, so a client that reads the log
@@ -52,7 +58,7 @@ class LoginLog:
             return
         self.done = True
         if user:
-            self._log(f"{self.proto}({user}): Disconnected: Logged out")
+            self._log(f"{self.proto}({user}): Disconnected: Logged out" + (f" {stats}" if stats else ""))
         elif self.failures:
             secs = int((self.clock.now() - self.started).total_seconds())
             who = f"user=<{self.tried_user}>, " if self.tried_user else ""

@@ -66,7 +66,8 @@ async def serve_pop3(world, clock, host: str, port: int):
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
                 if reply.close:
-                    logins.disconnected(session.user if session.state != "AUTHORIZATION" else None)
+                    logins.disconnected(session.user if session.state != "AUTHORIZATION" else None,
+                                       session.logout_stats())
                 writer.write(reply.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
@@ -80,7 +81,8 @@ async def serve_pop3(world, clock, host: str, port: int):
             except (ConnectionError, RuntimeError):
                 pass
             session.release()
-            logins.disconnected(session.user if session.state != "AUTHORIZATION" else None)
+            logins.disconnected(session.user if session.state != "AUTHORIZATION" else None,
+                                session.logout_stats())
             sessions.discard(writer)
             writer.close()
 

@@ -98,11 +98,13 @@ CELLS = [
     md(ko="""
     POP3와 IMAP 서버(dovecot)도 `/var/log/maillog`에 기록을 남깁니다. 로그인(`Login:`), 로그아웃,
     그리고 비밀번호가 틀린 로그인(`auth failed`)이 보입니다. 메일을 못 받는다는 사용자가 있으면
-    먼저 이 줄들을 찾아봅니다.
+    먼저 이 줄들을 찾아봅니다. POP3 로그아웃 줄의 `retr=3/…, del=3/3`은 세 통을 가져가서 세 통 모두
+    서버에서 지웠다는 뜻이고, IMAP 줄의 `in=`/`out=`은 주고받은 바이트 수입니다.
     """, en="""
     The POP3 and IMAP server (dovecot) logs to `/var/log/maillog` too: logins (`Login:`), logouts,
     and logins with a wrong password (`auth failed`). When a user says no mail arrives, these lines
-    are the first place to look.
+    are the first place to look. In the POP3 logout line, `retr=3/…, del=3/3` means three messages
+    were fetched and all three deleted on the server; the IMAP line's `in=`/`out=` count the bytes.
     """),
     code("""
     pop = poplib.POP3(*mailkit.connect(110))
