@@ -136,7 +136,7 @@ async def serve_imap(world, clock, host: str, port: int):
                 await loop.run_in_executor(None, session.flush)
             except Exception:
                 pass  # flags not yet written are lost, never messages
-            logins.disconnected(session.user, logins.imap_stats())
+            logins.disconnected(session.user, logins.imap_stats(), quit=False)
             sessions.discard(writer)
             writer.close()
 

@@ -4,6 +4,7 @@
     dovecot: pop3-login: Disconnected (auth failed, 2 attempts in 1 secs): user=<bob>, method=PLAIN, rip=..., lip=..., secured
     dovecot: pop3(bob): Disconnected: Logged out top=0/0, retr=1/602, del=1/1, size=585
     dovecot: imap(bob): Disconnected: Logged out in=123 out=4567
+    dovecot: imap(bob): Disconnected: Connection closed in=40 out=700   (no LOGOUT)
 
 Dovecot syslogs without a pid. "secured" marks a connection from the machine itself.
 """
@@ -49,16 +50,18 @@ class LoginLog:
         self.failures += 1
         self.tried_user = user or self.tried_user
 
-    def disconnected(self, user: str | None, stats: str = "") -> None:
+    def disconnected(self, user: str | None, stats: str = "", quit: bool = True) -> None:
         """At the end of the connection: the logout line, or the failed logins if any (once).
 
         The servers call it before they answer QUIT/LOGOUT, so a client that reads the log
-        right after its logout finds the line there."""
+        right after its logout finds the line there; quit=False for a client that went away
+        without one ("Connection closed", as Dovecot says)."""
         if self.done:
             return
         self.done = True
         if user:
-            self._log(f"{self.proto}({user}): Disconnected: Logged out" + (f" {stats}" if stats else ""))
+            why = "Logged out" if quit else "Connection closed"
+            self._log(f"{self.proto}({user}): Disconnected: {why}" + (f" {stats}" if stats else ""))
         elif self.failures:
             secs = int((self.clock.now() - self.started).total_seconds())
             who = f"user=<{self.tried_user}>, " if self.tried_user else ""

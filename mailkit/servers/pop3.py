@@ -82,7 +82,7 @@ async def serve_pop3(world, clock, host: str, port: int):
                 pass
             session.release()
             logins.disconnected(session.user if session.state != "AUTHORIZATION" else None,
-                                session.logout_stats())
+                                session.logout_stats(), quit=False)
             sessions.discard(writer)
             writer.close()
 

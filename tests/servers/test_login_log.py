@@ -88,3 +88,17 @@ def test_a_refused_login_is_not_a_fetch_in_the_trace(world, running_host, host):
     dovecot_lines(world, 3)
     _, steps = build_trace(world, "<t1@localhost>")
     assert steps[-1].ok and "POP3" in steps[-1].what
+
+
+def test_a_client_that_goes_away_without_logout(world, running_host):
+    m = imaplib.IMAP4(*running_host.connect_address(143), timeout=10)
+    m.login("carol", "secret")
+    m.shutdown()  # no LOGOUT
+    dovecot_lines(world, 2)  # the server has seen the connection end
+    p = poplib.POP3(*running_host.connect_address(110), timeout=10)
+    p.user("bob")
+    p.pass_("secret")
+    p.close()  # no QUIT: nothing is deleted, Dovecot says the connection closed
+    lines = dovecot_lines(world, 4)
+    assert re.fullmatch(r"dovecot: imap\(carol\): Disconnected: Connection closed in=0 out=\d+", lines[1])
+    assert lines[3] == "dovecot: pop3(bob): Disconnected: Connection closed top=0/0, retr=0/0, del=0/0, size=0"
