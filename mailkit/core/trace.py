@@ -17,6 +17,10 @@ the id the message would have had:
 
 Such a message is traced (by that id, or by the refused sender or recipient address) as a path
 that stops at the MTA with the reject text.
+
+Each step's sentence is worded in Korean or English (`lang`) from one table, TEXTS; what the
+sentence quotes (reject texts, queue ids, addresses, file names, dsn= and stat= values) is copied
+from the log and the spools as it stands.
 """
 
 from __future__ import annotations
@@ -29,6 +33,78 @@ from .maillog import MAILLOG
 from .world import CLIENTMQUEUE, MAIL_SPOOL, MQUEUE, World
 
 AGENTS = ("MUA", "MTA", "queue", "MDA", "mailbox", "POP3/IMAP")
+
+# Every sentence the trace writes itself, in both languages. The {fields} are quoted as logged.
+TEXTS = {
+    "en": {
+        "mua_msp": "{sender} sent it with the sendmail command (queued as {msp} in {clientmqueue}, relayed over SMTP)",
+        "mua_smtp": "{sender} sent it over {proto} from {relay}",
+        "mua_command": "{sender} sent it with the sendmail command",
+        "user_agent": " ({ua})",
+        "mta_accepted": "sendmail accepted it as {qid}: size={size}, nrcpts={nrcpts}, daemon={daemon}",
+        "mta_also_refused": "; in the same transaction it refused {refusals}",
+        "mua_none": "no submission of this message in /var/log/maillog",
+        "mta_none": "not reached: the MTA did not log accepting it",
+        "queue_waiting": "waiting in {where} as qf{qid}/df{qid}",
+        "queue_reason": ": {reason}",
+        "queue_passed": "written to the queue as qf{qid}/df{qid}, removed after delivery",
+        "not_reached": "not reached",
+        "mda_sent": "delivered {parts}",
+        "mda_sent_one": "{to} by mailer={mailer} (dsn={dsn}, stat=Sent)",
+        "mda_failed": "{to}: {stat} (dsn={dsn}), returned to the sender",
+        "mda_none": "not reached: no delivery logged yet",
+        "mailbox_stored": "stored in {boxes}",
+        "mailbox_one": "{path} (message {n})",
+        "mailbox_gone": "delivered, no longer in any mailbox (fetched with POP3 or deleted)",
+        "mailbox_not": "not a mailbox: delivered to {mailers}",
+        "client_login": "{users} logged in with {protos} after delivery",
+        "client_protos_and": " and ",
+        "client_read": "read by {users} (Status: R)",
+        "client_none": "not reached: no POP3 or IMAP session fetched it yet",
+        "refused_mua": "{sender} tried to send it over SMTP from {relay}",
+        "refused_mua_unknown": "a client tried to send it over SMTP from {relay}",
+        "refused_mta": "sendmail refused {refusals}; nothing was queued under {qid}",
+        "refused_later": "not reached: the MTA refused the message",
+    },
+    "ko": {
+        "mua_msp": "보낸 사람 {sender}: sendmail 명령으로 제출 ({clientmqueue}에 큐 ID {msp}로 들어갔다가 SMTP로 MTA에 전달)",
+        "mua_smtp": "보낸 사람 {sender}: {relay}에서 {proto}로 보냄",
+        "mua_command": "보낸 사람 {sender}: sendmail 명령으로 제출",
+        "user_agent": " ({ua})",
+        "mta_accepted": "sendmail이 큐 ID {qid}로 받음: size={size}, nrcpts={nrcpts}, daemon={daemon}",
+        "mta_also_refused": "; 같은 트랜잭션에서 거절함: {refusals}",
+        "mua_none": "/var/log/maillog에 이 메시지를 제출한 기록이 없음",
+        "mta_none": "도달하지 않음: MTA가 받았다는 기록이 없음",
+        "queue_waiting": "{where}에서 대기 중 (qf{qid}/df{qid})",
+        "queue_reason": ": {reason}",
+        "queue_passed": "큐에 qf{qid}/df{qid} 파일로 저장됐다가 배달 후 삭제됨",
+        "not_reached": "도달하지 않음",
+        "mda_sent": "배달함: {parts}",
+        "mda_sent_one": "{to} (mailer={mailer}, dsn={dsn}, stat=Sent)",
+        "mda_failed": "{to}: {stat} (dsn={dsn}), 보낸 사람에게 반송함",
+        "mda_none": "도달하지 않음: 아직 배달 기록이 없음",
+        "mailbox_stored": "메일함에 저장됨: {boxes}",
+        "mailbox_one": "{path} ({n}번째 메시지)",
+        "mailbox_gone": "배달됐지만 지금은 어느 메일함에도 없음 (POP3로 가져갔거나 삭제함)",
+        "mailbox_not": "메일함을 거치지 않음: {mailers} mailer가 배달함",
+        "client_login": "배달 후 {users} 사용자가 로그인함 ({protos})",
+        "client_protos_and": ", ",
+        "client_read": "{users} 사용자가 읽음 (Status: R)",
+        "client_none": "도달하지 않음: 아직 이 메시지를 가져간 POP3/IMAP 세션이 없음",
+        "refused_mua": "보낸 사람 {sender}: {relay}에서 SMTP로 보내려 함",
+        "refused_mua_unknown": "{relay}의 클라이언트가 SMTP로 보내려 함",
+        "refused_mta": "sendmail이 거절함: {refusals}; 큐에 들어간 것 없음 (큐 ID {qid})",
+        "refused_later": "도달하지 않음: MTA가 거절함",
+    },
+}
+assert all(TEXTS[lang].keys() == TEXTS["en"].keys() for lang in TEXTS)
+
+
+def texts(lang: str) -> dict[str, str]:
+    """The trace's sentences in `lang` ("ko" or "en")."""
+    if lang not in TEXTS:
+        raise ValueError(f"trace: lang must be one of {', '.join(TEXTS)}, not {lang!r}")
+    return TEXTS[lang]
 
 _SYSLOG = re.compile(r"^(?P<stamp>\w{3} [ \d]\d \d\d:\d\d:\d\d) (?P<host>\S+) (?P<prog>[^\[:\s]+)(?:\[(?P<pid>\d+)\])?: (?P<text>.*)$")
 _QID = re.compile(r"^(?P<qid>[0-9A-Za-x]{8}\d{6}): (?P<rest>.*)$")
@@ -217,8 +293,9 @@ def _client_logins(log: list[LogLine], users: set[str], after: int) -> list[tupl
     return seen
 
 
-def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[str, list[Step]]:
-    """(the message's id as shown, its steps). `key` is a queue id or a Message-ID."""
+def build_trace(world: World, key: str, user_agent: str | None = None, lang: str = "en") -> tuple[str, list[Step]]:
+    """(the message's id as shown, its steps worded in `lang`). `key` is a queue id or a Message-ID."""
+    t = texts(lang)
     log = read_log(world)
     qid, msgid = find_message(world, key, log)
     shown = msgid or qid or key
@@ -228,7 +305,7 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
     refusals = [ln for _, ln in mine if is_refusal(ln)]
     steps: list[Step] = []
     if refusals and not frm:
-        return shown, _refused_steps(qid, refusals)
+        return shown, _refused_steps(qid, refusals, t)
 
     # MUA and MTA: the from= line is written when the MTA accepted (250) and queued the message.
     copies = find_in_mailboxes(world, qid, msgid)
@@ -239,18 +316,18 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
         proto = f.get("proto", "")
         msp = submission_qid(log, msgid, qid)
         if msp:
-            how = f"with the sendmail command (queued as {msp} in {CLIENTMQUEUE}, relayed over SMTP)"
+            how = t["mua_msp"].format(sender=f["from"], msp=msp, clientmqueue=CLIENTMQUEUE)
         elif "SMTP" in proto.upper():
-            how = f"over {proto} from {f.get('relay', '?')}"
+            how = t["mua_smtp"].format(sender=f["from"], proto=proto, relay=f.get("relay", "?"))
         else:
-            how = "with the sendmail command"
-        steps.append(Step("MUA", f"{f['from']} sent it {how}" + (f" ({ua})" if ua else ""), True))
-        refused = f"; in the same transaction it refused {_refusal_text(refusals)}" if refusals else ""
-        steps.append(Step("MTA", f"sendmail accepted it as {qid}: size={f.get('size', '?')}, "
-                                 f"nrcpts={f.get('nrcpts', '?')}, daemon={f.get('daemon', '?')}" + refused, True))
+            how = t["mua_command"].format(sender=f["from"])
+        steps.append(Step("MUA", how + (t["user_agent"].format(ua=ua) if ua else ""), True))
+        refused = t["mta_also_refused"].format(refusals=_refusal_text(refusals)) if refusals else ""
+        steps.append(Step("MTA", t["mta_accepted"].format(qid=qid, size=f.get("size", "?"), nrcpts=f.get("nrcpts", "?"),
+                                                          daemon=f.get("daemon", "?")) + refused, True))
     else:
-        steps.append(Step("MUA", "no submission of this message in /var/log/maillog", False, False))
-        steps.append(Step("MTA", "not reached: the MTA did not log accepting it", False, False))
+        steps.append(Step("MUA", t["mua_none"], False, False))
+        steps.append(Step("MTA", t["mta_none"], False, False))
 
     # queue: the message is either still there, or went through it.
     where = _in_queue(world, qid) if qid else None
@@ -259,36 +336,38 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
     failed = [ln for _, ln in tos if ln.fields.get("dsn", "").startswith("5") or ln.fields.get("dsn") == "4.4.7"]
     if where:
         reason = deferred[-1].fields["stat"] if deferred else None
-        steps.append(Step("queue", f"waiting in {where} as qf{qid}/df{qid}" + (f": {reason}" if reason else ""),
-                          reason is None))
+        steps.append(Step("queue", t["queue_waiting"].format(where=where, qid=qid)
+                          + (t["queue_reason"].format(reason=reason) if reason else ""), reason is None))
     elif frm:
-        steps.append(Step("queue", f"written to the queue as qf{qid}/df{qid}, removed after delivery", True))
+        steps.append(Step("queue", t["queue_passed"].format(qid=qid), True))
     else:
-        steps.append(Step("queue", "not reached", False, False))
+        steps.append(Step("queue", t["not_reached"], False, False))
 
     # MDA: one to= line per recipient the queue runner handled.
     if sent:
-        parts = [f"{ln.fields['to']} by mailer={ln.fields.get('mailer', '?')} (dsn={ln.fields.get('dsn', '?')}, stat=Sent)"
-                 for _, ln in sent]
-        steps.append(Step("MDA", "delivered " + "; ".join(parts), not failed))
+        parts = [t["mda_sent_one"].format(to=ln.fields["to"], mailer=ln.fields.get("mailer", "?"),
+                                          dsn=ln.fields.get("dsn", "?")) for _, ln in sent]
+        steps.append(Step("MDA", t["mda_sent"].format(parts="; ".join(parts)), not failed))
     elif failed:
         ln = failed[-1]
-        steps.append(Step("MDA", f"{ln.fields['to']}: {ln.fields.get('stat', '')} (dsn={ln.fields.get('dsn', '?')}), returned to the sender", False))
+        steps.append(Step("MDA", t["mda_failed"].format(to=ln.fields["to"], stat=ln.fields.get("stat", ""),
+                                                        dsn=ln.fields.get("dsn", "?")), False))
     else:
-        steps.append(Step("MDA", "not reached: no delivery logged yet", False, False))
+        steps.append(Step("MDA", t["mda_none"], False, False))
 
     # mailbox: a copy found by Message-ID (or queue id in Received), or gone after delivery.
     users = {u for u, _, _ in copies}
     local_sent = [ln for _, ln in sent if ln.fields.get("mailer") == "local"]
     if copies:
-        boxes = ", ".join(f"{MAIL_SPOOL}/{u} (message {n})" for u, n, _ in copies)
-        steps.append(Step("mailbox", f"stored in {boxes}", True))
+        boxes = ", ".join(t["mailbox_one"].format(path=f"{MAIL_SPOOL}/{u}", n=n) for u, n, _ in copies)
+        steps.append(Step("mailbox", t["mailbox_stored"].format(boxes=boxes), True))
     elif local_sent:
-        steps.append(Step("mailbox", "delivered, no longer in any mailbox (fetched with POP3 or deleted)", True))
+        steps.append(Step("mailbox", t["mailbox_gone"], True))
     elif sent:
-        steps.append(Step("mailbox", "not a mailbox: delivered to " + ", ".join(ln.fields.get("mailer", "?") for _, ln in sent), True))
+        mailers = ", ".join(ln.fields.get("mailer", "?") for _, ln in sent)
+        steps.append(Step("mailbox", t["mailbox_not"].format(mailers=mailers), True))
     else:
-        steps.append(Step("mailbox", "not reached", False, False))
+        steps.append(Step("mailbox", t["not_reached"], False, False))
 
     # POP3/IMAP: a login by a receiving user after delivery, or the Status header set by a read.
     if not users and local_sent:
@@ -300,11 +379,11 @@ def build_trace(world: World, key: str, user_agent: str | None = None) -> tuple[
         protos = sorted({p for p, _ in logins})
         who = ", ".join(sorted({u for _, u in logins}))
         steps.append(Step("/".join(protos) if len(protos) == 1 else "POP3/IMAP",
-                          f"{who} logged in with {' and '.join(protos)} after delivery", True))
+                          t["client_login"].format(users=who, protos=t["client_protos_and"].join(protos)), True))
     elif read_flags:
-        steps.append(Step("POP3/IMAP", f"read by {', '.join(read_flags)} (Status: R)", True))
+        steps.append(Step("POP3/IMAP", t["client_read"].format(users=", ".join(read_flags)), True))
     else:
-        steps.append(Step("POP3/IMAP", "not reached: no POP3 or IMAP session fetched it yet", False, False))
+        steps.append(Step("POP3/IMAP", t["client_none"], False, False))
     return shown, steps
 
 
@@ -314,16 +393,17 @@ def _refusal_text(refusals: list[LogLine]) -> str:
                      f"(ruleset={ln.fields['ruleset']}): {ln.fields['reject']}" for ln in refusals)
 
 
-def _refused_steps(qid: str, refusals: list[LogLine]) -> list[Step]:
+def _refused_steps(qid: str, refusals: list[LogLine], t: dict[str, str]) -> list[Step]:
     """The path of a transaction the MTA refused at MAIL or RCPT: it stops at the MTA."""
     senders = [ln.fields.get("arg1") for ln in refusals if ln.fields["ruleset"] == "check_mail"]
     relay = refusals[-1].fields.get("relay", "?")
-    who = senders[-1] if senders else "a client"
+    mua = (t["refused_mua"].format(sender=senders[-1], relay=relay) if senders
+           else t["refused_mua_unknown"].format(relay=relay))
     return [
-        Step("MUA", f"{who} tried to send it over SMTP from {relay}", True),
-        Step("MTA", f"sendmail refused {_refusal_text(refusals)}; nothing was queued under {qid}", False),
-        Step("queue", "not reached: the MTA refused the message", False, False),
-        Step("MDA", "not reached: the MTA refused the message", False, False),
-        Step("mailbox", "not reached", False, False),
-        Step("POP3/IMAP", "not reached", False, False),
+        Step("MUA", mua, True),
+        Step("MTA", t["refused_mta"].format(refusals=_refusal_text(refusals), qid=qid), False),
+        Step("queue", t["refused_later"], False, False),
+        Step("MDA", t["refused_later"], False, False),
+        Step("mailbox", t["not_reached"], False, False),
+        Step("POP3/IMAP", t["not_reached"], False, False),
     ]

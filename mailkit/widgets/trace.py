@@ -1,7 +1,8 @@
 """Trace: the path of one message drawn as MUA -> MTA -> queue -> MDA -> mailbox -> POP3/IMAP,
 each box saying what happened there (read from /var/log/maillog and the spools by core/trace).
 The key is a Message-ID, a queue id, or a sender/recipient address (the latest transaction that
-names it; a message refused at MAIL or RCPT is found this way or by the id in its reject line)."""
+names it; a message refused at MAIL or RCPT is found this way or by the id in its reject line).
+Each box speaks the course's language (`lang`, by default the notebook's: mailkit.course.notebook_lang)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import html
 
 import ipywidgets as w
 
-from ..core.trace import build_trace
+from ..core.trace import build_trace, texts
+from ..course import notebook_lang
 from ..kernel.display import TraceView
 from ._common import resolve_host
 
@@ -32,8 +34,10 @@ def render_steps(view: TraceView) -> str:
 
 
 class Trace(w.VBox):
-    def __init__(self, host=None, message_id: str = ""):
+    def __init__(self, host=None, message_id: str = "", lang: str | None = None):
         super().__init__()
+        self.lang = lang or notebook_lang()  # None: the language of the notebook's folder or $MAILKIT_LANG
+        texts(self.lang)  # an unknown language is refused here, not at the first refresh
         self.host = resolve_host(host)
         # a refused message has no Message-ID: its queue id or the refused address finds it
         self.key = w.Text(value=message_id, description="Message-ID / queue id / address",
@@ -47,7 +51,7 @@ class Trace(w.VBox):
             self.refresh()
 
     def refresh(self) -> TraceView:
-        shown, steps = build_trace(self.host.world, self.key.value.strip())
+        shown, steps = build_trace(self.host.world, self.key.value.strip(), lang=self.lang)
         self.view = TraceView(shown, steps)
         self.drawing.value = f"<div><b>{html.escape(shown)}</b></div>" + render_steps(self.view)
         return self.view

@@ -135,7 +135,7 @@ def test_trace_of_a_message_refused_at_mail(queueonly):
         assert steps[1].what == (f"sendmail refused MAIL FROM:<{SPAMMER}> (ruleset=check_mail): {reject}; "
                                  f"nothing was queued under {qid}")
 
-    t = Trace(host, SPAMMER)  # the widget, as a learner types the sender
+    t = Trace(host, SPAMMER, lang="en")  # the widget, as a learner types the sender
     assert t.view.message_id == qid
     assert t.steps[1] == {"agent": "MTA", "what": steps[1].what, "ok": False, "reached": True}
     assert reject in t.drawing.value.replace("&lt;", "<").replace("&gt;", ">")

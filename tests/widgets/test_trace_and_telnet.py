@@ -17,7 +17,7 @@ def send(host, rcpt, msgid):
 
 def test_trace_of_a_local_message_reaches_the_mailbox(live_host):
     send(live_host, "bob@localhost", "<trace1@localhost>")
-    t = Trace(live_host, "<trace1@localhost>")
+    t = Trace(live_host, "<trace1@localhost>", lang="en")
     # the queue runner logs to= just after the mbox append: wait for both, as a learner re-clicks Trace
     assert wait_until(lambda: t.refresh().rows()[3]["ok"] and t.steps[4]["ok"])
     agents = [s["agent"] for s in t.steps]
@@ -33,7 +33,7 @@ def test_trace_of_a_local_message_reaches_the_mailbox(live_host):
 
 def test_trace_of_remote_mail_stops_in_the_queue(live_host):
     send(live_host, "someone@example.com", "<trace2@localhost>")
-    t = Trace(live_host, "")
+    t = Trace(live_host, "", lang="en")
     t.key.value = "trace2@localhost"  # the angle brackets may be left out
     assert wait_until(lambda: t.refresh().rows()[2]["what"].startswith("waiting") and "Deferred" in t.steps[2]["what"])
     assert t.steps[2]["ok"] is False and t.steps[2]["reached"] is True
@@ -88,7 +88,7 @@ def test_trace_follows_a_pop3_fetch_to_the_end(live_host):
         import pytest
         pytest.skip("POP3 is not running in this host")
     send(live_host, "bob@localhost", "<trace3@localhost>")
-    t = Trace(live_host, "<trace3@localhost>")
+    t = Trace(live_host, "<trace3@localhost>", lang="en")
     assert wait_until(lambda: t.refresh().rows()[4]["ok"])
     addr, port = live_host.runtime.connect_address(110)
     p = poplib.POP3(addr, port, timeout=10)
@@ -109,7 +109,7 @@ def test_trace_sees_an_imap_session(live_host):
         import pytest
         pytest.skip("IMAP is not running in this host")
     send(live_host, "carol@localhost", "<trace4@localhost>")
-    t = Trace(live_host, "<trace4@localhost>")
+    t = Trace(live_host, "<trace4@localhost>", lang="en")
     assert wait_until(lambda: t.refresh().rows()[4]["ok"])
     addr, port = live_host.runtime.connect_address(143)
     m = imaplib.IMAP4(addr, port, timeout=10)
