@@ -67,11 +67,11 @@ TEXTS = {
         "refused_later": "not reached: the MTA refused the message",
     },
     "ko": {
-        "mua_msp": "보낸 사람 {sender}: sendmail 명령으로 제출 ({clientmqueue}에 큐 ID {msp}로 들어갔다가 SMTP로 MTA에 전달)",
+        "mua_msp": "보낸 사람 {sender}: sendmail 명령으로 제출 ({clientmqueue}에 잠시 머문 뒤 SMTP로 MTA에 전달, 큐 ID {msp})",
         "mua_smtp": "보낸 사람 {sender}: {relay}에서 {proto}로 보냄",
         "mua_command": "보낸 사람 {sender}: sendmail 명령으로 제출",
         "user_agent": " ({ua})",
-        "mta_accepted": "sendmail이 큐 ID {qid}로 받음: size={size}, nrcpts={nrcpts}, daemon={daemon}",
+        "mta_accepted": "sendmail이 받음 (큐 ID {qid}): size={size}, nrcpts={nrcpts}, daemon={daemon}",
         "mta_also_refused": "; 같은 트랜잭션에서 거절함: {refusals}",
         "mua_none": "/var/log/maillog에 이 메시지를 제출한 기록이 없음",
         "mta_none": "도달하지 않음: MTA가 받았다는 기록이 없음",

@@ -15,6 +15,12 @@ from ..course import notebook_lang
 from ..kernel.display import TraceView
 from ._common import resolve_host
 
+# the widget's own words (the steps' sentences live in core/trace.TEXTS)
+LABELS = {
+    "ko": {"key": "Message-ID / 큐 ID / 주소", "button": "추적"},
+    "en": {"key": "Message-ID / queue id / address", "button": "Trace"},
+}
+
 COLORS = {"ok": ("#26a269", "#e8f5e9"), "stopped": ("#c01c28", "#fdecea"), "unreached": ("#9a9996", "#f6f5f4")}
 
 
@@ -40,9 +46,10 @@ class Trace(w.VBox):
         texts(self.lang)  # an unknown language is refused here, not at the first refresh
         self.host = resolve_host(host)
         # a refused message has no Message-ID: its queue id or the refused address finds it
-        self.key = w.Text(value=message_id, description="Message-ID / queue id / address",
+        words = LABELS[self.lang]
+        self.key = w.Text(value=message_id, description=words["key"],
                           style={"description_width": "16em"}, layout=w.Layout(width="44em"))
-        self.refresh_button = w.Button(description="Trace", icon="search")
+        self.refresh_button = w.Button(description=words["button"], icon="search")
         self.drawing = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.children = [w.HBox([self.key, self.refresh_button]), self.drawing]

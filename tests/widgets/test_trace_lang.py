@@ -30,7 +30,7 @@ DELIVERED = {
     ],
     "ko": [
         "보낸 사람 <alice@localhost>: localhost [127.0.0.1]에서 ESMTP로 보냄",
-        f"sendmail이 큐 ID {MTA}로 받음: size=40, nrcpts=1, daemon=MTA",
+        f"sendmail이 받음 (큐 ID {MTA}): size=40, nrcpts=1, daemon=MTA",
         f"큐에 qf{MTA}/df{MTA} 파일로 저장됐다가 배달 후 삭제됨",
         "배달함: <bob@localhost> (mailer=local, dsn=2.0.0, stat=Sent)",
         "메일함에 저장됨: /var/spool/mail/bob (1번째 메시지)",
@@ -125,3 +125,12 @@ def test_the_widget_lang_given_wins_over_the_notebook(logged, offline_host, monk
     assert Trace(offline_host, "<m1@localhost>", lang="en").steps[1]["what"] == DELIVERED["en"][1]
     with pytest.raises(ValueError):
         Trace(offline_host, "<m1@localhost>", lang="fr")
+
+
+def test_the_widgets_own_words_follow_the_language(world, monkeypatch):
+    from mailkit.widgets import Trace
+
+    ko = Trace(world, lang="ko")
+    en = Trace(world, lang="en")
+    assert (ko.key.description, ko.refresh_button.description) == ("Message-ID / 큐 ID / 주소", "추적")
+    assert (en.key.description, en.refresh_button.description) == ("Message-ID / queue id / address", "Trace")
