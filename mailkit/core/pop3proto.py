@@ -84,6 +84,11 @@ class Pop3Session:
     retr_bytes: int = 0
     expunged: int = 0
 
+    @property
+    def account(self) -> str | None:
+        """The user logged in, if any (`user` alone may be a USER not yet accepted by PASS)."""
+        return self.user if self.state != "AUTHORIZATION" else None
+
     def logout_stats(self) -> str:
         """Dovecot 2.2's default pop3_logout_format: top=%t/%p, retr=%r/%b, del=%d/%m, size=%s."""
         size = sum(m.size for m in self.messages)

@@ -54,20 +54,19 @@ async def serve_pop3(world, clock, host: str, port: int):
                     break
                 if not line:
                     break
-                before, tried = session.state, session.user  # PASS forgets a refused USER
+                was, tried = session.account, session.user  # PASS forgets a refused USER
                 if session.state == "TRANSACTION" and line[:4].upper() in QUICK:
                     reply = session.handle(line)  # works on the session's snapshot: no file I/O
                 else:
                     reply = await loop.run_in_executor(None, session.handle, line)
-                    if before == "AUTHORIZATION" and session.state == "TRANSACTION":
-                        logins.logged_in(session.user)
+                if session.account and not was:
+                    logins.logged_in(session.account)
                 if reply.auth_failed:
                     logins.failed(tried)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5)
                 if reply.close:
-                    logins.disconnected(session.user if session.state != "AUTHORIZATION" else None,
-                                       session.logout_stats())
+                    logins.disconnected(session.account, session.logout_stats())
                 writer.write(reply.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
                     await writer.drain()
@@ -81,8 +80,7 @@ async def serve_pop3(world, clock, host: str, port: int):
             except (ConnectionError, RuntimeError):
                 pass
             session.release()
-            logins.disconnected(session.user if session.state != "AUTHORIZATION" else None,
-                                session.logout_stats(), quit=False)
+            logins.disconnected(session.account, session.logout_stats(), quit=False)
             sessions.discard(writer)
             writer.close()
 
