@@ -170,3 +170,22 @@ def test_notebook_lang_is_the_folder_name(tmp_path, monkeypatch):
         (tmp_path / name).mkdir()
         monkeypatch.chdir(tmp_path / name)
         assert notebook_lang() == lang
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_markdown_cells_render_without_stray_emphasis_marks(lang):
+    """CommonMark (what JupyterLab renders) leaves `**` as text when a closing `**` follows
+    punctuation and precedes a letter, e.g. **`path`**를: the learner sees the asterisks."""
+    from markdown_it import MarkdownIt
+
+    renderer = MarkdownIt("commonmark")
+    stray = []
+    for name, nb in notebooks(lang).items():
+        for i, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "markdown":
+                continue
+            html = renderer.render(source(cell))
+            text = re.sub(r"<code>.*?</code>|<pre>.*?</pre>", "", html, flags=re.S)
+            if "**" in text or re.search(r"(?<![\w*])\*\w", text):
+                stray.append(f"{name} cell {i}")
+    assert not stray, f"literal emphasis marks in the rendered text: {stray}"

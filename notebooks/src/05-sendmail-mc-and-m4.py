@@ -5,7 +5,7 @@ CELLS = [
     # 05. sendmail.mc와 m4
 
     `sendmail.cf`는 천 줄이 넘고 문법도 어려워서 직접 고치는 일은 드뭅니다. 대신 짧은 보조 파일
-    **`/etc/mail/sendmail.mc`**를 고친 뒤, 매크로 처리기 **m4**로 `sendmail.cf`를 새로 만듭니다.
+    <strong>`/etc/mail/sendmail.mc`</strong>를 고친 뒤, 매크로 처리기 **m4**로 `sendmail.cf`를 새로 만듭니다.
 
     ```
     m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf
@@ -13,7 +13,7 @@ CELLS = [
 
     m4가 쓰는 sendmail용 매크로(`/usr/share/sendmail-cf/`)는 **sendmail-cf** 패키지에 들어 있습니다.
 
-    > ✏️ 바로잡기: 정리 노트의 `/ect/mail/sendmail.mc`는 **`/etc/mail/sendmail.mc`**의 오타이고,
+    > ✏️ 바로잡기: 정리 노트의 `/ect/mail/sendmail.mc`는 <strong>`/etc/mail/sendmail.mc`</strong>의 오타이고,
     > 필요한 패키지 이름은 `sendmail -cf`가 아니라 **`sendmail-cf`**(붙여 씀)입니다.
     """, en="""
     # 05. sendmail.mc and m4

@@ -13,9 +13,9 @@ CELLS = [
     admin: :include:/etc/mail_admin
     ```
 
-    - 받을 곳이 여럿이면 **쉼표(,)**로 구분합니다.
+    - 받을 곳이 여럿이면 <strong>쉼표(,)</strong>로 구분합니다.
     - `:include:파일`은 받을 사람 목록을 다른 파일에서 읽습니다.
-    - sendmail이 실제로 읽는 것은 텍스트 파일이 아니라 **`/etc/aliases.db`**입니다. 그래서 고친 뒤에는
+    - sendmail이 실제로 읽는 것은 텍스트 파일이 아니라 <strong>`/etc/aliases.db`</strong>입니다. 그래서 고친 뒤에는
       반드시 **`newaliases`**(또는 같은 일을 하는 **`sendmail -bi`**)로 .db를 다시 만들어야 합니다.
 
     > ✏️ 바로잡기: 정리 노트의 예 `webmaster: ihduser. kaituser`는 마침표가 아니라 **쉼표**입니다:

@@ -20,7 +20,7 @@ CELLS = [
     **메일 주소**(`junk@example.org`)입니다. 앞에 `Connect:`, `From:`, `To:`를 붙이면 접속한 호스트,
     보내는 사람, 받는 사람 중 어느 것에 적용할지 정할 수 있습니다.
 
-    sendmail은 텍스트 파일이 아니라 **`access.db`**를 읽습니다. 고친 뒤에는 반드시:
+    sendmail은 텍스트 파일이 아니라 <strong>`access.db`</strong>를 읽습니다. 고친 뒤에는 반드시:
     ```
     makemap hash /etc/mail/access < /etc/mail/access
     ```

@@ -106,9 +106,9 @@ CELLS = [
     md(ko="""
     ## clientmqueue와 `mailq -Ac`
     `mail`이나 `sendmail`로 보낸 메일은 먼저 메일 제출 프로그램(MSP)이 받아서 `submit.cf` 설정에 따라
-    25번 포트의 MTA에 넘깁니다. MTA가 꺼져 있으면 넘기지 못하고 **`/var/spool/clientmqueue`**에
-    쌓아 둡니다. 이 큐는 그냥 `mailq`에는 보이지 않고 **`mailq -Ac`**나
-    **`sendmail -bp -oQ/var/spool/clientmqueue`**로 봅니다(`-oQ`: 다른 큐 디렉터리를 지정).
+    25번 포트의 MTA에 넘깁니다. MTA가 꺼져 있으면 넘기지 못하고 <strong>`/var/spool/clientmqueue`</strong>에
+    쌓아 둡니다. 이 큐는 그냥 `mailq`에는 보이지 않고 <strong>`mailq -Ac`</strong>나
+    <strong>`sendmail -bp -oQ/var/spool/clientmqueue`</strong>로 봅니다(`-oQ`: 다른 큐 디렉터리를 지정).
     """, en="""
     ## clientmqueue and `mailq -Ac`
     Mail sent with `mail` or `sendmail` first goes to the mail submission program (MSP), which hands
