@@ -53,6 +53,12 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         raise RuntimeError("no mail host: run %load_ext mailkit first")
     path = host.world.path(host_path)
     text = path.read_text(encoding="utf-8")
+    if _already_edited(text, old, new):  # the cell ran before: running it again changes nothing
+        line = next(ln for ln in text.splitlines() if new.splitlines()[0] in ln)
+        said = "이미 바뀌어 있어 그대로 둡니다" if notebook_lang() == "ko" else "already changed, left as it is"
+        print(f"{host_path}: {said}")
+        print(f"  {line}")
+        return
     n = text.count(old)
     if n != 1:
         raise ValueError(f"{host_path}: {old!r} occurs {n} times, expected once; nothing changed")
@@ -66,6 +72,15 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         print(f"- {line}")
     for line in after.splitlines():
         print(f"+ {line}")
+
+
+def _already_edited(text: str, old: str, new: str) -> bool:
+    """True when every OLD in TEXT is part of a NEW, i.e. edit(old, new) was already applied."""
+    if not new.strip() or new not in text:
+        return False
+    if old in new:
+        return text.count(old) == text.count(new) * new.count(old)
+    return old not in text and text.count(new) == 1
 
 
 def smtp_send(rcpt, subject: str = "test", sender: str = "bob@localhost", client: str = "127.0.0.1",

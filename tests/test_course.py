@@ -189,3 +189,21 @@ def test_markdown_cells_render_without_stray_emphasis_marks(lang):
             if "**" in text or re.search(r"(?<![\w*])\*\w", text):
                 stray.append(f"{name} cell {i}")
     assert not stray, f"literal emphasis marks in the rendered text: {stray}"
+
+
+def test_edit_run_twice_changes_the_file_once(host, capsys, monkeypatch):
+    """Re-running a cell is safe: ko04's Cw edit run twice must not give `mail.example.com mail.example.com`."""
+    from mailkit.course import edit
+
+    monkeypatch.setenv("MAILKIT_LANG", "en")
+    edit("/etc/mail/sendmail.cf", "Cwlocalhost", "Cwlocalhost mail.example.com", host=host)
+    once = host.world.read_text("/etc/mail/sendmail.cf")
+    capsys.readouterr()
+    edit("/etc/mail/sendmail.cf", "Cwlocalhost", "Cwlocalhost mail.example.com", host=host)
+    assert host.world.read_text("/etc/mail/sendmail.cf") == once
+    assert "mail.example.com mail.example.com" not in once
+    assert capsys.readouterr().out == "/etc/mail/sendmail.cf: already changed, left as it is\n  Cwlocalhost mail.example.com\n"
+    # an edit whose new text replaced the old one entirely is also recognised
+    edit("/etc/mail/sendmail.cf", "O DeliveryMode=background", "O DeliveryMode=queueonly", host=host)
+    edit("/etc/mail/sendmail.cf", "O DeliveryMode=background", "O DeliveryMode=queueonly", host=host)
+    assert host.world.read_text("/etc/mail/sendmail.cf").count("O DeliveryMode=queueonly") == 1

@@ -72,15 +72,17 @@ CELLS = [
          "seed:F03"),
     md(ko="""
     한 통이 네 사람에게 갔습니다. `newaliases` 대신 `sendmail -bi`를 써도 결과는 같습니다.
-
-    `:include:` 파일은 메일을 배달할 때마다 읽으므로, 그 파일을 고칠 때는 newaliases가 필요 없습니다.
-    carol을 추가해 보세요.
     """, en="""
     One message reached four people. `sendmail -bi` instead of `newaliases` does the same.
-
-    An `:include:` file is read at each delivery, so changing it needs no newaliases. Add carol.
     """),
     code("%sendmail -bi", "seed:F03", "seed:K01"),
+    md(ko="""
+    `:include:` 파일은 메일을 배달할 때마다 읽으므로, 그 파일을 고칠 때는 newaliases가 필요 없습니다.
+    아래 셀은 newaliases 없이 carol을 추가합니다.
+    """, en="""
+    An `:include:` file is read at each delivery, so changing it needs no newaliases. The cell
+    below adds carol without running newaliases.
+    """),
     code("""
     %%host
     echo carol >> /etc/mail_admin

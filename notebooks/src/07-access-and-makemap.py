@@ -159,14 +159,16 @@ CELLS = [
     md(ko="""
     ## FR-o: relay-domains로 도메인 전체에 릴레이 허용
     sendmail.cf의 `FR-o /etc/mail/relay-domains`는 릴레이를 허용할 도메인 목록 파일입니다.
-    이 파일에 `example.com`을 넣으면 그 도메인의 호스트(예: `client.example.com`)가 릴레이할 수 있습니다.
-    access와 달리 이 파일은 **sendmail을 다시 시작해야** 읽습니다.
+    이 파일에 `example.com`을 넣으면 두 가지가 허용됩니다. 그 도메인의 호스트(예: `client.example.com`)가
+    어느 도메인으로든 릴레이할 수 있고, 어느 호스트에서든 그 도메인(`...@example.com`)으로 가는 메일을
+    받아 넘겨 줍니다. access와 달리 이 파일은 **sendmail을 다시 시작해야** 읽습니다.
     먼저 access의 127.0.0.2 RELAY 줄을 지워서, relay-domains만의 효과를 봅니다.
     """, en="""
     ## FR-o: relaying for a whole domain with relay-domains
     `FR-o /etc/mail/relay-domains` in sendmail.cf names the file of domains allowed to relay.
-    With `example.com` in it, hosts of that domain (like `client.example.com`) may relay.
-    Unlike access, this file is read only when **sendmail restarts**.
+    With `example.com` in it, two things are allowed: hosts of that domain (like
+    `client.example.com`) may relay to any domain, and mail from any host to that domain
+    (`...@example.com`) is relayed. Unlike access, this file is read only when **sendmail restarts**.
     First remove access's RELAY line for 127.0.0.2, to see relay-domains on its own.
     """),
     code("""
@@ -183,6 +185,18 @@ CELLS = [
     systemctl restart sendmail
     """, "seed:O06"),
     code('smtp_send("dave@example.com", subject="relay by domain", client="127.0.0.2")', "seed:O06"),
+    md(ko="""
+    두 가지를 따로 봅니다. `client.example.com`(127.0.0.2)은 example.com의 호스트이므로 다른 도메인
+    (`other.org`)으로도 릴레이할 수 있습니다. 이름 없는 호스트 127.0.0.4는 example.com으로 가는 메일만
+    넘길 수 있고, `other.org`로는 거부됩니다.
+    """, en="""
+    Now the two apart. `client.example.com` (127.0.0.2) is a host of example.com, so it may relay
+    to another domain (`other.org`) too. The nameless host 127.0.0.4 may only send mail for
+    example.com through this server; for `other.org` it is refused.
+    """),
+    code('smtp_send("friend@other.org", subject="client side", client="127.0.0.2")', "seed:O06"),
+    code('smtp_send("dave@example.com", subject="recipient side", client="127.0.0.4")', "seed:O06"),
+    code('smtp_send("friend@other.org", subject="neither", client="127.0.0.4")', "seed:O06"),
     md(ko="""
     ## 실수: 파일 이름 오타
     makemap의 입력 파일 이름이 틀리면 셸이 먼저 오류를 냅니다. 이때 기존 access.db는 그대로 남습니다.
