@@ -11,8 +11,8 @@ from .base import Host, Result, command
 
 # name -> (arch, epoch, version-release, repository, download size, installed size, requires)
 CATALOGUE = {
-    "sendmail": ("x86_64", "0", "8.14.7-6.el7", "base", "722 k", "2.2 M", ("procmail", "m4")),
-    "sendmail-cf": ("noarch", "0", "8.14.7-6.el7", "base", "191 k", "906 k", ("sendmail", "m4")),
+    "sendmail": ("x86_64", "0", "8.17.1.9-1.el7", "base", "722 k", "2.2 M", ("procmail", "m4")),
+    "sendmail-cf": ("noarch", "0", "8.17.1.9-1.el7", "base", "191 k", "906 k", ("sendmail", "m4")),
     "m4": ("x86_64", "0", "1.4.16-10.el7", "base", "256 k", "525 k", ()),
     "procmail": ("x86_64", "0", "3.22-36.el7_4.1", "base", "171 k", "324 k", ()),
     "telnet": ("x86_64", "1", "0.17-66.el7", "updates", "64 k", "113 k", ()),

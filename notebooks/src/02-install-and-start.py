@@ -28,8 +28,19 @@ CELLS = [
     code("%yum -y install sendmail sendmail-cf", "seed:I01"),
     code("%rpm -q sendmail sendmail-cf m4 procmail", "seed:I01"),
     md(ko="""
+    > 버전 이야기: CentOS 7이 실제로 주는 sendmail은 8.14.7입니다. 이 메일 호스트는 디렉터리 구성과
+    > 설정 파일은 CentOS 7 그대로이지만, 프로그램은 **sendmail 8.17.1.9**처럼 동작합니다. 그 버전의
+    > 실제 sendmail과 같은 입력을 주고 응답을 한 줄씩 비교해 확인하기 때문입니다. 그래서 rpm, 인사말(220),
+    > Received 헤더, 로그가 모두 8.17.1.9를 말합니다. 시험에 나오는 명령과 파일은 두 버전이 같습니다.
+
     `-y` 없이 실행하면 yum이 확인을 기다리다가, 답이 없으면 아무것도 설치하지 않고 끝납니다.
     """, en="""
+    > About the version: the sendmail CentOS 7 really ships is 8.14.7. This mail host keeps
+    > CentOS 7's directories and configuration files, but its program behaves like **sendmail
+    > 8.17.1.9**, because it is checked reply by reply against that real version. So rpm, the
+    > greeting (220), Received headers and the logs all say 8.17.1.9. The commands and files the
+    > exam asks about are the same in both versions.
+
     Without `-y`, yum waits for a confirmation; with no answer it installs nothing.
     """),
     code("%yum install mutt"),
