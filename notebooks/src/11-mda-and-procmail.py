@@ -73,14 +73,18 @@ CELLS = [
     md(ko="""
     ## 규칙을 바꿔 보기
     위의 `.procmailrc` 셀에서 조건을 바꿔(예: `^Subject:.*coffee`) 다시 실행하고 메일을 보내 보세요.
-    MailboxViewer로 `work` 폴더와 받은편지함을 비교해 볼 수 있습니다.
+    MailboxViewer의 folder 목록에서 받은편지함(`/var/spool/mail/alice`)과 `work` 폴더
+    (`/home/alice/mail/work`)를 번갈아 골라 비교해 보세요. 아래 셀은 `work` 폴더를 열어 둡니다.
     """, en="""
     ## Change the rules
     Change a condition in the `.procmailrc` cell above (say `^Subject:.*coffee`), run it again,
-    and send more mail. MailboxViewer lets you compare the inbox and the `work` folder.
+    and send more mail. In MailboxViewer's folder list, switch between the inbox
+    (`/var/spool/mail/alice`) and the `work` folder (`/home/alice/mail/work`) to compare them;
+    the cell below opens `work`.
     """),
     code("""
-    viewer = MailboxViewer(user="alice")
+    viewer = MailboxViewer(user="alice", folder="/home/alice/mail/work")
+    print(list(viewer.folder_select.options))
     viewer
     """, "seed:A02"),
     quiz(

@@ -70,3 +70,35 @@ def test_mailbox_viewer_lists_and_shows_a_message_delivered_over_smtp(live_host)
     mv.user_select.value = "carol"  # another user's mailbox, empty
     assert mv.messages == [] and "/var/spool/mail/carol</b>: 0 messages" in mv.title.value
     assert mv.body.value == ""
+
+
+def test_mailbox_viewer_opens_a_procmail_folder_and_a_maildir(live_host):
+    """ko11 compares the inbox with the `work` folder procmail files the boss's mail into."""
+    from mailkit.commands.shell import run_script
+
+    steps = run_script(live_host, "mkdir -p /home/alice/mail\n"
+                       "printf 'MAILDIR=$HOME/mail\\n:0:\\n* ^From:.*boss@\\nwork\\n' > /home/alice/.procmailrc",
+                       stop_on_error=True)
+    assert all(st.result.code == 0 for st in steps), [st.result.err for st in steps]
+    addr, port = live_host.runtime.connect_address(25)
+    with smtplib.SMTP(addr, port, timeout=10) as s:
+        s.sendmail("boss@localhost", ["alice@localhost"], b"From: boss@localhost\nSubject: budget\n\nnumbers\n")
+        s.sendmail("bob@localhost", ["alice@localhost"], b"From: bob@localhost\nSubject: coffee?\n\nnow\n")
+    work = live_host.world.path("/home/alice/mail/work")
+    assert wait_until(lambda: work.exists() and b"numbers" in work.read_bytes())
+    assert wait_until(lambda: b"coffee?" in live_host.world.mailbox_path("alice").read_bytes())
+    mv = MailboxViewer(live_host, "alice")
+    assert list(mv.folder_select.options) == ["/var/spool/mail/alice", "/home/alice/mail/work"]
+    assert [m.header("Subject") for m in mv.messages] == ["coffee?"]
+    mv.folder_select.value = "/home/alice/mail/work"
+    assert [m.header("Subject") for m in mv.messages] == ["budget"]
+    assert "/home/alice/mail/work</b>: 1 message" in mv.title.value and "numbers" in mv.body.value
+    assert mv.message(1).to_json()["mailbox"] == "/home/alice/mail/work"
+    # a Maildir anywhere in the host, asked for by name
+    import mailbox as stdmailbox
+
+    md = stdmailbox.Maildir(live_host.world.path("/home/alice/Maildir"), create=True)
+    md.add(b"From: carol@localhost\nSubject: from a maildir\n\nhi\n")
+    mv2 = MailboxViewer(live_host, "alice", folder="/home/alice/Maildir")
+    assert mv2.folder == "/home/alice/Maildir" and [m.header("Subject") for m in mv2.messages] == ["from a maildir"]
+    assert "/home/alice/Maildir" in mv2.folder_select.options
