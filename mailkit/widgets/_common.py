@@ -89,3 +89,26 @@ class CommandLog(w.HTML):
         if res.code:
             self.add("note", self.exit_status.format(code=res.code))
         return res
+
+
+HINT = {
+    "ko": "[위젯: 커널이 실행 중일 때 이 셀을 실행하면 조작할 수 있습니다]",
+    "en": "[widget: run this cell with a live kernel to use it]",
+}
+
+
+class TextFallback:
+    """A readable text/plain for a saved notebook, where the live widget cannot be drawn (no kernel,
+    nbviewer, GitHub): `fallback_text()` and a hint, instead of ipywidgets' `Name(children=(...`.
+    Mixed in before the ipywidgets base class."""
+
+    def fallback_text(self) -> str:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs)
+        if data is not None:
+            from ..course import notebook_lang
+
+            data["text/plain"] = f"{self.fallback_text().rstrip()}\n{HINT.get(notebook_lang(), HINT['en'])}"
+        return data

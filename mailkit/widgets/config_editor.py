@@ -22,7 +22,7 @@ from ..core.config import DELIVERY_MODES, SERVICE_PORTS, from_cf, parse_duration
 from ..core.files import atomic_write
 from ..core.maps import MapError
 from ..core.world import ACCESS, ALIASES, LOCAL_HOST_NAMES, SENDMAIL_CF, VIRTUSERTABLE
-from ._common import CommandLog, resolve_host
+from ._common import TextFallback, CommandLog, resolve_host
 
 PRIVACY_FLAGS = {
     "public", "needmailhelo", "needexpnhelo", "noexpn", "needvrfyhelo", "novrfy", "restrictmailq",
@@ -349,7 +349,7 @@ def _write(world, host_path: str, text: str) -> None:
 
 # ---- the widget ----
 
-class ConfigEditor(w.VBox):
+class ConfigEditor(TextFallback, w.VBox):
     def __init__(self, host=None, lang: str = "ko", user: str = "alice"):
         super().__init__()
         if lang not in LABELS:
@@ -535,3 +535,8 @@ class ConfigEditor(w.VBox):
         else:
             self.command_log.add("note", self.t["forward_note"])
         return True
+
+    def fallback_text(self) -> str:
+        titles = [self.tabs.get_title(i) for i in range(len(self.tabs.children))]
+        shown = titles[self.tabs.selected_index] if titles and self.tabs.selected_index is not None else ""
+        return f"ConfigEditor: {' | '.join(titles)}" + (f" (open: {shown})" if shown else "")

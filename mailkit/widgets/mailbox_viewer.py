@@ -16,7 +16,7 @@ import ipywidgets as w
 from ..core.mboxlock import locked
 from ..core.world import MAIL_SPOOL
 from ..kernel.display import Message
-from ._common import resolve_host
+from ._common import TextFallback, resolve_host
 
 SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
 
@@ -76,7 +76,7 @@ def user_folders(world, user: str) -> list[str]:
     return folders
 
 
-class MailboxViewer(w.VBox):
+class MailboxViewer(TextFallback, w.VBox):
     def __init__(self, host=None, user: str = "alice", folder: str | None = None):
         super().__init__()
         self.host = resolve_host(host)
@@ -159,3 +159,8 @@ class MailboxViewer(w.VBox):
         self.all_headers.value = "<pre style='margin:0'>" + html.escape(
             "".join(f"{k}: {v}\n" for k, v in m.headers)) + "</pre>"
         self.body.value = f"<pre style='white-space:pre-wrap'>{html.escape(m.body)}</pre>"
+
+    def fallback_text(self) -> str:
+        lines = [f"MailboxViewer: {self.folder}: {len(self.messages)} message{'s' if len(self.messages) != 1 else ''}"]
+        lines += [label for label, _ in self.list.options]
+        return "\n".join(lines)

@@ -16,12 +16,12 @@ from ..commands.base import REGISTRY
 from ..core.queue import Queue
 from ..core.world import CLIENTMQUEUE, MQUEUE
 from ..kernel.display import QueueTable
-from ._common import CommandLog, resolve_host
+from ._common import TextFallback, CommandLog, resolve_host
 
 COLUMNS = ("id", "size", "time", "sender", "recipients", "reason")
 
 
-class QueueInspector(w.VBox):
+class QueueInspector(TextFallback, w.VBox):
     def __init__(self, host=None, queue: str = MQUEUE):
         super().__init__()
         self.host = resolve_host(host)
@@ -111,3 +111,6 @@ class QueueInspector(w.VBox):
         for area, prefix in ((self.qf, "qf"), (self.df, "df")):
             path = q.dir / f"{prefix}{qid}"
             area.value = path.read_text(encoding="utf-8", errors="replace") if path.exists() else f"{prefix}{qid}: No such file"
+
+    def fallback_text(self) -> str:
+        return f"QueueInspector: {self.queue}\n{self.snapshot()}"

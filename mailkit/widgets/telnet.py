@@ -16,7 +16,7 @@ import warnings
 import ipywidgets as w
 
 from ..kernel.display import Dialogue
-from ._common import resolve_host
+from ._common import TextFallback, resolve_host
 
 SERVICES = {25: "smtp", 587: "smtp", 110: "pop3", 143: "imap"}
 
@@ -32,7 +32,7 @@ def mapped_address(host, port: int) -> tuple[str, int] | None:
     return connect(port) if connect else rt.ports[port]  # 0.0.0.0 is reached through 127.0.0.1
 
 
-class Telnet(w.VBox):
+class Telnet(TextFallback, w.VBox):
     def __init__(self, host=None, port: int = 25, hostname: str = "localhost", connect: bool = True):
         super().__init__()
         self.host = resolve_host(host)
@@ -173,3 +173,6 @@ class Telnet(w.VBox):
     def close(self) -> None:
         self.disconnect()
         super().close()
+
+    def fallback_text(self) -> str:
+        return "\n".join([f"Telnet: telnet {self.hostname} {self.port}", *self.transcript])

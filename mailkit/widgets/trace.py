@@ -13,7 +13,7 @@ import ipywidgets as w
 from ..core.trace import build_trace, texts
 from ..course import notebook_lang
 from ..kernel.display import TraceView
-from ._common import resolve_host
+from ._common import TextFallback, resolve_host
 
 # the widget's own words (the steps' sentences live in core/trace.TEXTS)
 LABELS = {
@@ -39,7 +39,7 @@ def render_steps(view: TraceView) -> str:
     return ("<div style='display:flex;flex-wrap:wrap;align-items:stretch'>" + arrow.join(boxes) + "</div>")
 
 
-class Trace(w.VBox):
+class Trace(TextFallback, w.VBox):
     def __init__(self, host=None, message_id: str = "", lang: str | None = None):
         super().__init__()
         self.lang = lang or notebook_lang()  # None: the language of the notebook's folder or $MAILKIT_LANG
@@ -66,3 +66,6 @@ class Trace(w.VBox):
     @property
     def steps(self) -> list[dict]:
         return self.view.rows() if self.view else []
+
+    def fallback_text(self) -> str:
+        return str(self.view) if self.view else f"Trace: {self.key.value}"
