@@ -109,18 +109,19 @@ CELLS = [
     md(ko="""
     ## 직접 문 두드려 보기: Telnet 위젯
     아래 위젯은 25번 포트에 연결된 telnet 창입니다. 서버의 첫 인사(220)가 보이면 sendmail이
-    제대로 떠 있는 것입니다. 입력칸에 `EHLO localhost`를 쳐 보고, 다 보면 `QUIT`을 보내세요.
+    제대로 떠 있는 것입니다. 입력칸에 `EHLO localhost`를 쳐 보고, 다 보면 `QUIT`을 보내거나 **끊기**를
+    누르세요. **다시 연결**로 새로 접속할 수 있고, 보낸 줄은 **이전 입력** 목록에서 다시 고를 수 있습니다.
     """, en="""
     ## Knock on the door: the Telnet widget
     The widget below is a telnet window connected to port 25. If the server's greeting (220)
-    shows, sendmail is up. Type `EHLO localhost` in the box, and `QUIT` when done.
+    shows, sendmail is up. Type `EHLO localhost` in the box, and send `QUIT` or press **Hang up**
+    when done. **Reconnect** opens a new connection; lines you sent can be picked again from **history**.
     """),
     code("""
     knock = Telnet(port=25)
     knock.wait_for("220")
     knock
     """),
-    code("knock.close()  # close the connection when you are done"),
     quiz(
         q(("sendmail을 설치하는 명령으로 옳은 것은?", ["yum -y install sendmail", "yum -y sendmail install",
                                                    "systemctl install sendmail", "rpm -y install sendmail"],

@@ -90,8 +90,8 @@ CELLS = [
     - `503 5.0.0 Need RCPT (recipient)`: 받는 사람이 하나도 없으니 `DATA`를 받을 수 없습니다.
 
     ## 직접 쳐 보기: Telnet 위젯
-    이번에는 한 줄씩 직접 입력해 보세요. 입력칸에 위의 명령을 차례로 쓰고 Enter(또는 Send)를
-    누르면 서버의 응답이 바로 나타납니다.
+    이번에는 한 줄씩 직접 입력해 보세요. 입력칸에 위의 명령을 차례로 쓰고 Enter(또는 **보내기**)를
+    누르면 서버의 응답이 바로 나타납니다. 다 했으면 `QUIT`을 보내거나 **끊기**를 누르세요.
     """, en="""
     - `503 5.0.0 Need MAIL before RCPT`: `MAIL` comes before `RCPT`.
     - `550 5.1.1 ... User unknown`: no such account on this server.
@@ -99,14 +99,13 @@ CELLS = [
 
     ## Type it yourself: the Telnet widget
     Now type line by line: enter the commands above in the box, one after another, and press
-    Enter (or Send); the server's reply appears at once.
+    Enter (or **Send**); the server's reply appears at once. When done, send `QUIT` or press **Hang up**.
     """),
     code("""
     session = Telnet(port=25)
     session.wait_for("220")
     session
     """, "seed:T01"),
-    code("session.close()  # hang up when you are done"),
     quiz(
         q(("telnet으로 메일 서버에 접속하는 명령은?", ["telnet localhost 25", "telnet localhost 110",
                                                  "telnet 25 localhost", "telnet -p 25"],

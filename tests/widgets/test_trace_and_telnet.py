@@ -121,3 +121,35 @@ def test_trace_sees_an_imap_session(live_host):
     assert wait_until(lambda: t.refresh().rows()[5]["agent"] == "IMAP")
     assert t.steps[5]["ok"] and t.steps[5]["what"] == "carol logged in with IMAP after delivery"
     assert "/var/spool/mail/carol (message 1)" in t.steps[4]["what"]  # IMAP leaves it on the server
+
+
+def test_telnet_console_looks_like_a_terminal_keeps_history_and_reconnects(live_host):
+    from mailkit.widgets.telnet import SCREEN_LINES
+
+    tn = Telnet(live_host, 25, lang="ko")
+    try:
+        assert (tn.send_button.description, tn.close_button.description) == ("보내기", "끊기")
+        assert tn.wait_for("220 ")
+        for i in range(SCREEN_LINES + 2):
+            tn.send("NOOP")
+        tn.send("HELP")
+        assert tn.wait_for("End of HELP info")
+        tn.send("RSET")
+        assert tn.wait_for("250 2.0.0 Reset state")
+        screen = tn.screen.value
+        assert "mk-telnet" in screen and "background:#1e1e1e" in screen
+        assert screen.count("\n") == SCREEN_LINES  # only the newest lines: the last one is always in view
+        assert "Reset state" in screen and "Trying 127.0.0.1" not in screen
+        assert "color:#8be9fd'>RSET<" in screen  # what was typed has its own colour
+        assert list(tn.history.options) == ["", "RSET", "HELP", "NOOP"]  # newest first, repeats once
+        tn.history.value = "NOOP"
+        assert tn.input.value == "NOOP"
+        tn.close_button.click()  # hang up: the console stays, Reconnect comes alive
+        assert tn.closed.wait(5) and not tn.reconnect_button.disabled
+        assert tn.transcript[-1] == "Connection closed by foreign host."
+        tn.reconnect_button.click()
+        assert wait_until(lambda: sum(t.startswith("220 ") for t in tn.transcript) == 2)
+        assert tn.reconnect_button.disabled
+        assert sum(1 for t in tn.transcript if t.startswith("Trying ")) == 2
+    finally:
+        tn.close()
