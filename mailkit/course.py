@@ -83,48 +83,77 @@ def _already_edited(text: str, old: str, new: str) -> bool:
     return old not in text and text.count(new) == 1
 
 
+PAD_LINES_SHOWN = 2  # of a body padded with size=, the first lines are shown, the rest counted
+
+
 def smtp_send(rcpt, subject: str = "test", sender: str = "bob@localhost", client: str = "127.0.0.1",
               body: str = "Hello.", size: int = 0, host=None) -> None:
     """Send one message with smtplib from the client address CLIENT (127.0.0.2 is client.example.com,
-    another machine in the course's /etc/hosts) and print each step and the server's reply.
+    another machine in the course's /etc/hosts) and show the whole SMTP dialogue, as telnet would:
+    EHLO and its reply, MAIL, RCPT, DATA and the 354 reply, the message lines, the final dot and
+    its reply, QUIT. A refused step ends the transaction there, as a client would.
 
     size > 0 pads the body to about that many bytes (for MaxMessageSize). host: the notebook's when None.
     """
+    dialogue = smtp_dialogue(rcpt, subject, sender, client, body, size, host)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(dialogue)
+    else:
+        print(dialogue)
+
+
+def smtp_dialogue(rcpt, subject: str = "test", sender: str = "bob@localhost", client: str = "127.0.0.1",
+                  body: str = "Hello.", size: int = 0, host=None):
+    """smtp_send's conversation as a kernel.display.Dialogue (who, line) without showing it."""
     import smtplib
 
+    from .kernel.display import Dialogue
     from .kernel.extension import start_session
 
     rcpts = [rcpt] if isinstance(rcpt, str) else list(rcpt)
-    if size:
-        body += "\n" + ("x" * 71 + "\n") * (size // 72)
-    data = f"From: {sender}\nTo: {', '.join(rcpts)}\nSubject: {subject}\n\n{body}\n"
+    pad = ("x" * 71 + "\n") * (size // 72) if size else ""
+    data = f"From: {sender}\nTo: {', '.join(rcpts)}\nSubject: {subject}\n\n{body}\n" + ("\n" + pad if pad else "")
     address = host.runtime.connect_address(25) if host is not None else start_session().connect(25)
-    s = smtplib.SMTP(*address, local_hostname="client.example.com" if client != "127.0.0.1" else "localhost",
-                     source_address=(client, 0), timeout=30)
+    helo = "client.example.com" if client != "127.0.0.1" else "localhost"
+    d = Dialogue("smtp", "localhost", 25)
+    s = smtplib.SMTP(local_hostname=helo, source_address=(client, 0), timeout=30)
+
+    def reply(code: int, msg: bytes) -> int:
+        lines = msg.decode(errors="replace").split("\n")
+        for i, text in enumerate(lines):
+            d.add("server", f"{code}{'-' if i < len(lines) - 1 else ' '}{text}")
+        return code
+
+    def command(line: str) -> int:
+        d.add("client", line)
+        s.putcmd(line)
+        return reply(*s.getreply())
+
     try:
-        code, msg = s.ehlo()
-        steps = [("MAIL FROM:<%s>" % sender, s.mail(sender))]
-        ok = steps[-1][1][0] == 250
-        accepted = 0
-        for r in rcpts:
-            if not ok:
-                break
-            steps.append(("RCPT TO:<%s>" % r, s.rcpt(r)))
-            accepted += steps[-1][1][0] in (250, 251)
-        if ok and accepted:
-            s.putcmd("data")
-            code, msg = s.getreply()
-            if code == 354:
+        reply(*s.connect(*address))
+        if command(f"EHLO {helo}") == 250 and command(f"MAIL FROM:<{sender}>") == 250:
+            accepted = sum(command(f"RCPT TO:<{r}>") in (250, 251) for r in rcpts)
+            if accepted and command("DATA") == 354:
+                lines = data.rstrip("\n").split("\n")
+                shown = lines if not pad else lines[:len(lines) - (size // 72) + PAD_LINES_SHOWN]
+                for line in shown:
+                    d.add("client", "." + line if line.startswith(".") else line)
+                if len(shown) < len(lines):
+                    d.add("client", f"... ({len(lines) - len(shown)} more lines of x)")
+                d.add("client", ".")
                 s.send(smtplib.quotedata(data).encode() + b"\r\n.\r\n")
-                code, msg = s.getreply()
-            steps.append(("DATA ... .", (code, msg)))
-        for cmd, (code, msg) in steps:
-            print(f"{cmd:<34} -> {code} {msg.decode(errors='replace')}")
+                reply(*s.getreply())
+        command("QUIT")
+    except smtplib.SMTPServerDisconnected:
+        d.add("server", "(connection closed)")
     finally:
-        try:
-            s.quit()
-        except smtplib.SMTPException:
-            s.close()
+        s.close()
+    return d
 
 
 @dataclass

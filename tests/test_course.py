@@ -139,18 +139,26 @@ def test_edit_refuses_text_found_twice_or_not_at_all_and_writes_nothing(host):
     assert host.world.read_text("/etc/mail/sendmail.cf") == before
 
 
-def test_smtp_send_prints_each_step_and_the_servers_reply(host, capsys):
+def test_smtp_send_shows_the_whole_dialogue(host, capsys):
     from mailkit.course import smtp_send
 
     smtp_send("alice@localhost", subject="hi", host=host)
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("MAIL FROM:<bob@localhost>") and out[0].endswith("250 2.1.0 <bob@localhost>... Sender ok")
-    assert out[1].endswith("250 2.1.5 <alice@localhost>... Recipient ok")
-    assert "Message accepted for delivery" in out[2]
-    # another machine (127.0.0.2) may not relay: the refusal is printed and no DATA is sent
+    assert out[0].startswith("S: 220 ") and out[1] == "C: EHLO localhost"
+    assert "S: 250-ENHANCEDSTATUSCODES" in out and "S: 250 HELP" in out
+    i = out.index("C: MAIL FROM:<bob@localhost>")
+    assert out[i + 1:i + 5] == ["S: 250 2.1.0 <bob@localhost>... Sender ok", "C: RCPT TO:<alice@localhost>",
+                                "S: 250 2.1.5 <alice@localhost>... Recipient ok", "C: DATA"]
+    assert out[i + 5] == "S: 354 End data with <CR><LF>.<CR><LF>"
+    assert out[i + 6:i + 12] == ["C: From: bob@localhost", "C: To: alice@localhost", "C: Subject: hi", "C: ",
+                                 "C: Hello.", "C: ."]
+    assert "Message accepted for delivery" in out[i + 12] and out[i + 13] == "C: QUIT"
+    assert out[i + 14].startswith("S: 221 2.0.0 ") and len(out) == i + 15
+    # another machine (127.0.0.2) may not relay: the refusal is shown and no DATA is sent
     smtp_send("dave@example.com", client="127.0.0.2", host=host)
     out = capsys.readouterr().out.splitlines()
-    assert out[-1].endswith("550 5.7.1 <dave@example.com>... Relaying denied") and len(out) == 2
+    assert out[-4:-2] == ["C: RCPT TO:<dave@example.com>", "S: 550 5.7.1 <dave@example.com>... Relaying denied"]
+    assert "C: DATA" not in out and out[-1].startswith("S: 221 ")
 
 
 def test_smtp_send_size_pads_the_body(host, capsys):
@@ -159,7 +167,8 @@ def test_smtp_send_size_pads_the_body(host, capsys):
     edit("/etc/mail/sendmail.cf", "#O MaxMessageSize=0", "O MaxMessageSize=1000", host=host)
     host.runtime.restart()
     smtp_send("alice@localhost", size=3000, host=host)
-    assert "552 5.2.3" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "S: 552 5.2.3" in out and "C: ... (39 more lines of x)" in out
 
 
 def test_notebook_lang_is_the_folder_name(tmp_path, monkeypatch):

@@ -103,14 +103,18 @@ CELLS = [
     - `edit(파일, 바꿀글, 새글)`: 설정 파일의 한 부분을 바꾸고 바뀐 줄을 보여 줍니다. 실제 서버에서
       vi나 `sed -i`로 하는 일입니다. 바꿀 글이 파일에 정확히 한 번 있어야 합니다.
     - `smtp_send(받는주소, subject=..., sender=..., client=...)`: Python의 smtplib로 메일 한 통을 보내고
-      SMTP 명령마다 서버의 응답을 보여 줍니다. `client="127.0.0.2"`는 다른 컴퓨터
+      telnet으로 보듯 대화 전체를 보여 줍니다(`C:`는 클라이언트가 보낸 줄, `S:`는 서버의 응답, DATA 뒤의
+      354와 본문 줄까지). 다시 실행해도 되고, `edit()`도 이미 바뀐 파일은 그대로 둡니다.
+      `client="127.0.0.2"`는 다른 컴퓨터
       (`client.example.com`)에서 보내는 것처럼 접속합니다.
     """, en="""
     ## Two helpers: `edit()` and `smtp_send()`
     - `edit(file, old, new)`: changes one piece of a configuration file and shows the changed line,
       what vi or `sed -i` does on a real server. The old text must occur exactly once.
     - `smtp_send(recipient, subject=..., sender=..., client=...)`: sends one message with Python's
-      smtplib and shows the server's reply to each SMTP command. `client="127.0.0.2"` connects as if
+      smtplib and shows the whole dialogue as telnet would (`C:` lines the client sent, `S:` the
+      server's replies, down to the 354 after DATA and the message lines). Cells can be run again;
+      `edit()` leaves a file it already changed alone. `client="127.0.0.2"` connects as if
       from another computer (`client.example.com`).
     """),
     code("""
