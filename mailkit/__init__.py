@@ -29,5 +29,13 @@ def connect(port: int = 25) -> tuple[str, int]:
     return start_session().connect(port)
 
 
+def portmap(on: bool = True) -> None:
+    """Turn on (default after `%load_ext mailkit`) or off the redirection of loopback connects to
+    the service ports 25/110/143/587 to the ports the host really bound (kernel/portmap.py)."""
+    from .kernel import portmap as pm
+
+    pm.install() if on else pm.uninstall()
+
+
 def _jupyter_labextension_paths():
     return [{"src": "labextension", "dest": "mailkit"}]

@@ -45,8 +45,11 @@ def start_session(quiet: bool = True) -> Session:
 def load(ip) -> None:
     from .magics import register
 
+    from . import portmap
+
     already = SESSION is not None and SESSION.runtime.running
     session = start_session()
+    portmap.install()  # smtplib.SMTP("localhost", 25) reaches the host's real port
     if ip is not None:
         register(ip, session)
     if already:
@@ -57,8 +60,10 @@ def load(ip) -> None:
 
 
 def unload(ip) -> None:
+    from . import portmap
     from .magics import unregister
 
+    portmap.uninstall()
     if ip is not None:
         unregister(ip)
     if SESSION is not None:

@@ -55,7 +55,9 @@ CELLS = [
 
     포트도 마찬가지입니다. 명령과 설명에서는 시험처럼 25(SMTP), 110(POP3), 143(IMAP)이라고
     부르지만, 일반 사용자는 1024 아래 포트를 열 수 없어서 실제로는 비어 있는 다른 포트를 씁니다.
-    `telnet localhost 25`, `netstat`, `mailkit.connect(25)`가 이 연결을 알아서 맞춰 줍니다.
+    `telnet localhost 25`, `netstat`, 그리고 이 노트북 안의 Python 프로그램
+    (`smtplib.SMTP("localhost", 25)`, `poplib.POP3("localhost")`, `imaplib.IMAP4("localhost")`)은
+    이 연결을 알아서 맞춰 줍니다. 실제 주소가 필요하면 `mailkit.connect(25)`로 물어봅니다.
     `%mailkit status`로 실제 연결을 볼 수 있습니다.
     """, en="""
     ## The sandbox: your real `/etc` is never touched
@@ -65,12 +67,14 @@ CELLS = [
 
     Ports too: commands and text say 25 (SMTP), 110 (POP3) and 143 (IMAP) as the exam does, but an
     ordinary user may not open ports below 1024, so the server listens on free high ports.
-    `telnet localhost 25`, `netstat` and `mailkit.connect(25)` map them for you.
+    `telnet localhost 25`, `netstat` and the Python programs in this notebook
+    (`smtplib.SMTP("localhost", 25)`, `poplib.POP3("localhost")`, `imaplib.IMAP4("localhost")`)
+    map them for you; `mailkit.connect(25)` tells the real address when you need it.
     `%mailkit status` shows the real mapping.
     """),
     code("%mailkit status"),
     code("""
-    # Python programs (smtplib, poplib, imaplib) ask for the real address of port 25 like this:
+    # smtplib.SMTP("localhost", 25) just works; the real address behind port 25 is:
     mailkit.connect(25)
     """),
     md(ko="""

@@ -206,13 +206,13 @@ CELLS = [
     code("""
     import smtplib
     msg = "From: bob@localhost\\nTo: carol@localhost\\nSubject: Follow me\\nMessage-ID: <follow-me@localhost>\\n\\nWhere do I go?\\n"
-    with smtplib.SMTP(*mailkit.connect(25)) as s:          # MUA -> MTA over SMTP
+    with smtplib.SMTP("localhost", 25) as s:              # MUA -> MTA over SMTP
         print(s.sendmail("bob@localhost", ["carol@localhost"], msg))
     """, "seed:A04"),
     code("%mail -H -u carol", "seed:A04"),
     code("""
     import poplib
-    pop = poplib.POP3(*mailkit.connect(110))              # mailbox -> MUA over POP3
+    pop = poplib.POP3("localhost", 110)                   # mailbox -> MUA over POP3
     pop.user("carol"); pop.pass_("secret")
     print(pop.stat())                                     # (messages, bytes)
     resp, lines, octets = pop.retr(2)

@@ -43,7 +43,7 @@ CELLS = [
     """),
     code("""
     import poplib
-    pop = poplib.POP3(*mailkit.connect(110))
+    pop = poplib.POP3("localhost", 110)
     print(pop.getwelcome())
     pop.user("bob")
     pop.pass_("secret")
@@ -67,7 +67,7 @@ CELLS = [
     """),
     code("""
     import imaplib
-    imap = imaplib.IMAP4(*mailkit.connect(143))
+    imap = imaplib.IMAP4("localhost", 143)
     print(imap.login("carol", "secret")[0])
     print(imap.select("INBOX"))
     typ, data = imap.search(None, "ALL")
@@ -85,7 +85,7 @@ CELLS = [
     Now carol deletes just the "invoice" message.
     """),
     code("""
-    imap = imaplib.IMAP4(*mailkit.connect(143))
+    imap = imaplib.IMAP4("localhost", 143)
     imap.login("carol", "secret")
     imap.select("INBOX")
     typ, data = imap.search(None, 'SUBJECT "invoice"')
@@ -107,7 +107,7 @@ CELLS = [
     were fetched and all three deleted on the server; the IMAP line's `in=`/`out=` count the bytes.
     """),
     code("""
-    pop = poplib.POP3(*mailkit.connect(110))
+    pop = poplib.POP3("localhost", 110)
     pop.user("bob")
     try:
         pop.pass_("wrong-password")

@@ -95,3 +95,33 @@ def test_interpreter_exit_stops_the_host_and_removes_its_world(tmp_path):
     root, (addr, port) = lines[-2], lines[-1].split()
     assert not os.path.exists(root)
     assert bindable((addr, int(port)))
+
+
+def test_stdlib_clients_reach_the_host_on_service_ports_with_no_helper(clean, tmp_path, monkeypatch):
+    """smtplib/poplib/imaplib to ("localhost", 25/110/143) in the kernel reach the mapped ports."""
+    import imaplib
+    import poplib
+    import smtplib
+
+    monkeypatch.setenv("MAILKIT_WORLD", str(tmp_path / "w"))
+    extension.load(None)
+    rt = extension.current_session().runtime
+    if rt.ports[25][1] == 25:
+        pytest.skip("the runtime bound the real port 25: nothing to map")
+    try:
+        with smtplib.SMTP("localhost", 25, timeout=10) as s:
+            assert s.noop()[0] == 250
+            s.sendmail("alice@localhost", ["bob@localhost"], b"Subject: no helper\n\nhi\n")
+        pop = poplib.POP3("localhost", 110, timeout=10)
+        assert pop.getwelcome().startswith(b"+OK")
+        pop.quit()
+        imap = imaplib.IMAP4("127.0.0.1", 143, timeout=10)
+        assert imap.login("bob", "secret")[0] == "OK"
+        imap.logout()
+        mailkit.portmap(False)  # off: port 25 is the real one again, where nothing of ours listens
+        assert socket.create_connection.__module__ == "socket"
+        mailkit.portmap(True)
+        assert socket.create_connection.__module__ == "mailkit.kernel.portmap"
+    finally:
+        extension.unload(None)
+    assert socket.create_connection.__module__ == "socket"  # unloaded: no redirection left behind
