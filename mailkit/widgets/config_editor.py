@@ -350,7 +350,7 @@ def _write(world, host_path: str, text: str) -> None:
 # ---- the widget ----
 
 class ConfigEditor(TextFallback, w.VBox):
-    def __init__(self, host=None, lang: str = "ko", user: str = "alice"):
+    def __init__(self, host=None, lang: str = "ko", user: str = "alice", tab: str | None = None):
         super().__init__()
         if lang not in LABELS:
             raise ValueError(f"lang must be one of {', '.join(LABELS)}")
@@ -373,6 +373,23 @@ class ConfigEditor(TextFallback, w.VBox):
         for i, t in enumerate(titles):
             self.tabs.set_title(i, t)
         self.children = [self.tabs, self.error, self.command_log]
+        if tab is not None:
+            self.select_tab(tab)
+
+    def tab_keys(self) -> list[str]:
+        """One key per tab: "options", then each file's host path (".forward" for the forward tab)."""
+        return ["options"] + [".forward" if host_path is None else host_path for _t, host_path, *_ in FILES]
+
+    def select_tab(self, key: str) -> None:
+        """Show the tab of `key`: "options", a tab title ("aliases") or a file's host path."""
+        titles = ["options"] + [title for title, *_ in FILES]
+        keys = self.tab_keys()
+        if key in keys:
+            self.tabs.selected_index = keys.index(key)
+        elif key in titles:
+            self.tabs.selected_index = titles.index(key)
+        else:
+            raise ValueError(f"no tab {key!r}: one of {', '.join(titles)}")
 
     # options tab
     def _options_tab(self) -> w.Widget:
@@ -506,6 +523,7 @@ class ConfigEditor(TextFallback, w.VBox):
             self.editors[".forward"].value = self._read(self.forward_path())
 
     def apply_file(self, key: str) -> bool:
+        self.select_tab(key)  # the cell that applies a file shows that file's tab
         world = self.host.world
         text = self.editors[key].value
         if text and not text.endswith("\n"):

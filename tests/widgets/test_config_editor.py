@@ -219,3 +219,18 @@ def test_shortened_queuereturn_bounces_on_the_next_queue_run(live_host):
     assert qi.ids == []
     box = live_host.world.mailbox_path("alice").read_bytes()
     assert b"MAILER-DAEMON" in box and b"Cannot send message for 1 hour" in box
+
+
+def test_config_editor_opens_on_the_tab_its_cell_is_about(offline_host):
+    from mailkit.widgets import ConfigEditor
+
+    ed = ConfigEditor(offline_host, lang="en")
+    assert ed.tabs.selected_index == 0  # the options
+    assert ConfigEditor(offline_host, lang="en", tab="access").tabs.selected_index == ed.tab_keys().index("/etc/mail/access")
+    assert ConfigEditor(offline_host, lang="en", tab="/etc/aliases").tabs.selected_index == ed.tab_keys().index("/etc/aliases")
+    ed.editors["/etc/mail/virtusertable"].value += "jobs@example.com\talice\n"
+    assert ed.apply_file("/etc/mail/virtusertable")
+    assert ed.tabs.selected_index == ed.tab_keys().index("/etc/mail/virtusertable")
+    assert "(open: virtusertable)" in ed._repr_mimebundle_()["text/plain"]
+    with pytest.raises(ValueError, match="no tab"):
+        ed.select_tab("nonsense")
