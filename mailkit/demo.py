@@ -44,6 +44,10 @@ def _smtp(addr) -> None:
         s.close()
 
 
+NEXT_STEP = ("--- next: the course ---\n"
+             "bash scripts/run.sh    # opens JupyterLab on notebooks/ko/00-start-here.ipynb (English: notebooks/en/)")
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mailkit-demo-") as root:
         world = create_world(root)
@@ -79,4 +83,5 @@ def main() -> int:
             print(world.read_text("/var/log/maillog"))
         finally:
             rt.stop()
+    print(NEXT_STEP)
     return 0

@@ -48,6 +48,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+# pip's output only when it fails: this machine's pip configuration names index folders that may
+# be absent, and its warnings about them would fill the demo's first screen.
+pip_quiet() {
+  local log; log=$(mktemp)
+  if "$@" >"$log" 2>&1; then rm -f "$log"; else cat "$log" >&2; rm -f "$log"; return 1; fi
+}
+pip_quiet .venv/bin/python -m pip install -q --upgrade pip
+pip_quiet .venv/bin/python -m pip install -q -e ".[test]"
 echo "setup: done (.venv ready)"

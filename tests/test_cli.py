@@ -47,6 +47,8 @@ def test_demo_runs_headless():
     r = mailkit("demo")
     assert r.returncode == 0, r.stderr
     assert "250 2.0.0" in r.stdout and "stat=Sent" in r.stdout
+    assert r.stdout.rstrip().endswith("bash scripts/run.sh    # opens JupyterLab on notebooks/ko/00-start-here.ipynb (English: notebooks/en/)")
+    assert "WARNING" not in r.stderr and "Traceback" not in r.stderr
 
 
 def test_unknown_command_is_a_usage_error(tmp_path):
