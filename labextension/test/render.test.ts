@@ -101,6 +101,16 @@ describe('queue renderer', () => {
     expect(rows[1].classList.contains('mk-locked')).toBe(false);
   });
 
+  test('mailq\'s own text comes first, the table annotates it', () => {
+    const text = '\t\t/var/spool/mqueue (1 request)\n-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------';
+    const node = renderQueue({ ...payload, text });
+    const pre = node.querySelector('pre.mk-queue-text') as HTMLElement;
+    expect(pre.textContent).toBe(text);
+    expect(node.firstElementChild).toBe(pre);
+    expect(node.querySelector('table')).not.toBeNull();
+    expect(renderQueue(payload).querySelector('pre.mk-queue-text')).toBeNull();
+  });
+
   test('an empty queue says so', () => {
     const node = renderQueue({ queue: '/var/spool/mqueue', total: 0, rows: [] });
     expect(node.querySelector('table')).toBeNull();

@@ -56,12 +56,12 @@ def test_queue_table_plain_is_mailq_and_json_has_rows(offline_host, clock):
     entries = q.entries()
     assert b["text/plain"] == format_mailq("/var/spool/mqueue", entries, tz).rstrip("\n")
     assert "\t\t/var/spool/mqueue (1 request)" in b["text/plain"]
-    assert b[QUEUE_MIME] == {"queue": "/var/spool/mqueue", "total": 1, "rows": [{
+    assert b[QUEUE_MIME] == {"queue": "/var/spool/mqueue", "total": 1, "text": b["text/plain"], "rows": [{
         "id": e.qid, "size": 6, "time": "Sun Nov 29 09:00", "sender": "<alice@localhost>",
         "recipients": ["someone@example.com"], "reason": "Deferred: Connection refused by example.com.", "locked": False}]}
     empty = QueueTable("/var/spool/clientmqueue", [])._repr_mimebundle_()
     assert empty["text/plain"] == "/var/spool/clientmqueue is empty\n\t\tTotal requests: 0"
-    assert empty[QUEUE_MIME] == {"queue": "/var/spool/clientmqueue", "total": 0, "rows": []}
+    assert empty[QUEUE_MIME] == {"queue": "/var/spool/clientmqueue", "total": 0, "rows": [], "text": empty["text/plain"]}
 
 
 def test_message_decodes_korean_subject_and_keeps_header_order():

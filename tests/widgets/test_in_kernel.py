@@ -62,7 +62,8 @@ def test_widgets_and_display_objects_in_a_kernel(tmp_path):
     assert [o["text"] for o in outs[3]] == ["# vi /etc/mail/access\n"]
     data = outs[4][0]["data"]
     assert data["text/plain"] == "/var/spool/mqueue is empty\n\t\tTotal requests: 0"
-    assert data["application/vnd.mailkit.queue+json"] == {"queue": "/var/spool/mqueue", "total": 0, "rows": []}
+    assert data["application/vnd.mailkit.queue+json"] == {"queue": "/var/spool/mqueue", "total": 0, "rows": [],
+                                                          "text": "/var/spool/mqueue is empty\n\t\tTotal requests: 0"}
     # the reader thread's append_stdout reached the Output widget's model (what the browser shows)
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     shown = "".join(o.get("text", "") for m in state.values() if m["model_name"] == "OutputModel"
