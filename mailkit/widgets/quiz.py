@@ -14,7 +14,8 @@ answer, and `answer` is the accepted text or a list of accepted forms, compared 
 (spaces collapsed, spaces around `<`, `>`, `|` ignored, a leading `$ ` or `# ` prompt dropped).
 `why` says, option by option, why that option is right or wrong: after a wrong choice the
 learner reads why the chosen option is wrong, after the right one why every other option is.
-Pressing Check (or calling `.check()` / `.check_button.click()`) shows the verdict.
+A question's lines after the first (a config file or a command's output to read) are shown as
+preformatted text. Pressing Check (or calling `.check()` / `.check_button.click()`) shows the verdict.
 
 A QuizSet whose questions carry a `topic` is a mock exam: a Grade button checks every
 question at once, shows each right answer, a score out of 100 and, topic by topic, how many
@@ -97,7 +98,9 @@ class Quiz(w.VBox):
             raise ValueError(f"Quiz: {len(self.why)} option explanations (why) for {len(self.options)} options")
         title = f"{self.labels['question']} {number}. " if number else ""
         hint = f" {self.labels['all']}" if self.multiple else f" {self.labels['text_hint']}" if self.free_text else ""
-        self.prompt = w.HTML(f"<b>{html.escape(title + question)}</b>{html.escape(hint)}")
+        head, _, shown = question.partition("\n")  # lines after the first: a config or output to read
+        block = f'<pre style="margin:4px 0">{html.escape(shown)}</pre>' if shown.strip() else ""
+        self.prompt = w.HTML(f"<b>{html.escape(title + head)}</b>{html.escape(hint)}{block}")
         self.boxes = []
         if self.free_text:
             self.choice = w.Text(value="", placeholder=self.labels["type"], layout=w.Layout(width="32em"))

@@ -220,3 +220,11 @@ def test_from_file_keeps_topics_and_why(tmp_path):
     exam = Quiz.from_file(p)
     assert [q.topic for q in exam.quizzes] == ["protocols", "protocols", "aliases", "access"]
     assert exam[0].why == ["SMTP.", "POP3."] and exam[2].free_text
+
+
+def test_lines_after_the_first_are_shown_as_preformatted_text():
+    q = Quiz("Which line is a comment?\ndnl define(`confMAX_MESSAGE_SIZE', `5000')dnl\nFEATURE(`access_db')dnl",
+             ["the first", "the second"], answer=0, lang="en")
+    assert q.prompt.value.startswith("<b>Which line is a comment?</b><pre")
+    assert "dnl define(`confMAX_MESSAGE_SIZE&#x27;, `5000&#x27;)dnl\nFEATURE" in q.prompt.value
+    assert q.plain().splitlines()[1] == "dnl define(`confMAX_MESSAGE_SIZE', `5000')dnl"
