@@ -254,7 +254,7 @@ CELLS = [
            "queueonly only queues; the default, background, delivers right after accepting.",
            ["That is background (the default) or interactive.", "Right.", "Returns come after Timeout.queuereturn.",
             "clientmqueue holds mail the MSP could not hand to the MTA."]), 1),
-        q(("큐에 있는 메일을 지금 배달해 보라고 하면서 무슨 일이 있었는지 자세히 보는 명령을 쓰세요.", [],
+        q(("큐에 있는 메일을 지금 바로 배달해 보고 그 과정을 자세히 출력하는 명령을 쓰세요.", [],
            "sendmail -q는 큐를 한 번 처리하고, -v(verbose)는 과정을 출력합니다. 클라이언트 큐는 sendmail -Ac -q입니다."),
           ("Write the command that runs the queue now and shows in detail what happens.", [],
            "sendmail -q runs the queue once and -v (verbose) prints the steps; the client queue is sendmail -Ac -q."),

@@ -144,7 +144,7 @@ CELLS = [
                                                 "the unit is bytes; 0 or commented out means no limit", "the default is 1 MB (1048576 bytes) and 0 refuses every message"],
            "O MaxMessageSize is in bytes; 0 or commented out means no limit.",
            ["Bytes, not KB.", "0 is no limit.", "Right.", "CentOS's default sendmail.cf has it commented out: no limit."]), 2),
-        q(("submission program이 보내는 메일을 위한 큐를 보여 주는 명령은?", ["mailq", "sendmail -bi", "newaliases", "mailq -Ac"],
+        q(("메일 제출 프로그램(submission program)이 보내는 메일을 위한 큐를 보여 주는 명령은?", ["mailq", "sendmail -bi", "newaliases", "mailq -Ac"],
            "mailq -Ac: /etc/mail/submit.cf의 큐 /var/spool/clientmqueue.",
            ["MTA의 큐 /var/spool/mqueue를 보여 줍니다.", "별칭 DB를 만듭니다.", "별칭 DB를 만듭니다.", "정답."]),
           ("Which command shows the queue of mail sent by the submission program?", ["mailq", "sendmail -bi", "newaliases", "mailq -Ac"],
