@@ -181,10 +181,19 @@ def code(source: str, *tags: str) -> Code:
     return Code(_dedent(source), list(tags))
 
 
-def q(ko: tuple, en: tuple, answer) -> dict:
-    """One question: ko/en are (question, [options], explanation); answer is an index or a list of indexes."""
-    return {lang: {"question": t[0], "options": list(t[1]), "answer": answer, "explanation": t[2] if len(t) > 2 else ""}
-            for lang, t in (("ko", ko), ("en", en))}
+def q(ko: tuple, en: tuple, answer, topic: tuple | None = None) -> dict:
+    """One question: ko/en are (question, [options], explanation[, [why each option is right or wrong]]);
+    answer is an index or a list of indexes, or, with no options, the accepted typed text(s);
+    topic (ko, en) files the question under a topic of a mock exam's review."""
+    out = {}
+    for i, (lang, t) in enumerate((("ko", ko), ("en", en))):
+        item = {"question": t[0], "options": list(t[1]), "answer": answer, "explanation": t[2] if len(t) > 2 else ""}
+        if len(t) > 3:
+            item["why"] = list(t[3])
+        if topic:
+            item["topic"] = topic[i]
+        out[lang] = item
+    return out
 
 
 def quiz(*questions: dict) -> QuizCell:

@@ -216,3 +216,111 @@ def test_edit_run_twice_changes_the_file_once(host, capsys, monkeypatch):
     edit("/etc/mail/sendmail.cf", "O DeliveryMode=background", "O DeliveryMode=queueonly", host=host)
     edit("/etc/mail/sendmail.cf", "O DeliveryMode=background", "O DeliveryMode=queueonly", host=host)
     assert host.world.read_text("/etc/mail/sendmail.cf").count("O DeliveryMode=queueonly") == 1
+
+
+# --- the quizzes: enough questions, in the exam's formats, balanced, every option explained ---
+
+def quiz_items(lang: str) -> list[tuple[str, dict]]:
+    """(chapter file name, question) for every question of every quiz file of LANG, in course order."""
+    items = []
+    for path in sorted((NOTEBOOKS / lang / "quiz").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert data["lang"] == lang, path
+        items += [(path.name, it) for it in data["questions"]]
+    return items
+
+
+def single_choice(items):
+    return [it for _, it in items if it["options"] and isinstance(it["answer"], int)]
+
+
+def test_quiz_files_match_their_sources():
+    """The JSON the Quiz cells read is what notebooks/src says (rebuild after editing a quiz)."""
+    from mailkit import course
+
+    for ch in course.load_chapters():
+        for lang in course.LANGS:
+            _, quizzes = course.to_notebook(ch, lang)
+            for rel, text in quizzes.items():
+                path = NOTEBOOKS / lang / rel
+                assert path.exists() and path.read_text(encoding="utf-8") == text, f"{lang}/{rel}: rebuild from src"
+
+
+def test_the_course_has_at_least_150_questions_the_same_in_both_languages():
+    ko, en = quiz_items("ko"), quiz_items("en")
+    assert len(ko) >= 150, f"only {len(ko)} questions"
+    assert len(ko) == len(en)
+    for (fa, a), (fb, b) in zip(ko, en):
+        assert fa == fb and a["answer"] == b["answer"] and len(a["options"]) == len(b["options"]), (a["question"], b["question"])
+        assert a.get("topic") is None or b.get("topic"), a["question"]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_answer_positions_are_balanced(lang):
+    """No option position holds more than 35% of the single-choice answers, and the fourth is used."""
+    from collections import Counter
+
+    answers = [it["answer"] for it in single_choice(quiz_items(lang))]
+    counts = Counter(answers)
+    worst, n = counts.most_common(1)[0]
+    assert n <= 0.35 * len(answers), f"option {worst + 1} is the answer of {n} of {len(answers)} questions"
+    assert counts[3] > 0.15 * len(answers), f"option 4 is the answer only {counts[3]} times"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_right_answer_is_not_given_away_by_its_length(lang):
+    """A learner who always picks the longest option must not do better than chance (about 1 in 4)."""
+    questions = single_choice(quiz_items(lang))
+    longest = 0
+    for it in questions:
+        lengths = [len(o) for o in it["options"]]
+        right = lengths[it["answer"]]
+        longest += right == max(lengths) and lengths.count(right) == 1
+    assert longest <= 0.3 * len(questions), f"the right answer is the longest option in {longest} of {len(questions)}"
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_question_explains_the_answer_and_why_each_option_is_right_or_wrong(lang):
+    missing = []
+    for name, it in quiz_items(lang):
+        if not it.get("explanation", "").strip():
+            missing.append(f"{name}: no explanation: {it['question'][:50]}")
+        if it["options"]:  # a choice: one non-empty reason per option
+            why = it.get("why", [])
+            if len(why) != len(it["options"]) or not all(w.strip() for w in why):
+                missing.append(f"{name}: why does not explain every option: {it['question'][:50]}")
+        else:  # a typed answer: at least one accepted text
+            assert it["answer"] and all(a.strip() for a in it["answer"]), it["question"]
+    assert not missing, "\n".join(missing)
+
+
+def test_the_questions_use_the_exams_formats():
+    """Which is NOT..., fill the blank, write the command, read this config/output and answer."""
+    ko = [it for _, it in quiz_items("ko")]
+    not_true = [it for it in ko if "옳지 않은" in it["question"] or "아닌 것" in it["question"]]
+    blanks = [it for it in ko if "빈칸" in it["question"]]
+    typed = [it for it in ko if not it["options"]]
+    reading = [it for it in ko if "\n" in it["question"]]
+    assert len(not_true) >= 15 and len(blanks) >= 8 and len(typed) >= 20 and len(reading) >= 15, \
+        (len(not_true), len(blanks), len(typed), len(reading))
+    for it in ko:  # Korean sentences take no English semicolons (quoted program output may)
+        for text in [it["explanation"], *it.get("why", [])]:
+            assert ";" not in text, text
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_chapter_12_ends_with_a_25_question_mock_exam_with_topics(lang):
+    from mailkit.widgets.quiz import QuizSet
+
+    files = sorted((NOTEBOOKS / lang / "quiz").glob("12-*.json"))
+    exams = [json.loads(p.read_text(encoding="utf-8")) for p in files]
+    mock = [e for e in exams if all(it.get("topic") for it in e["questions"])]
+    assert len(mock) == 1, "chapter 12 needs one quiz whose every question has a topic"
+    questions = mock[0]["questions"]
+    assert len(questions) == 25
+    topics = {it["topic"] for it in questions}
+    assert len(topics) >= 6, topics
+    assert any(not it["options"] for it in questions), "the mock exam has typed-answer questions too"
+    exam = QuizSet(questions, lang)
+    assert exam.exam and exam.grade() == 0  # nothing answered yet: graded 0, every topic listed for review
+    assert len(exam.review_lines()) == 1 + len(topics)
