@@ -193,7 +193,9 @@ def _mailkit_magic(session):
                 _fail("usage: %mailkit user NAME   (an account of /etc/passwd)")
             session.host.user = words[1]
             session.host.cwd = home_of(session.world, words[1])
-            print(f"commands now run as {words[1]}")
+            from ..course import notebook_lang
+
+            print(f"이제 명령은 {words[1]} 사용자로 실행됩니다" if notebook_lang() == "ko" else f"commands now run as {words[1]}")
         else:
             _fail(f"mailkit: unknown subcommand {sub!r} (status, world, advance, check-config, user)")
 

@@ -19,6 +19,12 @@ from ..kernel.display import Message
 from ._common import TextFallback, resolve_host
 
 SHOWN_HEADERS = ("From", "To", "Cc", "Date", "Subject")
+LABELS = {
+    "ko": {"user": "사용자", "folder": "폴더", "refresh": "새로 고침", "all_headers": "모든 헤더",
+           "messages": lambda n: f"메일 {n}통"},
+    "en": {"user": "user", "folder": "folder", "refresh": "Refresh", "all_headers": "All headers",
+           "messages": lambda n: f"{n} message{'s' if n != 1 else ''}"},
+}
 
 
 FOLDER_DIRS = ("mail", "Maildir")  # under the user's home: where procmail's MAILDIR usually points
@@ -77,24 +83,28 @@ def user_folders(world, user: str) -> list[str]:
 
 
 class MailboxViewer(TextFallback, w.VBox):
-    def __init__(self, host=None, user: str = "alice", folder: str | None = None):
+    def __init__(self, host=None, user: str = "alice", folder: str | None = None, lang: str | None = None):
         super().__init__()
+        from ..course import notebook_lang
+
+        self.lang = lang if lang in LABELS else notebook_lang()
+        self.t = words = LABELS[self.lang]
         self.host = resolve_host(host)
         from ..core.accounts import accounts
 
         users = sorted(accounts(self.host.world)) or [user]
-        self.user_select = w.Dropdown(options=sorted(set(users) | {user}), value=user, description="user",
+        self.user_select = w.Dropdown(options=sorted(set(users) | {user}), value=user, description=words["user"],
                                       layout=w.Layout(width="16em"))
-        self.folder_select = w.Dropdown(options=[], description="folder", layout=w.Layout(width="26em"))
+        self.folder_select = w.Dropdown(options=[], description=words["folder"], layout=w.Layout(width="26em"))
         self.user_select.observe(lambda _c: self._user_changed(), names="value")
         self.folder_select.observe(lambda _c: self.refresh(rescan=False), names="value")
         self.title = w.HTML()
         self.list = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button = w.Button(description=words["refresh"], icon="refresh")
         self.summary = w.HTML()
         self.all_headers = w.HTML()
         self.headers_fold = w.Accordion(children=[self.all_headers])
-        self.headers_fold.set_title(0, "All headers")
+        self.headers_fold.set_title(0, words["all_headers"])
         self.headers_fold.selected_index = None  # folded until asked for
         self.body = w.HTML()
         self.refresh_button.on_click(lambda _b: self.refresh())
@@ -130,7 +140,7 @@ class MailboxViewer(TextFallback, w.VBox):
             self._scan_folders(self.folder_select.value)
         self.messages = read_folder(self.host.world, self.folder)
         n = len(self.messages)
-        self.title.value = f"<b>{html.escape(self.folder)}</b>: {n} message{'s' if n != 1 else ''}"
+        self.title.value = f"<b>{html.escape(self.folder)}</b>: {self.t['messages'](n)}"
         opts = []
         for m in self.messages:
             frm = m.header("From")[:30]
@@ -161,6 +171,6 @@ class MailboxViewer(TextFallback, w.VBox):
         self.body.value = f"<pre style='white-space:pre-wrap'>{html.escape(m.body)}</pre>"
 
     def fallback_text(self) -> str:
-        lines = [f"MailboxViewer: {self.folder}: {len(self.messages)} message{'s' if len(self.messages) != 1 else ''}"]
+        lines = [f"MailboxViewer: {self.folder}: {self.t['messages'](len(self.messages))}"]
         lines += [label for label, _ in self.list.options]
         return "\n".join(lines)

@@ -21,21 +21,33 @@ from ._common import TextFallback, CommandLog, resolve_host
 COLUMNS = ("id", "size", "time", "sender", "recipients", "reason")
 
 
+LABELS = {
+    "ko": {"select": "선택", "refresh": "새로 고침", "flush": "큐 처리 (sendmail -q)", "delete": "선택한 메일 삭제",
+           "view": "qf/df 보기", "exit_status": "(종료 상태 {code})"},
+    "en": {"select": "select", "refresh": "Refresh", "flush": "Flush (sendmail -q)", "delete": "Delete selected",
+           "view": "View qf/df", "exit_status": "(exit status {code})"},
+}
+
+
 class QueueInspector(TextFallback, w.VBox):
-    def __init__(self, host=None, queue: str = MQUEUE):
+    def __init__(self, host=None, queue: str = MQUEUE, lang: str | None = None):
         super().__init__()
+        from ..course import notebook_lang
+
+        self.lang = lang if lang in LABELS else notebook_lang()
+        words = LABELS[self.lang]
         self.host = resolve_host(host)
         self.queue = queue
-        self.command_log = CommandLog()
+        self.command_log = CommandLog(exit_status=words["exit_status"])
         self.table = w.HTML()
-        self.select = w.SelectMultiple(options=[], description="select", rows=4,
+        self.select = w.SelectMultiple(options=[], description=words["select"], rows=4,
                                        layout=w.Layout(width="40em"))
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
-        self.flush_button = w.Button(description="Flush (sendmail -q)", button_style="warning",
+        self.refresh_button = w.Button(description=words["refresh"], icon="refresh")
+        self.flush_button = w.Button(description=words["flush"], button_style="warning",
                                      layout=w.Layout(width="auto"))
-        self.delete_button = w.Button(description="Delete selected", button_style="danger",
+        self.delete_button = w.Button(description=words["delete"], button_style="danger",
                                       layout=w.Layout(width="auto"))
-        self.view_button = w.Button(description="View qf/df", layout=w.Layout(width="auto"))
+        self.view_button = w.Button(description=words["view"], layout=w.Layout(width="auto"))
         self.qf = w.Textarea(description="qf", disabled=True, layout=w.Layout(width="100%", height="12em"))
         self.df = w.Textarea(description="df", disabled=True, layout=w.Layout(width="100%", height="8em"))
         self.refresh_button.on_click(lambda _b: self.refresh())

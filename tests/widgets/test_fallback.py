@@ -32,6 +32,7 @@ def test_every_widget_has_a_readable_fallback(live_host, monkeypatch, lang, hint
         assert hint in text, (name, text)
     assert texts["config"].startswith("ConfigEditor: ") and "sendmail.cf" in texts["config"]
     assert "/var/spool/mqueue is empty" in texts["queue"]
-    assert texts["mailbox"].startswith("MailboxViewer: /var/spool/mail/bob: 1 message") and "fallback" in texts["mailbox"]
+    one = {"ko": "메일 1통", "en": "1 message"}[lang]
+    assert texts["mailbox"].startswith(f"MailboxViewer: /var/spool/mail/bob: {one}") and "fallback" in texts["mailbox"]
     assert texts["trace"].startswith("Trace of ")
     assert texts["telnet"].startswith("Telnet: telnet localhost 25")

@@ -61,7 +61,7 @@ def test_mailbox_viewer_lists_and_shows_a_message_delivered_over_smtp(live_host)
         s.sendmail("alice@localhost", ["bob@localhost"],
                    "From: alice@localhost\nTo: bob@localhost\nSubject: =?UTF-8?B?7JWI64WV?=\n\nhello bob\n".encode())
     assert wait_until(lambda: b"hello bob" in live_host.world.mailbox_path("bob").read_bytes())
-    mv = MailboxViewer(live_host, "bob")
+    mv = MailboxViewer(live_host, "bob", lang="en")
     assert len(mv.messages) == 1 and mv.list.value == 1
     assert "안녕" in mv.summary.value and "hello bob" in mv.body.value
     assert mv.headers_fold.selected_index is None  # all headers folded away
@@ -87,7 +87,7 @@ def test_mailbox_viewer_opens_a_procmail_folder_and_a_maildir(live_host):
     work = live_host.world.path("/home/alice/mail/work")
     assert wait_until(lambda: work.exists() and b"numbers" in work.read_bytes())
     assert wait_until(lambda: b"coffee?" in live_host.world.mailbox_path("alice").read_bytes())
-    mv = MailboxViewer(live_host, "alice")
+    mv = MailboxViewer(live_host, "alice", lang="en")
     assert list(mv.folder_select.options) == ["/var/spool/mail/alice", "/home/alice/mail/work"]
     assert [m.header("Subject") for m in mv.messages] == ["coffee?"]
     mv.folder_select.value = "/home/alice/mail/work"
@@ -102,3 +102,13 @@ def test_mailbox_viewer_opens_a_procmail_folder_and_a_maildir(live_host):
     mv2 = MailboxViewer(live_host, "alice", folder="/home/alice/Maildir")
     assert mv2.folder == "/home/alice/Maildir" and [m.header("Subject") for m in mv2.messages] == ["from a maildir"]
     assert "/home/alice/Maildir" in mv2.folder_select.options
+
+
+def test_queue_inspector_and_mailbox_viewer_speak_the_notebooks_language(offline_host, monkeypatch):
+    monkeypatch.setenv("MAILKIT_LANG", "ko")
+    qi, mv = QueueInspector(offline_host), MailboxViewer(offline_host, "bob")
+    assert (qi.flush_button.description, qi.refresh_button.description) == ("큐 처리 (sendmail -q)", "새로 고침")
+    assert mv.refresh_button.description == "새로 고침" and "메일 0통" in mv.title.value
+    monkeypatch.setenv("MAILKIT_LANG", "en")
+    assert QueueInspector(offline_host).flush_button.description == "Flush (sendmail -q)"
+    assert "0 messages" in MailboxViewer(offline_host, "bob").title.value
