@@ -1,7 +1,10 @@
 """The `mailkit` console script: make a world, run the host, and the exam's commands.
 
     mailkit init DIR                 a fresh CentOS-like mail host in DIR
-    mailkit serve [DIR]              run the host in the foreground until Ctrl-C
+    mailkit serve [--bind-as-configured] [DIR]
+                                     run the host in the foreground until Ctrl-C; it binds
+                                     loopback addresses only unless told to bind the
+                                     addresses sendmail.cf names (0.0.0.0: every interface)
     mailkit demo                     a headless tour: send, queue, deliver, fetch
     mailkit check-config             every sendmail.cf line mailkit does not act on
     mailkit [--world DIR] COMMAND …  sendmail, mailq, newaliases, makemap, m4, …
@@ -19,7 +22,8 @@ import threading
 from .commands.base import EX_USAGE, Host, run
 from .core.clock import FixedClock, SystemClock
 
-USAGE = "usage: mailkit [--world DIR] {init DIR | serve [DIR] | demo | check-config | COMMAND [ARGS...]}\n"
+USAGE = ("usage: mailkit [--world DIR] {init DIR | serve [--bind-as-configured] [DIR] | demo | check-config"
+         " | COMMAND [ARGS...]}\n")
 
 
 def _clock():
@@ -38,13 +42,16 @@ def _world(path):
     return World(path)
 
 
-def serve(world) -> int:
+def serve(world, bind_as_configured: bool = False) -> int:
     from .servers.runtime import HostRuntime
 
-    rt = HostRuntime(world, _clock()).start()
-    # one line per listener, SMTP first: scripts (and the crash test) read the first line
+    rt = HostRuntime(world, _clock(), loopback_only=not bind_as_configured).start()
+    # one line per listener, SMTP first: scripts (and the crash test) read the first line,
+    # which names the address to connect to (and the configured one when it differs)
     for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
-        print(f"{ln.service}: port {ln.port} on {ln.addr}:{ln.real_port}", flush=True)
+        bound = (ln.bound or (ln.addr,))[0]
+        asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
+        print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
     for name, err in rt.last_error.items():
         print(f"{name}: {err}", file=sys.stderr, flush=True)
     done = threading.Event()
@@ -59,8 +66,13 @@ def serve(world) -> int:
 
 def check_config(world) -> int:
     from .core import config
+    from .core.cf import CfError
 
-    cfg = config.load(world)
+    try:
+        cfg = config.load(world)
+    except CfError as e:  # sendmail's own words, the host path only
+        sys.stderr.write(f"{e}\n")
+        return e.exit_code
     for u in cfg.unhandled:
         print(f"{cfg.cf_path}:{u.lineno}: {u.text}    # {u.reason}")
     print(f"{len(cfg.unhandled)} lines not acted on", file=sys.stderr)
@@ -87,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(USAGE)
         return 0 if argv else EX_USAGE
     cmd, args = argv[0], argv[1:]
+    as_configured = cmd == "serve" and "--bind-as-configured" in args
+    if as_configured:
+        args = [a for a in args if a != "--bind-as-configured"]
     if cmd in ("serve", "check-config") and args[:1] and args[0].startswith("--world"):
         # `mailkit serve --world DIR` reads as well as `mailkit --world DIR serve`
         world_dir = _take_world(args)
@@ -109,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     if cmd == "serve":
         # `mailkit serve DIR`, like `mailkit init DIR`, names the world directly
         if len(args) > 1 or (args and (args[0].startswith("-") or world_dir)):
-            sys.stderr.write("usage: mailkit [--world DIR] serve [DIR]\n")
+            sys.stderr.write("usage: mailkit [--world DIR] serve [--bind-as-configured] [DIR]\n")
             return EX_USAGE
-        return serve(_world(args[0] if args else world_dir))
+        return serve(_world(args[0] if args else world_dir), as_configured)
     if cmd == "check-config":
         return check_config(_world(world_dir))
     from .commands import load_all
@@ -125,7 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     world = _world(world_dir)
     host = Host(world, _clock(), runtime=ServedElsewhere(world), user=os.environ.get("MAILKIT_USER", "root"))
     stdin = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read()
-    res = run(host, [cmd, *args], stdin)
+    from .core.cf import CfError
+
+    try:
+        res = run(host, [cmd, *args], stdin)
+    except CfError as e:  # a command that read a broken cf: sendmail's words, not a traceback
+        sys.stderr.write(f"{e}\n")
+        return e.exit_code
     sys.stdout.write(res.out)
     sys.stderr.write(res.err)
     return res.code

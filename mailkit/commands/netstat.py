@@ -1,7 +1,8 @@
 """`netstat -anp` / `-tlnp` and `ss -ltnp`: the host's listening sockets, as the tools print them.
 
-Ports are the service ports the learner knows (25, 110, 143); `mailkit status` tells which
-real port each one is mapped to.
+Ports are the service ports the learner knows (25, 110, 143) and addresses the ones the
+configuration asked for (0.0.0.0 included, though a kernel binds loopback only); `mailkit
+status` tells which real address and port each one is mapped to.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def ss(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     lines = ["State  Recv-Q Send-Q Local Address:Port  Peer Address:Port" + (" Process" if "p" in flags else "")]
     for ln in _listeners(host):
         local = f"{ln.addr}:{ln.port}"
-        row = f"LISTEN 0      100    {local:>18}  {'0.0.0.0:*':>17}"
+        row = f"LISTEN 0      {ln.backlog:<6} {local:>18}  {'0.0.0.0:*':>17}"  # Send-Q: the listen queue
         if "p" in flags:
             prog = ln.program.split(":")[0]
             row += f' users:(("{prog}",pid={ln.pid},fd={3 + ln.port % 7}))'

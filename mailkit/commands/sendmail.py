@@ -349,7 +349,9 @@ def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         if opts["mode"] in ("m", "t"):
             return submit(host, opts, stdin)
         return Result(err=f"sendmail: operation mode -b{opts['mode']} is not available here\n", code=EX_USAGE)
-    except (CfError, MapError) as e:
+    except CfError as e:  # sendmail's words and exit status for a cf it cannot use
+        return Result(err=f"{e}\n", code=e.exit_code)
+    except MapError as e:
         return Result(err=f"{e}\n", code=EX_CONFIG)
 
 

@@ -31,10 +31,18 @@ LINE_TYPES = {
 }
 
 
+EX_SOFTWARE, EX_OSFILE, EX_CONFIG = 70, 72, 78  # sysexits.h: what sendmail exits with
+
+
 class CfError(ValueError):
-    def __init__(self, filename: str, lineno: int, reason: str):
-        super().__init__(f"{filename}: line {lineno}: {reason}")
-        self.filename, self.lineno, self.reason = filename, lineno, reason
+    """A cf sendmail refuses, worded as sendmail prints it: "FILE: line N: reason" (the host
+    path, never the real one), or the bare reason when sendmail names no line (lineno None).
+    `exit_code` is sendmail's exit status for it: 70 for a bad line (syserr), 72 for a cf it
+    cannot open, 78 for a cf missing what every cf must define."""
+
+    def __init__(self, filename: str, lineno: int | None, reason: str, exit_code: int = EX_SOFTWARE):
+        super().__init__(reason if lineno is None else f"{filename}: line {lineno}: {reason}")
+        self.filename, self.lineno, self.reason, self.exit_code = filename, lineno, reason, exit_code
 
 
 @dataclass
@@ -106,6 +114,8 @@ def _parse_logical(lineno: int, text: str, filename: str) -> CfLine:
         name, _, value = body.partition(":")
         line.name, line.value = name.strip(), (flags + " " if flags else "") + value.strip()
     elif op == "R":
+        if "\t" not in body:  # sendmail's readcf: LHS and RHS are separated by tabs
+            raise CfError(filename, lineno, f'invalid rewrite line "{text}" (tab expected)')
         parts = [p for p in body.split("\t") if p != ""]
         line.name = parts[0] if parts else ""
         line.value = "\t".join(parts[1:])
@@ -118,7 +128,12 @@ def parse_cf(text: str, filename: str = "/etc/mail/sendmail.cf") -> CfFile:
     """Parse the text of a sendmail.cf; raises CfError on a line sendmail would reject."""
     cf = CfFile(filename)
     pending: tuple[int, str] | None = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    # lines end at "\n" only, as sendmail counts them (str.splitlines would also split at the
+    # form feeds a generated cf holds, and every later line number would be off)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for lineno, raw in enumerate((ln[:-1] if ln.endswith("\r") else ln for ln in lines), 1):
         if raw[:1] in (" ", "\t") and pending is not None and raw.strip():
             pending = (pending[0], pending[1] + "\n" + raw)
             continue

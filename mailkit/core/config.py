@@ -8,10 +8,11 @@ is ignored silently (`mailkit check-config` prints that list).
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .cf import CfFile, parse_cf
+from .cf import EX_CONFIG, EX_OSFILE, CfError, CfFile, parse_cf
 from .world import SENDMAIL_CF, World
 
 VERSION = "8.17.1.9"
@@ -58,8 +59,9 @@ _REASONS = {
 @dataclass(frozen=True)
 class Daemon:
     name: str
-    addr: str
+    addr: str  # dotted quad, as sendmail resolved the Addr= key (0.0.0.0 when absent)
     port: int
+    listen: int | None = field(default=None, repr=False)  # the Listen= key: the listen queue size
 
 
 @dataclass(frozen=True)
@@ -154,17 +156,54 @@ def format_duration(td: timedelta) -> str:
     return f"{secs}s"
 
 
-def parse_daemon_options(value: str) -> Daemon:
+class _Worded(ValueError):
+    """A cf error sendmail words itself: reported without the "O Name:" prefix."""
+
+
+def resolve_address(world: World | None, name: str) -> str | None:
+    """An Addr= value as sendmail reads it: a numeric address (inet_addr forms such as
+    "127.1" included), else a host name from the world's /etc/hosts; None when unknown."""
+    try:
+        return socket.inet_ntoa(socket.inet_aton(name))
+    except OSError:
+        pass
+    wanted = name.lower().rstrip(".")
+    if wanted in ("localhost", "localhost.localdomain"):
+        return "127.0.0.1"
+    try:
+        text = world.read_text("/etc/hosts") if world is not None else ""
+    except (OSError, ValueError):
+        text = ""
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2 and wanted in (f.lower() for f in fields[1:]):
+            try:
+                return socket.inet_ntoa(socket.inet_aton(fields[0]))
+            except OSError:
+                continue
+    return None
+
+
+def parse_daemon_options(value: str, world: World | None = None) -> Daemon:
+    """DaemonPortOptions: key=value pairs; sendmail tells the keys by their first letter
+    (Addr, Listen, Name, Port, ...)."""
     opts = {}
     for part in value.split(","):
         k, _, v = part.strip().partition("=")
-        if k:
-            opts[k.strip()] = v.strip()
-    port_s = opts.get("Port", "smtp")
+        if k.strip():
+            opts[k.strip()[0]] = v.strip()
+    port_s = opts.get("P", "smtp")
     port = int(port_s) if port_s.isdigit() else SERVICE_PORTS.get(port_s)
     if port is None:
         raise ValueError(f"unknown port \"{port_s}\"")
-    return Daemon(opts.get("Name", "MTA"), opts.get("Addr", "0.0.0.0"), port)
+    addr = opts.get("A", "0.0.0.0") or "0.0.0.0"
+    resolved = resolve_address(world, addr)
+    if resolved is None:
+        raise _Worded(f'host "{addr}" unknown')
+    listen = opts.get("L")
+    if listen is not None and not listen.isdigit():
+        raise ValueError(f"invalid listen queue size \"{listen}\"")
+    return Daemon(opts.get("N", "MTA") or "MTA", resolved, port, int(listen) if listen else None)
 
 
 def _class_file(value: str) -> tuple[str | None, bool]:
@@ -201,7 +240,29 @@ def _map_db_path(value: str) -> str | None:
 
 
 def load(world: World, cf: str = SENDMAIL_CF) -> Config:
-    return from_cf(world, parse_cf(world.read_text(cf), cf))
+    """The Config of a cf in the world; CfError, worded as sendmail words it, for a cf sendmail
+    would not run with (missing, a bad line, or without what every cf must define)."""
+    try:
+        text = world.read_text(cf)
+    except OSError as e:  # only the host path is named, never where the world lives
+        raise CfError(cf, 0, f"cannot open: {e.strerror or 'I/O error'}", EX_OSFILE) from None
+    except ValueError:  # World.path refused it (a symlink out of the world)
+        raise CfError(cf, 0, "cannot open: Permission denied", EX_OSFILE) from None
+    parsed = parse_cf(text, cf)
+    check_complete(parsed)
+    return from_cf(world, parsed)
+
+
+def check_complete(cf: CfFile) -> None:
+    """What sendmail checks once the cf is read: an empty or cut-off cf lacks the local mailer
+    (the M lines come last) or the queue directory, and sendmail refuses to run with it."""
+    missing = []
+    if not any(ln.kind == "M" and ln.name == "local" for ln in cf.lines):
+        missing.append("No local mailer defined")
+    if not any(ln.kind == "O" and OLD_OPTION_NAMES.get(ln.name, ln.name) == "QueueDirectory" for ln in cf.lines):
+        missing.append("QueueDirectory (Q) option must be set")
+    if missing:
+        raise CfError(cf.filename, None, "\n".join(missing), EX_CONFIG)
 
 
 def from_cf(world: World, cf: CfFile) -> Config:
@@ -241,7 +302,7 @@ def from_cf(world: World, cf: CfFile) -> Config:
             if line.name == "T" and "/" in value:  # old "T5d/4h": queuereturn/queuewarn
                 value, warn = value.split("/", 1)
                 _apply_option(kw, "Timeout.queuewarn", warn, cf.filename, line.lineno)
-            _apply_option(kw, name, value, cf.filename, line.lineno)
+            _apply_option(kw, name, value, cf.filename, line.lineno, world)
         elif k == "T":  # the old trusted-users line: the same as class t
             classes["t"].update(line.value.split())
         elif k == "V":
@@ -272,9 +333,7 @@ def from_cf(world: World, cf: CfFile) -> Config:
     return Config(**kw)
 
 
-def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -> None:
-    from .cf import CfError
-
+def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int, world: World | None = None) -> None:
     try:
         if name == "AliasFile":
             kw["alias_files"] = tuple(
@@ -282,12 +341,13 @@ def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -
                 for v in value.split(",") if v.strip()
             )
         elif name == "MaxMessageSize":
-            kw["max_message_size"] = int(value or 0)
+            # sendmail limits only when the value is above 0: a negative one means no limit
+            kw["max_message_size"] = max(0, int(value or 0))
         elif name == "ForwardPath":
             kw["forward_path"] = tuple(p for p in value.split(":") if p)
         elif name == "DaemonPortOptions":
             # several DaemonPortOptions lines mean several listeners
-            kw.setdefault("daemons_seen", []).append(parse_daemon_options(value))
+            kw.setdefault("daemons_seen", []).append(parse_daemon_options(value, world))
         elif name == "DeliveryMode":
             mode = value.strip()[:1].lower()
             if mode not in DELIVERY_MODES:
@@ -306,5 +366,7 @@ def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int) -
             kw["privacy"] = frozenset(flags)
         elif name == "SmtpGreetingMessage":
             kw["greeting_template"] = value
+    except _Worded as e:
+        raise CfError(filename, lineno, str(e)) from None
     except ValueError as e:
         raise CfError(filename, lineno, f"O {name}: {e}") from None

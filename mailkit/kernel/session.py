@@ -33,7 +33,9 @@ class Session:
         root = root or env_root or tempfile.mkdtemp(prefix="mailkit-world-")
         world = create_world(Path(root))
         clock = clock or make_clock()
-        self.runtime = HostRuntime(world, clock)
+        # loopback only, whatever sendmail.cf says: a learner's Addr=0.0.0.0 must not open
+        # the kernel's machine to the network (netstat still shows 0.0.0.0:25)
+        self.runtime = HostRuntime(world, clock, loopback_only=True)
         self.host = Host(world, clock, self.runtime)
         self.started_in: float | None = None  # seconds the last start() took
 

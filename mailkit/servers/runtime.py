@@ -4,20 +4,27 @@ Never the kernel's loop: a notebook cell that blocks (smtplib, poplib, imaplib, 
 would otherwise freeze the server it talks to. Services start and stop like systemd units
 ("sendmail", "dovecot" for POP3+IMAP, "postfix" for the port-25 lesson); each service port
 (25, 110, 143) is mapped once to a real port so a restart binds the same one again.
+
+The host binds loopback addresses only (`loopback_only`, the default): a cf that asks for
+0.0.0.0 or a non-loopback address is shown as asked (netstat, ss), but what is bound is on
+127.0.0.0/8, so nothing outside this machine can reach a learner's mail host.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ipaddress
 import json
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 
 from ..core import config as config_mod
-from ..core import maillog
+from ..core import maillog, recovery
+from ..core.cf import CfError
 from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
 from .queue_runner import QueueRunner, hms, interval_of
@@ -28,6 +35,16 @@ PORTS_FILE = STATE_DIR + "/ports.json"  # where a `mailkit serve` host listens, 
 
 _PID_OFFSET = {"sendmail": 0, "dovecot": 118, "postfix": 231}
 
+# The listen queue of every daemon (the kernel caps it at net.core.somaxconn). sendmail's own
+# default (DaemonPortOptions Listen=) is 10 and Dovecot's 100, enough for daemons that fork a
+# process per connection; one event loop greeting a burst of connects needs a longer queue,
+# or handshakes overflow it and wait for retransmits (1,000 simultaneous connects: about a
+# third were not greeted within 10 s with 100). A cf's Listen= still sets sendmail's.
+LISTEN_BACKLOG = 1024
+# How long a start waits for the queue run it begins (sendmail -q15m runs the queue at start);
+# a longer run goes on in the background.
+START_RUN_WAIT = 30.0
+
 
 class ServiceError(RuntimeError):
     """A service that cannot start; the message reads like the daemon's own log line."""
@@ -37,16 +54,54 @@ class ServiceError(RuntimeError):
 class Listener:
     service: str  # the unit: sendmail, dovecot, postfix
     program: str  # what netstat shows: "sendmail: accepting connections"
-    addr: str  # the bound address
+    addr: str  # the address the configuration asked for (netstat and ss show it)
     port: int  # the service port shown to the learner (25, 110, 143)
     real_port: int  # the port actually bound
     pid: int
+    bound: tuple = ()  # the addresses actually bound (loopback ones in a kernel); () = (addr,)
+    backlog: int = LISTEN_BACKLOG  # the listen queue (ss shows it as Send-Q)
 
 
 def free_port(addr: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((addr if addr != "0.0.0.0" else "127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def is_loopback(addr: str) -> bool:
+    try:
+        return ipaddress.ip_address(addr).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_addresses(world: World) -> list[str]:
+    """127.0.0.1 and the other loopback addresses the world's /etc/hosts names (the "other
+    machines" of the course): what an address meaning every interface is bound to."""
+    found = ["127.0.0.1"]
+    try:
+        text = world.read_text("/etc/hosts")
+    except (OSError, ValueError):
+        text = ""
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2 and fields[0].count(".") == 3 and is_loopback(fields[0]) and fields[0] not in found:
+            found.append(fields[0])
+    return found
+
+
+def _set_backlog(server, backlog: int) -> None:
+    """Give a server's listening sockets a longer listen queue (listen(2) again on a listening
+    socket only changes its queue); for servers created elsewhere with asyncio's 100."""
+    inner = getattr(server, "sockets", None)
+    if inner is None:
+        inner = getattr(getattr(server, "_server", None), "sockets", None) or ()
+    for ts in inner:
+        s = socket.socket(fileno=os.dup(ts.fileno()))
+        try:
+            s.listen(backlog)
+        finally:
+            s.close()
 
 
 def _can_bind(addr: str, port: int) -> bool:
@@ -79,9 +134,10 @@ def save_services(world: World, state: dict) -> None:
 
 
 class HostRuntime:
-    def __init__(self, world: World, clock=None, real_ports: bool | None = None):
+    def __init__(self, world: World, clock=None, real_ports: bool | None = None, loopback_only: bool = True):
         self.world = world
         self.clock = clock or SystemClock()
+        self.loopback_only = loopback_only  # False only when `mailkit serve --bind-as-configured`
         self.real_ports = os.environ.get("MAILKIT_REAL_PORTS") == "1" if real_ports is None else real_ports
         self.ports: dict[int, tuple[str, int]] = {}  # service port -> (bound addr, real port)
         self._reserved: dict[int, int] = {}
@@ -143,6 +199,8 @@ class HostRuntime:
                         self.start_service(name)
                     except ServiceError:
                         pass  # recorded in last_error; systemctl status shows it
+                    except Exception as e:  # never let one unit keep the others down
+                        self._failed(name, f"{type(e).__name__}: {e}")
             self._call(self._start_runner())
         return self
 
@@ -202,18 +260,47 @@ class HostRuntime:
             self._ensure_loop()
             if name in self._servers:
                 return
+            started = time.time()
             try:
                 self._call(self._start(name))
                 self.last_error.pop(name, None)
                 self.started_at[name] = self.clock.now()
             except ServiceError as e:
-                self.last_error[name] = str(e)
-                for line in str(e).splitlines():
-                    maillog.log(self.world, self.clock, line, program=name)
+                self._failed(name, str(e))
                 raise
             state = load_services(self.world)
             state.setdefault(name, {})["active"] = True
             save_services(self.world, state)
+            if name == "sendmail":
+                self._run_queue_at_start(started)
+
+    def _failed(self, name: str, text: str) -> None:
+        """A unit that did not start: its journal (systemctl status) and maillog say why."""
+        self.last_error[name] = text
+        for line in text.splitlines():
+            maillog.log(self.world, self.clock, line, program=name)
+
+    def _run_queue_at_start(self, started: float) -> None:
+        """sendmail -q15m runs the queue when it starts, then every 15 minutes: mail accepted
+        before a crash or a stop goes out now. The tf files a crash left go first."""
+        mta = self._mtas[0] if self._mtas else None
+        if mta is None:
+            return
+        try:
+            recovery.tidy_queue(self.world, mta.cfg.queue_dir, started)
+            run = mta.delivery.submit(self.queue_runner.run_once, mta.cfg)
+        except Exception as e:  # logged, never printed; the periodic run tries again
+            maillog.log(self.world, self.clock, f"queue run failed: {e!r}")
+            return
+        mta.pending.add(run)  # wait_for_deliveries() waits for it too
+        run.add_done_callback(mta.pending.discard)
+        run.add_done_callback(self._log_run_failure)
+        concurrent.futures.wait([run], START_RUN_WAIT)
+
+    def _log_run_failure(self, run) -> None:
+        e = None if run.cancelled() else run.exception()
+        if e is not None:
+            maillog.log(self.world, self.clock, f"queue run failed: {e!r}")
 
     def stop_service(self, name: str) -> None:
         with self._lock:
@@ -255,6 +342,15 @@ class HostRuntime:
             except asyncio.TimeoutError:
                 pass
 
+    def _bind_addresses(self, addr: str) -> list[str]:
+        """What is bound for an address a configuration asks for: the address itself when it is
+        a loopback one (or when told to bind as configured), else loopback addresses only."""
+        if not self.loopback_only or is_loopback(addr):
+            return [addr]
+        if addr == "0.0.0.0":  # every interface: every loopback address the host knows
+            return loopback_addresses(self.world)
+        return ["127.0.0.1"]
+
     def _port_for(self, service_port: int, addr: str) -> int:
         """The real port for a service port, chosen once per runtime so restarts rebind it.
         With MAILKIT_REAL_PORTS=1 the real number is tried first (needs root and a free port)."""
@@ -269,26 +365,33 @@ class HostRuntime:
                 return name
         return None
 
-    async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA"):
-        real = self._port_for(service_port, addr)
-        holder = self._holder(real)
+    async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA",
+                    backlog=None):
+        bound = self._bind_addresses(addr)
+        backlog = backlog or LISTEN_BACKLOG
         try:
-            if holder is not None:
+            real = self._port_for(service_port, bound[0])
+            if self._holder(real) is not None:
                 raise OSError(98, "Address already in use")
             if kind == "protocol":
-                srv = await asyncio.get_running_loop().create_server(factory, addr, real)
+                srv = await asyncio.get_running_loop().create_server(
+                    factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog)
             else:
-                srv = await factory(addr, real)
+                srv = await factory(bound[0], real)
+                _set_backlog(srv, backlog)
         except OSError as e:
-            raise ServiceError(_bind_failure(name, daemon, addr, service_port, e.strerror)) from None
-        self.ports[service_port] = (addr, real)
+            raise ServiceError(_bind_failure(name, daemon, addr, service_port, e.strerror or str(e))) from None
+        # clients connect to the bound address; 0.0.0.0 stays, so connect_address and telnet
+        # reach it through whichever loopback address they name
+        self.ports[service_port] = (addr if addr == "0.0.0.0" else bound[0], real)
         self._listeners.setdefault(name, []).append(
-            Listener(name, program, addr, service_port, real, self.pid_of(name)))
+            Listener(name, program, addr, service_port, real, self.pid_of(name), tuple(bound), backlog))
         self._save_ports()
         return srv
 
     def _save_ports(self) -> None:
-        live = {str(ln.port): [ln.addr, ln.real_port, ln.service, ln.program, ln.pid] for ln in self.listeners()}
+        live = {str(ln.port): [self.ports.get(ln.port, (ln.addr,))[0], ln.real_port, ln.service, ln.program,
+                               ln.pid, ln.addr, ln.backlog] for ln in self.listeners()}
         path = self.world.path(PORTS_FILE)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(live))
@@ -315,15 +418,16 @@ class HostRuntime:
 
         try:
             cfg = config_mod.load(self.world)
-        except Exception as e:  # a broken sendmail.cf: the daemon refuses to start
-            raise ServiceError(f"sendmail: {e}") from None
+        except CfError as e:  # a broken sendmail.cf: the daemon refuses to start, saying why
+            raise ServiceError(str(e)) from None
         servers = []
         try:
             for d in cfg.daemons:
                 mta = MTA(self.world, self.clock, cfg, d.name)
                 self._mtas.append(mta)
                 servers.append(await self._bind("sendmail", "sendmail: accepting connections",
-                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name))
+                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name,
+                                                backlog=d.listen))
         except ServiceError:
             await self._close(servers)
             for m in self._mtas:
@@ -405,7 +509,9 @@ class ServedElsewhere:
                 for k, v in json.loads(path.read_text()).items():
                     self.ports[int(k)] = (v[0], v[1])
                     if len(v) >= 5:
-                        self._listeners.append(Listener(v[2], v[3], v[0], int(k), v[1], v[4]))
+                        shown = v[5] if len(v) >= 6 else v[0]
+                        backlog = v[6] if len(v) >= 7 else LISTEN_BACKLOG
+                        self._listeners.append(Listener(v[2], v[3], shown, int(k), v[1], v[4], (v[0],), backlog))
             except (ValueError, TypeError, IndexError):
                 self.ports, self._listeners = {}, []
         self._alive = {p: self._answers(p) for p in self.ports}
