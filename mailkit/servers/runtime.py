@@ -116,7 +116,9 @@ def _can_bind(addr: str, port: int) -> bool:
 
 def load_services(world: World) -> dict:
     path = world.path(SERVICES_FILE)
-    state = {"sendmail": {"enabled": True, "active": True}, "dovecot": {"enabled": True, "active": True},
+    # a fresh CentOS 7 install: packages installed disabled (vendor preset: disabled); the mail host
+    # starts sendmail and dovecot as `systemctl start` would, so they run but are not enabled at boot
+    state = {"sendmail": {"enabled": False, "active": True}, "dovecot": {"enabled": False, "active": True},
              "postfix": {"installed": False, "enabled": False, "active": False}}
     if path.exists():
         try:

@@ -14,7 +14,8 @@ def test_status_of_a_running_sendmail(host):
     assert r.code == 0
     lines = r.out.splitlines()
     assert lines[0] == "● sendmail.service - Sendmail Mail Transport Agent"
-    assert lines[1] == ("   Loaded: loaded (/usr/lib/systemd/system/sendmail.service; enabled; "
+    # a fresh CentOS install: running (the host started it) but not enabled at boot
+    assert lines[1] == ("   Loaded: loaded (/usr/lib/systemd/system/sendmail.service; disabled; "
                         "vendor preset: disabled)")
     assert lines[2] == "   Active: active (running) since Sun 2026-11-29 09:00:00 KST; 0s ago"
     pid = host.runtime.pid_of("sendmail")
@@ -38,6 +39,10 @@ def test_stop_frees_port_25_and_start_binds_it_again(host):
 
 
 def test_enable_disable_and_their_state_on_disk(host):
+    assert (run(host, ["systemctl", "is-enabled", "sendmail"]).out, run(host, ["systemctl", "is-enabled", "dovecot"]).out) \
+        == ("disabled\n", "disabled\n")  # as a fresh install leaves them
+    r = run(host, ["systemctl", "enable", "sendmail"])
+    assert r.out.startswith("Created symlink from /etc/systemd/system/multi-user.target.wants/sendmail.service")
     r = run(host, ["systemctl", "disable", "sendmail"])
     assert r.out == "Removed symlink /etc/systemd/system/multi-user.target.wants/sendmail.service.\n"
     assert (run(host, ["systemctl", "is-enabled", "sendmail"]).out, load_services(host.world)["sendmail"]["enabled"]) \
