@@ -222,3 +222,11 @@ def test_imap_idle_with_a_128k_line_expects_done_and_goes_on(running_host):
     assert c.until_tagged(b"c")[-1] == b"c BAD Expected DONE.\r\n"
     c.send(b"d NOOP\r\n")
     assert c.until_tagged(b"d")[-1].startswith(b"d OK")
+
+
+def test_imap_after_login_literals_of_one_command_count_together(running_host):
+    c = login(running_host.connect_address(143))
+    c.send(b"b SELECT INBOX\r\n")
+    c.until_tagged(b"b")
+    c.send(b"c SEARCH TEXT {40000+}\r\n" + b"x" * 40000 + b" TEXT {40000}\r\n")
+    assert c.rest() == b"* BYE Literal size too large\r\n"  # as Dovecot: 64k for the whole command
