@@ -65,7 +65,8 @@ async def read_command(reader, writer, logged_in: bool):
     text, literals, cmd = b"", [], None
     line_total = literal_total = 0  # the command's own text, and its literals
     while True:
-        line, length = await limits.read_line(reader, max_line + 2)
+        # before login an over-long line ends the connection: no need to read the rest of it
+        line, length = await limits.read_line(reader, max_line + 2, None if logged_in else max_line + 2)
         if not line and not text:
             return None, None
         if cmd is None:

@@ -132,11 +132,14 @@ class LoginQueue:
         self._waiting.pop(key, None)
 
 
-async def read_line(reader: asyncio.StreamReader, keep: int) -> tuple[bytes, int]:
+async def read_line(reader: asyncio.StreamReader, keep: int, give_up: int | None = None) -> tuple[bytes, int]:
     """(line, length): the next line with its LF; a line longer than the stream's limit is
-    read to its end but only its first `keep` bytes are kept. At EOF the partial line (or b"")."""
+    read to its end but only its first `keep` bytes are kept, or, with `give_up`, reading
+    stops once more than that has come (length > give_up tells). At EOF the partial line (or b"")."""
     kept, length = b"", 0
     while True:
+        if give_up is not None and length > give_up:
+            return kept, length
         try:
             chunk = await reader.readuntil(b"\n")
         except asyncio.IncompleteReadError as e:

@@ -93,3 +93,24 @@ def test_unknown_and_known_users_cost_the_same_to_refuse(world):
     known, unknown = _cost(world, "bob"), _cost(world, "no-such-user")
     locked = _cost(world, "root")  # root has no password ("!!" or none): refused after the same work
     assert unknown >= 0.6 * known and locked >= 0.6 * known, (known, unknown, locked)
+
+
+def test_a_delayed_failure_does_not_hold_up_other_clients(running_host, monkeypatch):
+    lim = limits.Limits(auth_failure_delay=1.5, auth_penalty_init=0.05, auth_penalty_max=0.2)
+    monkeypatch.setattr(limits, "DEFAULTS", lim, raising=False)
+    addr = running_host.connect_address(110)
+    with socket.create_connection(addr, timeout=10) as good, socket.create_connection(addr, timeout=10) as bad:
+        g, b = good.makefile("rb"), bad.makefile("rb")
+        g.readline(), b.readline()
+        good.sendall(b"USER bob\r\nPASS secret\r\n")
+        g.readline(), g.readline()
+        bad.sendall(b"USER alice\r\nPASS wrong\r\n")
+        b.readline()
+        time.sleep(0.1)  # the failure is now waiting out its delay
+        t = time.monotonic()
+        good.sendall(b"STAT\r\n")
+        assert g.readline().startswith(b"+OK")
+        with socket.create_connection(running_host.connect_address(143), timeout=10) as other:
+            assert other.makefile("rb").readline().startswith(b"* OK")
+        assert time.monotonic() - t < 0.5
+        assert b.readline() == b"-ERR [AUTH] Authentication failed.\r\n"
