@@ -22,7 +22,7 @@ from ..core import maillog
 from ..core.imapsession import GREETING, ImapSession
 from . import limits
 from .loginlog import LoginLog
-from .pop3 import USERIP_REFUSAL, _Server, dropper
+from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper
 
 MAX_LINE = 1 << 16  # imap_max_line_length
 MAX_APPEND = 50 * 1024 * 1024  # all literals of one APPEND
@@ -122,7 +122,7 @@ async def serve_imap(world, clock, host: str, port: int):
                     news = b""  # the mailbox could not be read just now: try again at the next poll
                 if news:
                     writer.write(news)
-                    await writer.drain()
+                    await limits.drain(writer, autologout)
             line, length = done.result()
         finally:
             if not done.done():
@@ -146,7 +146,7 @@ async def serve_imap(world, clock, host: str, port: int):
         loop = asyncio.get_running_loop()
         try:
             writer.write(GREETING)
-            await writer.drain()
+            await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
                 try:
@@ -212,14 +212,14 @@ async def serve_imap(world, clock, host: str, port: int):
                     logins.disconnected(session.user, logins.imap_stats())
                 writer.write(resp.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
-                    await writer.drain()
+                    await limits.drain(writer, lim.imap_autologout)
                 if resp.idle:
                     gone = await idle(session, reader, writer, tag, lim.imap_autologout)
                     if gone:
                         if gone != "Connection closed":
                             why.append(gone)
                         break
-                    await writer.drain()
+                    await limits.drain(writer, lim.imap_autologout)
                 if resp.close:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
@@ -235,7 +235,7 @@ async def serve_imap(world, clock, host: str, port: int):
             logins.disconnected(admitted, logins.imap_stats(), quit=False, reason=why[0] if why else "")
             sessions.discard(writer)
             try:
-                await writer.drain()
+                await limits.drain(writer, FINAL_DRAIN)
             except (ConnectionError, RuntimeError):
                 pass
             writer.close()

@@ -151,3 +151,13 @@ async def read_line(reader: asyncio.StreamReader, keep: int, give_up: int | None
             length += len(chunk)
             continue
         return kept + chunk[: max(keep - len(kept), 0)], length + len(chunk)
+
+
+async def drain(writer: asyncio.StreamWriter, timeout: float) -> None:
+    """writer.drain(), but a client that stops reading cannot hold its connection for ever:
+    past `timeout` it is treated as gone (ConnectionError)."""
+    try:
+        await asyncio.wait_for(writer.drain(), timeout)
+    except asyncio.TimeoutError:
+        writer.transport.abort()  # close() would wait for the unread output for ever
+        raise ConnectionAbortedError("client stopped reading") from None

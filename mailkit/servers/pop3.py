@@ -15,6 +15,7 @@ from . import limits
 from .loginlog import LoginLog
 
 QUICK = (b"RETR", b"LIST", b"UIDL", b"STAT", b"TOP ", b"DELE", b"NOOP", b"RSET")
+FINAL_DRAIN = 5  # seconds the last reply (a BYE, -ERR) may take to go out before the close
 USERIP_REFUSAL = "Maximum number of connections from user+IP exceeded (mail_max_userip_connections={})"
 
 
@@ -84,7 +85,7 @@ async def serve_pop3(world, clock, host: str, port: int):
         loop = asyncio.get_running_loop()
         try:
             writer.write(GREETING)
-            await writer.drain()
+            await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.pop3_autologout if session.account else lim.login_timeout
                 try:
@@ -120,7 +121,7 @@ async def serve_pop3(world, clock, host: str, port: int):
                     logins.disconnected(session.account, session.logout_stats())
                 writer.write(reply.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
-                    await writer.drain()
+                    await limits.drain(writer, lim.pop3_autologout)
                 if reply.close:
                     break
         except (ConnectionError, asyncio.CancelledError):
@@ -128,7 +129,7 @@ async def serve_pop3(world, clock, host: str, port: int):
         finally:
             waiting.leave(writer)
             try:
-                await writer.drain()
+                await limits.drain(writer, FINAL_DRAIN)
             except (ConnectionError, RuntimeError):
                 pass
             session.release()

@@ -106,3 +106,32 @@ def test_pop3_logged_in_client_is_logged_out_for_inactivity(running_host, short,
     time.sleep(0.2)
     assert "pop3(bob): Disconnected: Inactivity" in world.path("/var/log/maillog").read_text()
     login(running_host.connect_address(110)).close()  # the mailbox was let go
+
+
+def test_pop3_client_that_stops_reading_is_cut_off(running_host, short, world):
+    from datetime import datetime
+
+    from mailkit.core.deliver import append_mbox, mbox_entry
+    body = b"Subject: big\n\n" + (b"x" * 999 + b"\n") * 2000  # 2 MB
+    append_mbox(world.path("/var/spool/mail/bob"), mbox_entry(body, "alice@localhost", datetime(2026, 11, 29, 9)))
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect(running_host.connect_address(110))
+    s.sendall(b"USER bob\r\nPASS secret\r\n" + b"RETR 1\r\n" * 20)  # and never read
+    time.sleep(3)  # pop3_autologout is 0.6 s in `short`: the stalled output ends the session
+    s.settimeout(5)
+    got, end = 0, None
+    try:
+        while True:
+            d = s.recv(1 << 16)
+            if not d:
+                end = "eof"
+                break
+            got += len(d)
+    except ConnectionResetError:
+        end = "reset"
+    except (TimeoutError, socket.timeout):
+        end = "still open"
+    s.close()
+    assert end in ("eof", "reset") and got < 20 * len(body), (end, got)
