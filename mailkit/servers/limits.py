@@ -126,7 +126,7 @@ class LoginQueue:
         self._waiting[key] = drop
         while len(self._waiting) > max(limit, 1):
             oldest = next(iter(self._waiting))
-            self._waiting.pop(oldest)(  )
+            self._waiting.pop(oldest)()
 
     def leave(self, key) -> None:
         self._waiting.pop(key, None)
