@@ -79,16 +79,25 @@ def home_of(world: World, user: str) -> str:
     return acct.home if acct else f"/home/{user}"
 
 
+# Hashed against when the user has no usable password, so that refusing an unknown or locked
+# account costs as much as refusing a wrong password (no user enumeration by timing).
+_DUMMY = hash_password("mailkit-no-such-user", salt=b"\0" * 12)
+
+
 def verify(world: World, user: str, password: str) -> bool:
-    """True when `user` exists in /etc/shadow with this password."""
+    """True when `user` exists in /etc/shadow with this password. Every refusal costs one
+    hash, whether the user exists or not."""
     path = world.path(SHADOW)
-    if not path.exists():
-        return False
-    for line in path.read_text().splitlines():
-        f = line.split(":")
-        if f and f[0] == user and len(f) > 1:
-            return _check(password, f[1])
-    return False
+    stored = None
+    if path.exists():
+        for line in path.read_text().splitlines():
+            f = line.split(":")
+            if f and f[0] == user and len(f) > 1:
+                stored = f[1]
+                break
+    usable = stored is not None and stored.startswith("$pbkdf2-sha256$")
+    ok = _check(password, stored if usable else _DUMMY)
+    return ok and usable
 
 
 def add_account(world: World, name: str, password: str | None, uid: int, home: str | None = None,

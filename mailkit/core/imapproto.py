@@ -36,22 +36,36 @@ def parse_token(text: str, literals: list[bytes]) -> tuple[object, str]:
     value is an atom or quoted string (str), a literal (bytes: the `{n}` marker stands for
     the next of `literals`, which the server already read and which is consumed here), or a
     parenthesized list (list). A fetch item such as BODY[HEADER.FIELDS (A B)]<0.10> is one
-    atom even though it holds spaces and parentheses.
+    atom even though it holds spaces and parentheses. Lists are parsed with a stack, not by
+    recursion: a line of nested parentheses is bounded by the line length alone.
     """
     text = text.lstrip(" ")
     if not text:
         raise ImapError("Missing argument")
+    if text[0] == ")":
+        raise ImapError("Unexpected ')'")
+    stack: list[list] = []  # the lists still open, innermost last
+    rest = text
+    while True:
+        rest = rest.lstrip(" ") if stack else rest
+        if stack and not rest:
+            raise ImapError("Missing ')'")
+        if rest[0] == "(":
+            stack.append([])
+            rest = rest[1:]
+            continue
+        if stack and rest[0] == ")":
+            value, rest = stack.pop(), rest[1:]
+        else:
+            value, rest = _scalar(rest, literals)
+        if not stack:
+            return value, rest
+        stack[-1].append(value)
+
+
+def _scalar(text: str, literals: list[bytes]) -> tuple[object, str]:
+    """An atom, quoted string or literal from the front of text (no leading blanks)."""
     c = text[0]
-    if c == "(":
-        items, rest = [], text[1:]
-        while True:
-            rest = rest.lstrip(" ")
-            if not rest:
-                raise ImapError("Missing ')'")
-            if rest[0] == ")":
-                return items, rest[1:]
-            value, rest = parse_token(rest, literals)
-            items.append(value)
     if c == ")":
         raise ImapError("Unexpected ')'")
     if c == '"':

@@ -61,6 +61,7 @@ class Reply:
     data: bytes
     close: bool = False
     auth_failed: bool = False
+    refused: str = ""  # why a good login was turned away, for the log (mail_max_userip_connections)
 
 
 @dataclass
@@ -83,6 +84,11 @@ class Pop3Session:
     retrs: int = 0
     retr_bytes: int = 0
     expunged: int = 0
+    # the server's count of logins per user and client address (Dovecot's anvil): admit(user)
+    # returns None or the reason to refuse; dismiss() gives the place back
+    admit: object = None
+    dismiss: object = None
+    admitted: bool = False
 
     @property
     def account(self) -> str | None:
@@ -176,9 +182,16 @@ class Pop3Session:
             store = Store.in_world(self.world, path, self.clock)
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
+        if self.admit is not None:
+            refused = self.admit(user)  # before the mailbox lock, as Dovecot counts in its login process
+            if refused:
+                self.user = None
+                return Reply(err(f"[IN-USE] {refused}"), close=True, refused=refused)
+            self.admitted = True
         key = str(path)
         with _IN_USE_LOCK:
             if key in _IN_USE:
+                self._dismiss()
                 return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
             _IN_USE.add(key)
         self.store = store
@@ -193,9 +206,16 @@ class Pop3Session:
         self.user, self.state = user, "TRANSACTION"
         return Reply(ok("Logged in."))
 
+    def _dismiss(self) -> None:
+        if self.admitted:
+            self.admitted = False
+            if self.dismiss is not None:
+                self.dismiss()
+
     def release(self) -> None:
         if self.store is not None:
             _IN_USE.discard(str(self.store.path))
+        self._dismiss()
 
     def quit(self) -> Reply:
         if self.state != "TRANSACTION":

@@ -50,20 +50,31 @@ class LoginLog:
         self.failures += 1
         self.tried_user = user or self.tried_user
 
-    def disconnected(self, user: str | None, stats: str = "", quit: bool = True) -> None:
+    def disconnected(self, user: str | None, stats: str = "", quit: bool = True, reason: str = "") -> None:
         """At the end of the connection: the logout line, or the failed logins if any (once).
 
         The servers call it before they answer QUIT/LOGOUT, so a client that reads the log
         right after its logout finds the line there; quit=False for a client that went away
-        without one ("Connection closed", as Dovecot says)."""
+        without one ("Connection closed", as Dovecot says). `reason` is why the server ended
+        it (Inactivity, Connection queue full, Input buffer full, Literal size too large, ...);
+        a connection that never logged in is then logged even without failed logins."""
         if self.done:
             return
         self.done = True
         if user:
-            why = "Logged out" if quit else "Connection closed"
+            why = reason or ("Logged out" if quit else "Connection closed")
             self._log(f"{self.proto}({user}): Disconnected: {why}" + (f" {stats}" if stats else ""))
-        elif self.failures:
+        elif self.failures or reason:
             secs = int((self.clock.now() - self.started).total_seconds())
-            who = f"user=<{self.tried_user}>, " if self.tried_user else ""
-            self._log(f"{self.proto}-login: Disconnected (auth failed, {self.failures} attempts in {secs} secs): "
-                      f"{who}method=PLAIN, {self._where()}")
+            who = f"user=<{self.tried_user}>, " if self.tried_user else ("" if self.failures else "user=<>, ")
+            what = (f"auth failed, {self.failures} attempts in {secs} secs" if self.failures
+                    else f"no auth attempts in {secs} secs")
+            method = "method=PLAIN, " if self.failures else ""
+            head = f"Disconnected: {reason} (" if reason else "Disconnected ("
+            self._log(f"{self.proto}-login: {head}{what}): {who}{method}{self._where()}")
+
+    def refused(self, user: str, reason: str) -> None:
+        """A good password turned away (mail_max_userip_connections): imap-login's line."""
+        if not self.done:
+            self.done = True
+            self._log(f"{self.proto}-login: Disconnected: {reason}: user=<{user}>, method=PLAIN, {self._where()}")

@@ -1,15 +1,22 @@
-"""The POP3 server: a thin asyncio loop around core/pop3proto.Pop3Session."""
+"""The POP3 server: a thin asyncio loop around core/pop3proto.Pop3Session.
+
+Bounds (servers/limits.py, Dovecot's numbers): 3 minutes to log in and 10 to idle after,
+at most `login_client_limit` connections waiting to log in (the oldest is dropped), at
+most mail_max_userip_connections sessions per user and client address, and wrong passwords
+answered after auth_failure_delay, spaced per client address, with the anvil penalty.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from ..core.pop3proto import GREETING, Pop3Session, err
+from . import limits
 from .loginlog import LoginLog
 
-AUTH_DELAY = 0.2  # seconds after the first failed login; doubles per failure, like Dovecot (IMAP too)
-IDLE_TIMEOUT = 600
 QUICK = (b"RETR", b"LIST", b"UIDL", b"STAT", b"TOP ", b"DELE", b"NOOP", b"RSET")
+FINAL_DRAIN = 5  # seconds the last reply (a BYE, -ERR) may take to go out before the close
+USERIP_REFUSAL = "Maximum number of connections from user+IP exceeded (mail_max_userip_connections={})"
 
 
 class _Server:
@@ -31,23 +38,61 @@ class _Server:
         await self._server.wait_closed()
 
 
+def dropper(writer, goodbye: bytes, why: list):
+    """What the login queue calls on the oldest waiting connection: say goodbye, hang up.
+    The connection's own loop then sees EOF and logs `why`."""
+    def drop():
+        why.append("Connection queue full")
+        try:
+            writer.write(goodbye)
+        finally:
+            writer.close()
+    return drop
+
+
+def userip_admission(anvil, proto: str, ip: str, lim, held: list):
+    """(admit, dismiss) for one connection: count its login against mail_max_userip_connections."""
+    def admit(user: str):
+        if not anvil.admit(proto, user, ip, lim.mail_max_userip_connections):
+            return USERIP_REFUSAL.format(lim.mail_max_userip_connections)
+        held.append(user)
+        return None
+
+    def dismiss():
+        while held:
+            anvil.leave(proto, held.pop(), ip)
+    return admit, dismiss
+
+
+def _is_login(line: bytes, session: Pop3Session) -> bool:
+    return session.awaiting_sasl or line[:5].upper() in (b"PASS ", b"AUTH ")
+
+
 async def serve_pop3(world, clock, host: str, port: int):
     sessions: set = set()
+    waiting = limits.LoginQueue()
+    anvil = limits.anvil_for(world)
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        lim = limits.current()
         sessions.add(writer)
-        session = Pop3Session(world, clock)
         logins = LoginLog(world, clock, "pop3", writer)
-        delay = AUTH_DELAY
+        why: list[str] = []  # set when the server ends the connection itself
+        held: list[str] = []
+        admit, dismiss = userip_admission(anvil, "pop3", logins.rip, lim, held)
+        session = Pop3Session(world, clock, admit=admit, dismiss=dismiss)
+        waiting.enter(writer, dropper(writer, err("Connection queue full"), why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
         try:
             writer.write(GREETING)
-            await writer.drain()
+            await limits.drain(writer, lim.login_timeout)
             while True:
+                timeout = lim.pop3_autologout if session.account else lim.login_timeout
                 try:
-                    line = await asyncio.wait_for(reader.readline(), IDLE_TIMEOUT)
+                    line = await asyncio.wait_for(reader.readline(), timeout)
                 except asyncio.TimeoutError:
                     writer.write(err("Disconnected for inactivity."))
+                    why.append("Inactivity")
                     break
                 except ValueError:  # longer than the stream's limit: no sense in reading on
                     writer.write(err("Input line too long."))
@@ -55,32 +100,41 @@ async def serve_pop3(world, clock, host: str, port: int):
                 if not line:
                     break
                 was, tried = session.account, session.user  # PASS forgets a refused USER
+                if not was and _is_login(line, session):
+                    wait = anvil.penalty(logins.rip, lim)  # the address failed before: slower
+                    if wait:
+                        await asyncio.sleep(wait)
                 if session.state == "TRANSACTION" and line[:4].upper() in QUICK:
                     reply = session.handle(line)  # works on the session's snapshot: no file I/O
                 else:
                     reply = await loop.run_in_executor(None, session.handle, line)
                 if session.account and not was:
+                    waiting.leave(writer)
+                    anvil.succeeded(logins.rip)
                     logins.logged_in(session.account)
                 if reply.auth_failed:
                     logins.failed(tried)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5)
+                    await asyncio.sleep(anvil.failed(logins.rip, lim))
+                if reply.refused:
+                    logins.refused(tried or "", reply.refused)
                 if reply.close:
                     logins.disconnected(session.account, session.logout_stats())
                 writer.write(reply.data)
                 if writer.transport.get_write_buffer_size() > 1 << 16:
-                    await writer.drain()
+                    await limits.drain(writer, lim.pop3_autologout)
                 if reply.close:
                     break
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
+            waiting.leave(writer)
             try:
-                await writer.drain()
+                await limits.drain(writer, FINAL_DRAIN)
             except (ConnectionError, RuntimeError):
                 pass
             session.release()
-            logins.disconnected(session.account, session.logout_stats(), quit=False)
+            reason = why[0] if why else ""
+            logins.disconnected(session.account, session.logout_stats(), quit=False, reason=reason)
             sessions.discard(writer)
             writer.close()
 
