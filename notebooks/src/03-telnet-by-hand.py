@@ -66,11 +66,62 @@ CELLS = [
     메일함 파일(mbox)을 그대로 열어 보았습니다. `Received:` 헤더는 MTA가 붙인 것입니다. 누가(from localhost [127.0.0.1]) 어느 서버에(by ...)
     언제 넘겼는지 적혀 있습니다. `Return-Path:`는 봉투의 `MAIL FROM` 주소입니다.
 
-    ## 틀리면 어떻게 되나
-    순서를 어기거나 없는 사용자에게 보내면 서버가 4xx/5xx 코드로 거절합니다.
+    ## 봉투(envelope)와 헤더(header)는 다릅니다
+    편지에 비유하면, `MAIL FROM`/`RCPT TO`는 **봉투**에 쓴 주소이고 `DATA` 안의 `From:`/`To:`는 봉투
+    안 **편지지**에 쓴 주소입니다.
+
+    | | 봉투 (envelope) | 헤더 (header) |
+    | --- | --- | --- |
+    | 어디에 | SMTP 명령 `MAIL FROM`, `RCPT TO` | `DATA` 안의 `From:`, `To:`, `Cc:` 줄 |
+    | 누가 읽나 | MTA: 어디로 배달할지, 실패하면 누구에게 반송할지 | 사람과 MUA: 메일 프로그램 화면에 보이는 것 |
+    | mbox에서는 | 첫 줄 `From 보낸사람 날짜`, `Return-Path:` | 그대로 저장된 헤더 줄 |
+
+    MTA는 헤더의 `To:`를 보지 않고 봉투의 `RCPT TO`로 배달합니다. 그래서 둘이 달라도 됩니다.
+    숨은 참조(Bcc)와 메일링 리스트가 이렇게 동작하고, 반송(bounce) 메일은 헤더의 `From:`이 아니라
+    봉투의 보낸 사람에게 갑니다. 아래에서 봉투와 헤더가 다른 메일을 carol에게 보내 봅니다.
     """, en="""
     That is the mailbox file (mbox) as stored. The `Received:` header was added by the MTA: who handed the message over (from localhost
     [127.0.0.1]), to which server (by ...) and when. `Return-Path:` is the envelope's `MAIL FROM`.
+
+    ## The envelope and the header are different things
+    Think of a letter: `MAIL FROM`/`RCPT TO` are the addresses on the **envelope**; `From:`/`To:`
+    inside `DATA` are written on the **letter** inside it.
+
+    | | envelope | header |
+    | --- | --- | --- |
+    | where | the SMTP commands `MAIL FROM`, `RCPT TO` | the `From:`, `To:`, `Cc:` lines inside `DATA` |
+    | read by | the MTA: where to deliver, whom to bounce failures to | people and MUAs: what the mail program shows |
+    | in the mbox | the first line `From sender date`, `Return-Path:` | the header lines as sent |
+
+    The MTA delivers by the envelope's `RCPT TO` and never looks at the header's `To:`, so the two
+    may differ. That is how Bcc and mailing lists work, and why a bounce goes to the envelope
+    sender, not to the header's `From:`. Below, carol gets a message whose envelope and header differ.
+    """),
+    code("""
+    %%telnet localhost 25
+    EHLO localhost
+    MAIL FROM:<bounces@list.example.com>
+    RCPT TO:<carol@localhost>
+    DATA
+    From: Shop News <news@shop.example.com>
+    To: Our customers <customers@shop.example.com>
+    Subject: envelope or header?
+
+    Who is this for? The header does not name carol.
+    .
+    QUIT
+    """, "seed:P01"),
+    code("%grep -E '^(From |Return-Path:|From:|To:)' /var/spool/mail/carol", "seed:P01"),
+    md(ko="""
+    carol의 메일함에 배달되었지만 헤더의 `To:`에는 carol이 없습니다. 배달은 봉투의 `RCPT TO:<carol@localhost>`
+    로 정해졌고, 반송이 생기면 `Return-Path:`의 `bounces@list.example.com`으로 갑니다.
+
+    ## 틀리면 어떻게 되나
+    순서를 어기거나 없는 사용자에게 보내면 서버가 4xx/5xx 코드로 거절합니다.
+    """, en="""
+    It reached carol's mailbox, yet the header's `To:` does not name her: delivery followed the
+    envelope's `RCPT TO:<carol@localhost>`, and a bounce would go to `bounces@list.example.com`, the
+    `Return-Path:`.
 
     ## What if you get it wrong
     Out-of-order commands and unknown users are refused with 4xx/5xx codes.
