@@ -48,12 +48,13 @@ def serve(world, bind_as_configured: bool = False) -> int:
     rt = HostRuntime(world, _clock(), loopback_only=not bind_as_configured).start()
     # one line per listener, SMTP first: scripts (and the crash test) read the first line,
     # which names the address to connect to (and the configured one when it differs)
+    # errors first: a reader that stops at the first listener line has them already
+    for name, err in rt.last_error.items():
+        print(f"{name}: {err}", file=sys.stderr, flush=True)
     for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
         bound = (ln.bound or (ln.addr,))[0]
         asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
         print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
-    for name, err in rt.last_error.items():
-        print(f"{name}: {err}", file=sys.stderr, flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
