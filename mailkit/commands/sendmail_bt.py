@@ -178,11 +178,31 @@ class TestMode:
             return self.slash(line)
         if c == "-":
             if line[1:2] == "d":
-                return
+                return self.debug(line[2:])
             return self.say("Usage: -d{debug arguments}" if len(line) == 1 else f'Unknown "-" command {line}')
         if c == "?":
             return
         self.rulesets(line)
+
+    def debug(self, spec: str) -> None:
+        """-dC.L: only category 21 (rewriting) at level 12 or more is shown: each rule step."""
+        for item in spec.split(","):
+            if not item:
+                continue
+            cat, _, level = item.partition(".")
+            lo, _, hi = cat.partition("-")
+            try:
+                first, last = int(lo or 0), int(hi or lo or 99)
+                lvl = int(level) if level else 1
+            except ValueError:
+                continue
+            if first <= 21 <= last:
+                self.rule_steps = lvl >= 12
+
+    rule_steps = False
+
+    def new_trace(self) -> R.Trace:
+        return R.Trace(steps=self.rule_steps)
 
     def dot(self, line: str) -> None:
         kind = line[1:2]
@@ -230,18 +250,43 @@ class TestMode:
                 return self.say(f"Undefined ruleset {line[2:]}")
             for rule in self.rules.rulesets.get(num, ()):
                 lhs = "".join(R.show_token(t) + " " for t in rule.lhs_text)
-                rhs_t = list(rule.rhs_text)
-                if rule.mode != "@":  # readcf strips the quotes of a $>"name" (not after $@)
-                    rhs_t = [R.stripquotes(t) if k and rhs_t[k - 1] == R.CALLSUBR else t
-                             for k, t in enumerate(rhs_t)]
-                rhs = "".join(R.show_token(t) + " " for t in rhs_t)
+                rhs = "".join(R.show_token(t) + " " for t in rule.rhs_display())
                 self.say(f"R{lhs}\t\t{rhs}")
         elif kind == "M":
-            self.say("=M is not available here")
+            for n, name in enumerate(self.mailer_numbers()):
+                self.say(self.describe_mailer(n, self.rules.mailers[name]))
         elif kind == "":
             self.say("Usage: =Sruleset or =M")
         else:
             self.say(f'Unknown "=" command {line}')
+
+    BUILTIN_MAILERS = {
+        "prog": {"P": "/bin/sh", "F": "9DFMeloqsu", "T": "X-Unix/X-Unix/X-Unix", "A": "sh -c $u"},
+        "*file*": {"P": "[FILE]", "F": "9DEFMPloqsu", "T": "X-Unix/X-Unix/X-Unix", "A": "FILE $u"},
+        "*include*": {"P": "/dev/null", "F": "su", "A": "INCLUDE $u"},
+    }
+
+    def mailer_numbers(self) -> list[str]:
+        """Mailer numbers as sendmail gives them: prog, *file*, *include* first, then the cf's."""
+        order = ["prog", "*file*", "*include*"]
+        order += [n for n in self.rules.mailer_order if n not in order]
+        return order
+
+    def _rwset(self, name: str | None) -> str:
+        num = self.rules.ruleset_number(name) if name else 0
+        return self.rules.ruleset_name(num if num is not None else 0)
+
+    def describe_mailer(self, n: int, m) -> str:
+        eq = dict(self.BUILTIN_MAILERS.get(m.name, {}))
+        if m.name in self.rules.mailer_order:
+            eq = dict(m.equates)
+        flags = "".join(sorted(set(eq.get("F", ""))))
+        t = (eq.get("T", "").split("/") + ["", "", ""])[:3]
+        t = [x or "<undefined>" for x in t]
+        return (f"mailer {n} ({m.name}): P={eq.get('P', '')} S={self._rwset(m.s_env)}/{self._rwset(m.s_hdr)} "
+                f"R={self._rwset(m.r_env)}/{self._rwset(m.r_hdr)} M={eq.get('M', '0') or '0'} U=-1:-1 "
+                f"F={flags} L={eq.get('L', '0') or '0'} E={eq.get('E', chr(92) + 'n')} T={'/'.join(t)} "
+                f"r={eq.get('r', '100') or '100'} A={eq.get('A', '')}")
 
     def macro(self, line: str) -> None:
         if line[1:2] == "=":
@@ -291,7 +336,7 @@ class TestMode:
                     if num is None:
                         self.say(f"Undefined ruleset {part}")
                         break
-                    trace = R.Trace()
+                    trace = self.new_trace()
                     try:
                         res = self.rules.rewrite(scan.tokens, num, self.env, trace)
                         scan.tokens = res.tokens
@@ -382,12 +427,12 @@ class TestMode:
             self.say(_error_line(arg, err))
         if scan.tokens is None or any("Unbalanced '('" in e for e in scan.errors):
             return self.say("Cannot parse")
-        trace = R.Trace()
+        trace = self.new_trace()
         try:
             r3 = self.rules.rewrite(scan.tokens, 3, self.env, trace)
             r0 = self.rules.rewrite(r3.tokens, 0, self.env, trace)
             self.flush(trace)
-            trace = R.Trace()
+            trace = self.new_trace()
             parsed = R.build_address(self.rules, r0.tokens, self.env, trace)
         except R.RuleError as e:
             self.flush(trace)
@@ -424,7 +469,7 @@ class TestMode:
         if scan.tokens is None:
             return self.say(f"Rcode = 0, addr = {addr}")
         rcode = 0
-        trace = R.Trace()
+        trace = self.new_trace()
         toks = scan.tokens
         try:
             for rs in ("3", "1" if sender else "2", rwset, "4"):
@@ -476,6 +521,9 @@ def test_mode(host: Host, argv: list[str], stdin: str | None) -> Result:
     from ..core.clock import rfc5322_date
 
     tm = TestMode(rules, rfc5322_date(host.clock.now()))
+    for a in args:
+        if a.startswith("-d"):
+            tm.debug(a[2:])
     tm._extra_words = {}
     lines = (stdin or "").split("\n")
     if lines and lines[-1] == "":

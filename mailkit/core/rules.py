@@ -307,6 +307,16 @@ class Rule:
     lhs_text: tuple  # the tokens as =S prints them
     rhs_text: tuple
 
+    called: bool = False  # its $>"name" ran once: sendmail strips the quotes in place
+    has_call: bool = False
+
+    def rhs_display(self) -> list[str]:
+        """The RHS as sendmail shows it: a $>"name" has lost its quotes once the call ran."""
+        toks = list(self.rhs_text)
+        if self.called:
+            toks = [stripquotes(t) if k and toks[k - 1] == CALLSUBR else t for k, t in enumerate(toks)]
+        return toks
+
 
 @dataclass
 class Mailer:
@@ -338,6 +348,7 @@ class Trace:
     """Collects sendmail -bt's "name input:"/"name returns:" lines."""
 
     lines: list = field(default_factory=list)
+    steps: bool = False  # -d21.12: each rule tried, matched, and what it rewrote to
 
     def enter(self, name: str, tokens) -> None:
         self.lines.append(f"{name[:16]:<16}   input:" + (" " + show(tokens) if tokens else ""))
@@ -436,11 +447,18 @@ class Rules:
         low = [t.lower() for t in ws]
         while ri < len(rules):
             rule = rules[ri]
+            steps = trace is not None and trace.steps
+            if steps:
+                trace.lines.append("-----trying rule: " + show(rule.lhs_text))
             binds = _match(rule.lhs, low, self, env)
             if binds is None:
+                if steps:
+                    trace.lines.append("----- rule fails")
                 ri += 1
                 loops = 0
                 continue
+            if steps:
+                trace.lines.append("-----rule matches: " + show(rule.rhs_display()))
             loops += 1
             if loops > MAX_REWRITES:
                 raise RuleError(f"554 5.3.5 Infinite loop in ruleset {name}, rule {ri + 1}")
@@ -454,6 +472,8 @@ class Rules:
                         new.extend(ws[s:e])
                 else:  # "D": $&x, the macro's value now, as tokens
                     val = env.macro(self, arg)
+                    if steps:
+                        trace.lines.append(f'rewrite: RHS $&{{{arg}}} => "{"(NULL)" if val is None else val}"')
                     if val:
                         scan = prescan(val, self.table)
                         if scan.tokens is None:
@@ -465,10 +485,14 @@ class Rules:
             if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
                 status = st
             st = self._calls(new, env, trace, level)
+            if rule.has_call:
+                rule.called = True
             if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
                 status = st
             ws[:] = new
             low = [t.lower() for t in ws]
+            if steps:
+                trace.lines.append("rewritten as:" + (" " + show(ws) if ws else ""))
             if ws and ws[0] == CANONNET:  # a resolved $#mailer ends the ruleset
                 break
             if rule.mode == ":":
@@ -552,6 +576,8 @@ class Rules:
                 st = self._rewrite(tail, num, env, trace, level + 1)
                 if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
                     status = st
+            elif trace is not None and trace.steps:
+                trace.lines.append(f"-----skip subr {self.ruleset_name(num)} ({num})")
             ws.extend(tail)
         return status
 
@@ -717,7 +743,7 @@ def _compile_rule(lineno: int, text: str, rules: Rules) -> Rule:
             rhs.append(("D", t[2:]))
         else:
             rhs.append(("T", t))
-    return Rule(lineno, tuple(lhs), tuple(rhs), mode, tuple(ltoks), tuple(rtoks))
+    return Rule(lineno, tuple(lhs), tuple(rhs), mode, tuple(ltoks), tuple(rtoks), has_call=CALLSUBR in rtoks)
 
 
 def _class_words(rules: Rules, name: str, words) -> None:
@@ -830,6 +856,8 @@ def compile_cf(world: World | None, cf: CfFile, op_mode: str = "t",
         elif k == "R":
             if current is None:
                 current = 0
+            if "$?" in line.text:
+                rules.unsupported.append((line.lineno, line.text, "$? conditional in a rule"))
             rules.rulesets.setdefault(current, []).append(_compile_rule(line.lineno, line.text, rules))
         elif k == "K":
             m = rulemaps.declare(line.name, line.value, world, rules)

@@ -127,7 +127,7 @@ def corpus() -> list[str]:
               "$j", "$w", "$m", "$n", "$v", "$Z", "${opMode}", "${deliveryMode}", "$q", "$z", "$k", "$_",
               "$=w", "$=P", "$={Accept}", "$=R", "$=t", "$={ResOk}", "$=O",
               "=S96", "=SParseLocal", "=Scheck_relay", "=SLocal_check_rcpt", "=S0", "=Snosuch", "=S4",
-              "=SBasic_check_mail", "=SSearchList", "=SMailerToTriple", "=SParse1",
+              "=SBasic_check_mail", "=SSearchList", "=SMailerToTriple", "=SParse1", "=M",
               "Local_check_rcpt bob", "RelayTLS", "4 alice < @ localhost . >", "96 alice<@localhost>",
               "canonify alice@localhost", "Parse0 alice<@localhost.localdomain.>", "Parse1 a<@b.example.>",
               "Mailertable <a.b.example> x<@a.b.example>", "MailerToTriple < local : bob > x",
@@ -139,7 +139,10 @@ def corpus() -> list[str]:
               ".Dq xyz", "$q", ".D{foo} bar baz", "${foo}", ".Cw foo.example", "$=w", "3,0 u@foo.example",
               "/parse u@foo.example", ".C{VirtHost} vhost.example", "3,0 u@vhost.example", ".C", ".D",
               "/canon client.example.com", "/canon localhost", "/canon nowhere",
-              "# a comment", "", "  # indented comment"]
+              "# a comment", "", "  # indented comment",
+              "-d21.12", "3,0 alice@localhost", "/parse bob@example.com", "check_rcpt <x@example.com>",
+              "check_mail <u@example.org>", "/try esmtp bob@example.com", "-d21.0", "3,0 bob",
+              "=Scheck_rcpt", "=SBasic_check_rcpt", "=Scheck_mail"]
     return lines
 
 
