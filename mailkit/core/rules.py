@@ -309,6 +309,8 @@ class Rule:
 
     called: bool = False  # its $>"name" ran once: sendmail strips the quotes in place
     has_call: bool = False
+    has_lookup: bool = False
+    required: frozenset = frozenset()  # literal LHS tokens: a workspace without one cannot match
 
     def rhs_display(self) -> list[str]:
         """The RHS as sendmail shows it: a $>"name" has lost its quotes once the call ran."""
@@ -445,12 +447,13 @@ class Rules:
         ri = 0
         loops = 0
         low = [t.lower() for t in ws]
+        present = set(low)
+        steps = trace is not None and trace.steps
         while ri < len(rules):
             rule = rules[ri]
-            steps = trace is not None and trace.steps
             if steps:
                 trace.lines.append("-----trying rule: " + show(rule.lhs_text))
-            binds = _match(rule.lhs, low, self, env)
+            binds = _match(rule.lhs, low, self, env) if rule.required <= present else None
             if binds is None:
                 if steps:
                     trace.lines.append("----- rule fails")
@@ -481,16 +484,18 @@ class Rules:
                         new.extend(scan.tokens)
             if len(new) > MAX_ATOMS:
                 raise RuleError(f"554 5.3.0 rewrite: expansion too long")
-            st = self._lookups(new, env)
-            if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
-                status = st
-            st = self._calls(new, env, trace, level)
+            if rule.has_lookup:
+                st = self._lookups(new, env)
+                if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
+                    status = st
             if rule.has_call:
+                st = self._calls(new, env, trace, level)
+                if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
+                    status = st
                 rule.called = True
-            if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
-                status = st
             ws[:] = new
             low = [t.lower() for t in ws]
+            present = set(low)
             if steps:
                 trace.lines.append("rewritten as:" + (" " + show(ws) if ws else ""))
             if ws and ws[0] == CANONNET:  # a resolved $#mailer ends the ruleset
@@ -743,7 +748,9 @@ def _compile_rule(lineno: int, text: str, rules: Rules) -> Rule:
             rhs.append(("D", t[2:]))
         else:
             rhs.append(("T", t))
-    return Rule(lineno, tuple(lhs), tuple(rhs), mode, tuple(ltoks), tuple(rtoks), has_call=CALLSUBR in rtoks)
+    return Rule(lineno, tuple(lhs), tuple(rhs), mode, tuple(ltoks), tuple(rtoks), has_call=CALLSUBR in rtoks,
+                has_lookup=HOSTBEGIN in rtoks or LOOKUPBEGIN in rtoks,
+                required=frozenset(arg for kind, arg in lhs if kind == "L"))
 
 
 def _class_words(rules: Rules, name: str, words) -> None:
