@@ -947,6 +947,21 @@ def run(rules: Rules, ruleset: int | str, tokens, env: Env | None = None,
     return rules.rewrite(tokens, ruleset, env, trace)
 
 
+def check(rules: Rules, ruleset: str, parts: list[str], env: Env | None = None,
+          trace: Trace | None = None) -> Result:
+    """A check_* ruleset as the SMTP server calls it: each part prescanned, `$|` between them
+    (check_relay: [client_name, client_addr]; check_mail/check_rcpt: ["<addr>"])."""
+    tokens: list[str] = []
+    for k, part in enumerate(parts):
+        if k:
+            tokens.append(CONDELSE)
+        scan = rules.tokens_of(part)
+        if scan.tokens is None:
+            return Result([], EX_DATAERR)
+        tokens.extend(scan.tokens)
+    return rules.rewrite(tokens, ruleset, env, trace)
+
+
 @dataclass
 class Parsed:
     mailer: str

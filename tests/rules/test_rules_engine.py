@@ -99,3 +99,16 @@ def test_bt_speed(world):
     t0 = time.monotonic()
     run(host, ["sendmail", "-bt"], stdin=text)
     assert time.monotonic() - t0 < 5
+
+
+def test_check_relay_with_the_condelse_operator(world):
+    rules = R.load(world, op_mode="d")
+    env = R.Env({"deliveryMode": "b"})
+    assert R.show(R.check(rules, "check_relay", ["localhost", "127.0.0.1"], env).tokens) == "RELAY"
+    res = R.check(rules, "check_relay", ["spam.example.net", "127.0.0.3"], env)
+    assert R.show(res.tokens) == "OK"  # the stock access file has no entry for it
+    world.path("/etc/mail/access").write_text("Connect:127.0.0.3 REJECT\n")
+    run(Host(world, FixedClock()), ["makemap", "hash", "/etc/mail/access"], stdin="Connect:127.0.0.3 REJECT\n")
+    res = R.check(rules, "check_relay", ["spam.example.net", "127.0.0.3"], env)
+    mailer, host, user = R.triple(rules, res.tokens)
+    assert (mailer, R.show(host), R.show(user)) == ("error", "5 . 7 . 1", '"550 Access denied"')
