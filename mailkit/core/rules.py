@@ -338,6 +338,7 @@ class Env:
 
     macros: dict = field(default_factory=dict)
     classes: dict = field(default_factory=dict)  # name -> set of lower-cased words (added to the cf's)
+    errors: list = field(default_factory=list)  # what sendmail would syserr() (a config error)
 
     def macro(self, rules: "Rules", name: str) -> str | None:
         if name in self.macros:
@@ -360,6 +361,14 @@ class Trace:
 
     def error(self, text: str) -> None:
         self.lines.append(text)
+
+
+def syserr(env: "Env", trace: "Trace | None", text: str) -> None:
+    """A configuration error found while running: sendmail logs it and goes on (test mode
+    prints it where it happens, without the reply codes)."""
+    env.errors.append(text)
+    if trace is not None:
+        trace.lines.append(text)
 
 
 class RuleError(Exception):
@@ -438,10 +447,11 @@ class Rules:
 
     def _rewrite(self, ws: list, num: int, env: Env, trace, level: int) -> int:
         name = self.ruleset_name(num)
-        if level + 1 > MAX_RECURSION:
-            raise RuleError(f"rewrite: excessive recursion (max {MAX_RECURSION}), ruleset {name}")
         if trace is not None:
             trace.enter(name, ws)
+        if level > MAX_RECURSION:  # the call 50 levels below the first one is refused
+            syserr(env, trace, f"rewrite: excessive recursion (max {MAX_RECURSION}), ruleset {name}")
+            return EX_CONFIG
         status = EX_OK
         rules = self.rulesets.get(num, ())
         ri = 0
@@ -460,11 +470,14 @@ class Rules:
                 ri += 1
                 loops = 0
                 continue
-            if steps:
-                trace.lines.append("-----rule matches: " + show(rule.rhs_display()))
             loops += 1
             if loops > MAX_REWRITES:
-                raise RuleError(f"554 5.3.5 Infinite loop in ruleset {name}, rule {ri + 1}")
+                syserr(env, trace, f"Infinite loop in ruleset {name}, rule {ri + 1}")
+                if steps:
+                    trace.lines.append("workspace:  " + show(ws))
+                break
+            if steps:
+                trace.lines.append("-----rule matches: " + show(rule.rhs_display()))
             new: list[str] = []
             for kind, arg in rule.rhs:
                 if kind == "T":
@@ -483,9 +496,10 @@ class Rules:
                             return EX_DATAERR
                         new.extend(scan.tokens)
             if len(new) > MAX_ATOMS:
-                raise RuleError(f"554 5.3.0 rewrite: expansion too long")
+                syserr(env, trace, "rewrite: expansion too long")
+                return EX_DATAERR
             if rule.has_lookup:
-                st = self._lookups(new, env)
+                st = self._lookups(new, env, trace)
                 if st != EX_OK and (status == EX_OK or st == EX_TEMPFAIL):
                     status = st
             if rule.has_call:
@@ -509,7 +523,7 @@ class Rules:
             trace.leave(name, ws)
         return status
 
-    def _lookups(self, ws: list, env: Env) -> int:
+    def _lookups(self, ws: list, env: Env, trace=None) -> int:
         """$[ host $] and $( map key $@ arg $: default $) in a rewritten workspace."""
         status = EX_OK
         i = 0
@@ -542,10 +556,12 @@ class Rules:
             rest = ws[k + 1 :]
             m = self.maps.get(mapname)
             if m is None:
-                raise RuleError(f"554 5.3.0 rewrite: map {mapname} not found")
-            keytext = cataddr(key, self.table, m.spacesub or self.spacesub)
-            argv = [keytext] + [cataddr(a, self.table, self.spacesub) for a in args]
-            value, st = m.lookup_in_rules(keytext, argv, env)
+                syserr(env, trace, f"rewrite: map {mapname} not found")
+                value, st = None, EX_OK
+            else:
+                keytext = cataddr(key, self.table, m.spacesub or self.spacesub)
+                argv = [keytext] + [cataddr(a, self.table, self.spacesub) for a in args]
+                value, st = m.lookup_in_rules(keytext, argv, env)
             if st == EX_TEMPFAIL:  # map_lookup passes only a temporary failure on
                 status = st
             if value is None and default is not None:
@@ -572,7 +588,8 @@ class Rules:
                 target = stripquotes(ws[i + 1])
                 num = self.ruleset_number(target)
                 if num is None:
-                    raise RuleError(f"554 5.3.5 Unknown ruleset {target}")
+                    syserr(env, trace, f"Unknown ruleset {target}")
+                    return EX_CONFIG
                 calls.append((i, num))
         for i, num in reversed(calls):
             tail = ws[i + 2 :]

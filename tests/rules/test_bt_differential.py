@@ -150,3 +150,29 @@ def test_m4_built_cf_with_promiscuous_relay_and_local_rulesets(tmp_path):
     assert "$# discard" in ours
     assert "\"553 sender domain \" host \" is invalid\"" in ours
     assert "Relaying denied" not in ours  # promiscuous_relay: a far client may relay
+
+
+BROKEN_RULESETS = """\
+SLoop
+R$*	$1 x
+SDeep
+R$*	$: $>Deep $1
+SBadCall
+R$*	$: $>Nowhere $1
+SMapless
+R$*	$: $(nomap $1 $)
+"""
+
+
+@needs_real
+def test_rule_errors_as_the_real_sendmail_reports_them(tmp_path):
+    """The 100-rewrite loop limit, the recursion limit, an unknown ruleset and an undeclared map:
+    the same messages at the same places, the same status lines."""
+    host = make_world(tmp_path / "w")
+    cf = host.world.path("/etc/mail/sendmail.cf")
+    cf.write_text(cf.read_text() + BROKEN_RULESETS)
+    n, problems = compare(host, "Loop a\nDeep a\nBadCall a\nMapless a\n3,0 alice\n-d21.12\nLoop b\n")
+    assert not problems, "\n".join(problems)
+    out = run(host, ["sendmail", "-bt"], stdin="Loop a\nDeep a\n").out
+    assert "Infinite loop in ruleset Loop, rule 1\n" in out
+    assert "== Ruleset Deep (" in out and ") status 78\n" in out
