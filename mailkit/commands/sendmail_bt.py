@@ -34,11 +34,18 @@ def stab_hash(word: str, symtype: int = ST_CLASS) -> int:
 TO_PREFIX_CODES = ("050", "250", "252", "253", "450", "550", "553", "554")
 
 
+def shorten(s: str, m: int = 203) -> str:
+    """sendmail's shortenstring(): a long address in a message as its ends around "..."."""
+    if len(s) < m:
+        return s
+    return s[: m // 2 - 1] + "..." + s[-(m // 2 - 1):]
+
+
 def _error_line(addr: str, text: str) -> str:
     """A usrerr as test mode prints it: "addr... text" only for the reply codes fmtmsg
     names the address in (050 250 252 253 450 550 553 554), the codes themselves left out."""
     if text[:3] in TO_PREFIX_CODES or not text[:3].isdigit():
-        return f"{addr}... {_strip_codes(text)}"
+        return f"{shorten(addr)}... {_strip_codes(text)}"
     return _strip_codes(text)
 
 
@@ -245,9 +252,13 @@ class TestMode:
     def show(self, line: str) -> None:
         kind = line[1:2]
         if kind == "S":
-            num = self.rules.ruleset_number(line[2:].strip()) if line[2:].strip() else None
+            m = re.match(r"\s*(\w*)", line[2:])
+            name = m.group(1) if m else ""
+            if not name:
+                self.say('invalid ruleset name: ""')
+            num = self.rules.ruleset_number(name) if name else None
             if num is None:
-                return self.say(f"Undefined ruleset {line[2:]}")
+                return self.say(f"Undefined ruleset {name or line[2:]}")
             for rule in self.rules.rulesets.get(num, ()):
                 lhs = "".join(R.show_token(t) + " " for t in rule.lhs_text)
                 rhs = "".join(R.show_token(t) + " " for t in rule.rhs_display())
@@ -320,8 +331,6 @@ class TestMode:
         if not rest:
             return self.say("No address!")
         rest = rest[1:]
-        if any(ord(ch) >= 0x80 for ch in rest):
-            return self.say(f'{rest}... 8-bit character in mailbox address "{rest}"')
         if len(rest) > R.MAX_NAME - 1:
             return self.say(f'Address "{rest[:R.MAX_NAME - 1]}" too long ({R.MAX_NAME - 1} bytes max)')
         while True:

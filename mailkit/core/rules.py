@@ -205,9 +205,23 @@ def show(tokens) -> str:
     return " ".join(show_token(t) for t in tokens)
 
 
+def visible(text: str) -> str:
+    """8-bit characters as sendmail's xputs shows them: each byte over 127 as M-x (cat -v)."""
+    if text.isascii():
+        return text
+    out = []
+    for b in text.encode("utf-8", errors="surrogateescape"):
+        if b < 0x80:
+            out.append(chr(b))
+            continue
+        c = b - 0x80
+        out.append("M-" + ("^" + chr(c + 64) if c < 32 else "^?" if c == 127 else chr(c)))
+    return "".join(out)
+
+
 def show_token(t: str) -> str:
     if t[:1] != "\0":
-        return t
+        return visible(t)
     body = t[1:]
     if body[:1] in "=~&" and len(body) > 2:
         return "$" + body[0] + "{" + body[1:] + "}"

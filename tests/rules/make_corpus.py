@@ -142,7 +142,16 @@ def corpus() -> list[str]:
               "# a comment", "", "  # indented comment",
               "-d21.12", "3,0 alice@localhost", "/parse bob@example.com", "check_rcpt <x@example.com>",
               "check_mail <u@example.org>", "/try esmtp bob@example.com", "-d21.0", "3,0 bob",
-              "=Scheck_rcpt", "=SBasic_check_rcpt", "=Scheck_mail"]
+              "=Scheck_rcpt", "=SBasic_check_rcpt", "=Scheck_mail",
+              "3,0 " + "a" * 300 + "@example.com", "/parse " + "b" * 260 + "@example.com",
+              "3,0 j\u00f6rg@example.com", "/parse j\u00f6rg@example.com", "3,0 a\\b", '3,0 "a\\"b"@x',
+              "3,0 user@[IPv6:2001:db8::1]", "3,0 <a@b>, <c@d>", "3,0 @", "/canon client",
+              "/map virtuser +detail@virtual.example", "3,0 x+detail@virtual.example",
+              ".D{daemon_flags} CC", "3,0 u@bar", "3,0 u@bar.example", ".D{daemon_flags}",
+              "/try local <alice@localhost>", "/tryflags HS", "/try esmtp alice", "/try local bob (Bob)",
+              "/tryflags ER", ".D{verify} OK", "check_mail <u@nonexistent.example>", ".D{client_addr}",
+              "check_mail <alice>", "check_rcpt <bob@example.com>", "=S", "Basic_check_relay <>",
+              "5 bob+foo", ".Dh somehost", "5 bob", "localaddr bob+", "3,0 \"a b\"@[127.0.0.1]"]
     return lines
 
 
