@@ -416,6 +416,7 @@ class Rules:
         self.mailers: dict[str, Mailer] = {}
         self.mailer_order: list[str] = []
         self.unsupported: list[tuple[int, str, str]] = []  # (lineno, text, reason)
+        self.files_read: tuple = ("/etc/hosts",)  # besides the cf: what compiling read
         self.table = token_table(".:@[]")
         self.spacesub = " "
         self._next_named = MAX_RULESETS - 1
@@ -868,6 +869,9 @@ def compile_cf(world: World | None, cf: CfFile, op_mode: str = "t",
         elif k == "C":
             _class_words(rules, line.name, expand(line.value, rules.macros).split())
         elif k == "F":
+            path = next((t for t in line.value.split() if not t.startswith("-")), None)
+            if path:
+                rules.files_read += (path,)
             words = _class_file(world, line.value)
             _class_words(rules, line.name, words or [])
         elif k == "O":
@@ -942,28 +946,28 @@ _cache_lock = threading.Lock()
 def load(world: World, cf: str = SENDMAIL_CF, op_mode: str = "d") -> Rules:
     """The compiled rules of the world's cf, compiled again only when the cf (or a file its
     F lines read) changed."""
-    real = world.path(cf)
-    st = real.stat()
     key = (str(world.root), cf, op_mode)
-    sig = (st.st_ino, st.st_mtime_ns, st.st_size, _class_file_sigs(world))
     with _cache_lock:
         hit = _cache.get(key)
-        if hit is not None and hit[0] == sig:
-            return hit[1]
+    if hit is not None and hit[0] == _file_sigs(world, (cf,) + hit[1].files_read):
+        return hit[1]
+    sig = _file_sigs(world, (cf,))
     rules = compile_cf(world, parse_cf(world.read_text(cf), cf), op_mode=op_mode)
+    sig = sig + _file_sigs(world, rules.files_read)
     with _cache_lock:
         _cache[key] = (sig, rules)
     return rules
 
 
-def _class_file_sigs(world: World) -> tuple:
+def _file_sigs(world: World, paths) -> tuple:
+    """What tells a changed file: inode, mtime and size of each (None when missing)."""
     out = []
-    for p in ("/etc/mail/local-host-names", "/etc/mail/relay-domains", "/etc/mail/trusted-users"):
+    for p in paths:
         try:
             s = world.path(p).stat()
-            out.append((p, s.st_mtime_ns, s.st_size))
+            out.append((p, s.st_ino, s.st_mtime_ns, s.st_size))
         except (FileNotFoundError, ValueError, OSError):
-            out.append((p, None, None))
+            out.append((p, None, None, None))
     return tuple(out)
 
 

@@ -114,3 +114,14 @@ def test_check_relay_with_the_condelse_operator(world):
     res = R.check(rules, "check_relay", ["spam.example.net", "127.0.0.3"], env)
     mailer, host, user = R.triple(rules, res.tokens)
     assert (mailer, R.show(host), R.show(user)) == ("error", "5 . 7 . 1", '"550 Access denied"')
+
+
+def test_load_compiles_again_when_a_class_file_changes(world):
+    rules = R.load(world, op_mode="d")
+    assert R.load(world, op_mode="d") is rules  # compiled once per cf
+    assert not rules.has_class_word(None, "w", "new.example")
+    time.sleep(0.01)
+    world.path("/etc/mail/local-host-names").write_text("new.example\n")
+    again = R.load(world, op_mode="d")
+    assert again is not rules and again.has_class_word(None, "w", "new.example")
+    assert R.parse_address(world, load_config(world), "u@new.example").mailer == "local"
