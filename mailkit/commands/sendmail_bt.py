@@ -154,6 +154,7 @@ class TestMode:
                 self.env.macros[m] = date
         self.tryflags = 0
         self.out: list[str] = []
+        self._extra_words: dict[str, list[str]] = {}  # .C words, for $=X
         self.class_order: dict[str, int] = {}
         for cls, words in rules.class_words.items():
             for w in words:
@@ -234,8 +235,6 @@ class TestMode:
             self.say("Usage: .[DC]macro value(s)")
         else:
             self.say(f'Unknown "." command {line}')
-
-    _extra_words: dict
 
     def _macid(self, text: str) -> tuple[str | None, str]:
         if not text:
@@ -533,7 +532,6 @@ def test_mode(host: Host, argv: list[str], stdin: str | None) -> Result:
     for a in args:
         if a.startswith("-d"):
             tm.debug(a[2:])
-    tm._extra_words = {}
     lines = (stdin or "").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
