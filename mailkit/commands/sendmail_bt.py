@@ -290,12 +290,16 @@ class TestMode:
         eq = dict(self.BUILTIN_MAILERS.get(m.name, {}))
         if m.name in self.rules.mailer_order:
             eq = dict(m.equates)
-        flags = "".join(sorted(set(eq.get("F", ""))))
+        flags = set(eq.get("F", ""))
+        if m.name == "prog":
+            flags.discard("m")  # sendmail gives the prog mailer one recipient at a time
+        flags = "".join(sorted(flags))
+        eol = eq.get("E") or ("\\r\\n" if eq.get("P") == "[IPC]" else "\\n")
         t = (eq.get("T", "").split("/") + ["", "", ""])[:3]
         t = [x or "<undefined>" for x in t]
         return (f"mailer {n} ({m.name}): P={eq.get('P', '')} S={self._rwset(m.s_env)}/{self._rwset(m.s_hdr)} "
                 f"R={self._rwset(m.r_env)}/{self._rwset(m.r_hdr)} M={eq.get('M', '0') or '0'} U=-1:-1 "
-                f"F={flags} L={eq.get('L', '0') or '0'} E={eq.get('E', chr(92) + 'n')} T={'/'.join(t)} "
+                f"F={flags} L={eq.get('L', '0') or '0'} E={eol} T={'/'.join(t)} "
                 f"r={eq.get('r', '100') or '100'} A={eq.get('A', '')}")
 
     def macro(self, line: str) -> None:

@@ -66,13 +66,13 @@ def make_world(root: Path, cf_text: str | None = None):
     return host
 
 
-def compare(host, text: str) -> tuple[int, list[str]]:
-    real = RealSendmail(host.world)
+def compare(host, text: str, cf: str = "/etc/mail/sendmail.cf") -> tuple[int, list[str]]:
+    real = RealSendmail(host.world, cf)
     try:
         t0 = time.monotonic()
         theirs = real.bt(text)
         t1 = time.monotonic()
-        ours = run(host, ["sendmail", "-bt"], stdin=text).out
+        ours = run(host, ["sendmail", "-bt", "-C", cf], stdin=text).out
         t2 = time.monotonic()
     finally:
         real.close()
@@ -102,6 +102,14 @@ def test_corpus_file_is_current_and_large_enough():
 def test_stock_cf_bt_equals_real_sendmail(tmp_path):
     host = make_world(tmp_path / "w")
     n, problems = compare(host, CORPUS.read_text())
+    assert not problems, f"{len(problems)} of {n} commands differ:\n" + "\n".join(problems[:20])
+
+
+@needs_real
+def test_submit_cf_bt_equals_real_sendmail(tmp_path):
+    """The MSP's submit.cf (`sendmail -bt -C /etc/mail/submit.cf`): other rulesets, other mailers."""
+    host = make_world(tmp_path / "w")
+    n, problems = compare(host, CORPUS.read_text(), "/etc/mail/submit.cf")
     assert not problems, f"{len(problems)} of {n} commands differ:\n" + "\n".join(problems[:20])
 
 
