@@ -72,6 +72,12 @@ def crackaddr(addr: str) -> str:
         elif ch == ")" and depth:
             depth -= 1
         elif ch == "<" and not depth:
+            last = addr.rfind("<")
+            if last != i:  # "<<a>>": the innermost <...> is the address, what precedes it a phrase
+                phrase = addr[:last].strip()
+                close = addr.find(">", last)
+                tail = addr[close + 1 :].lstrip(">") if close > 0 else ""
+                return f'"{phrase}"<$g>' + tail
             end = addr.rfind(">")
             tail = addr[end + 1 :] if end > i else ""
             inner = addr[i + 1 : end] if end > i else addr[i + 1 :]
