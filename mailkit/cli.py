@@ -76,6 +76,9 @@ def check_config(world) -> int:
         return e.exit_code
     for u in cfg.unhandled:
         print(f"{cfg.cf_path}:{u.lineno}: {u.text}    # {u.reason}")
+    from .core import rules  # what the rules engine (sendmail -bt) cannot run
+    for lineno, text, reason in rules.load(world, cfg.cf_path).unsupported:
+        print(f"{cfg.cf_path}:{lineno}: {text}    # rules engine: {reason}")
     print(f"{len(cfg.unhandled)} lines not acted on", file=sys.stderr)
     return 0
 

@@ -26,6 +26,38 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# --- the real sendmail 8.17, the reference the differential tests compare against (tests/rules) ---
+# Its package scripts would start a daemon on ports 25/587: a policy-rc.d answering 101 ("action
+# forbidden") keeps them from starting anything while it installs; ours is removed afterwards (a
+# policy-rc.d already there, as in Docker images, is left as it was).
+SENDMAIL_PACKAGES=(sendmail-bin sendmail-doc)
+sm_missing=()
+for p in "${SENDMAIL_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || sm_missing+=("$p")
+done
+if ((${#sm_missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing the reference sendmail (daemon kept stopped): ${sm_missing[*]}"
+    own_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${sm_missing[@]}" >/dev/null \
+      || echo "setup: sendmail-bin could not be installed; the differential tests will skip"
+    [ -n "$own_policy" ] && rm -f /usr/sbin/policy-rc.d
+    # Whatever the package scripts did, no sendmail may stay listening (its pid file names it).
+    if [ -f /run/sendmail/mta/sendmail.pid ]; then
+      kill "$(head -n1 /run/sendmail/mta/sendmail.pid)" 2>/dev/null || true
+    fi
+    if command -v ss >/dev/null && ss -ltn '( sport = :25 or sport = :587 )' | grep -q LISTEN; then
+      echo "setup: warning: something listens on port 25 or 587 after installing sendmail-bin"
+    fi
+  else
+    echo "setup: not root or no apt-get; sendmail-bin missing (the differential tests skip)"
+  fi
+fi
+
 # --- JupyterLab extension + UI-test tools (npm); before pip, which packs the built extension ---
 if command -v node >/dev/null && command -v npm >/dev/null; then
   npm_ci() {  # npm ci in $1 unless its node_modules already match its package-lock.json

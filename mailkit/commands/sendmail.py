@@ -314,6 +314,9 @@ def verify(host: Host, cfg, rcpts: list[str]) -> Result:
 
 @command("sendmail")
 def sendmail(host: Host, argv: list[str], stdin: str | None = None) -> Result:
+    if "-bt" in argv[1:]:  # address test mode: the cf's rules run by core/rules.py
+        from .sendmail_bt import test_mode
+        return test_mode(host, argv, stdin)
     try:
         opts = parse_args(argv)
     except Usage as e:

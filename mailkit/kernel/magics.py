@@ -117,6 +117,20 @@ def _host_magic(session):
     return host
 
 
+def _sendmail_cell_magic(session):
+    @no_var_expand
+    def sendmail(line: str = "", cell: str | None = None):
+        """`%%sendmail -bt`: the cell's lines are sendmail's standard input (address test mode)."""
+        from ..commands.base import run as run_command
+
+        res = run_command(session.host, ["sendmail", *shlex.split(line)], stdin=cell or "")
+        _show(res)
+        if res.code != 0 and res.err:
+            _fail(res.err)
+
+    return sendmail
+
+
 def _telnet_magic(session):
     @no_var_expand
     def telnet(line: str = "", cell: str | None = None):
@@ -234,6 +248,7 @@ def register(ip, session) -> None:
     ip.register_magic_function(_mailkit_magic(session), "line", "mailkit")
     ip.register_magic_function(_host_magic(session), "line_cell", "host")
     ip.register_magic_function(_telnet_magic(session), "line_cell", "telnet")
+    ip.register_magic_function(_sendmail_cell_magic(session), "cell", "sendmail")
 
 
 def unregister(ip) -> None:

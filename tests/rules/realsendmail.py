@@ -1,0 +1,137 @@
+"""The real sendmail 8.17 (Debian sendmail-bin) on a private copy of a world's sendmail.cf.
+
+`RealSendmail(world)` copies the world's cf into a temporary directory owned by root, mode
+0700 (sendmail refuses files under group- or world-writable directories, /tmp included),
+changing only paths, `Dj`, and a ServiceSwitchFile/HostsFile of its own; the map sources are
+the world's text files, built with the real makemap and newaliases. Each run happens in fresh
+UTS, network and mount namespaces (`unshare -u -n -m`): the host name is localhost.localdomain
+(the world's host), /etc/hosts and /etc/nsswitch.conf are the copy's (`hosts: files`), and no
+network exists, so nothing is asked of DNS and nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tempfile
+from pathlib import Path
+
+CANDIDATES = ("/usr/libexec/sendmail/sendmail", "/usr/lib/sm.bin/sendmail", "/usr/sbin/sendmail.sendmail")
+MAKEMAP = ("/usr/libexec/sendmail/makemap", "/usr/lib/sm.bin/makemap", "/usr/sbin/makemap")
+MAP_SOURCES = ("access", "virtusertable", "mailertable")
+CLASS_FILES = ("local-host-names", "relay-domains", "trusted-users")
+
+
+def _first(paths) -> str | None:
+    return next((p for p in paths if os.access(p, os.X_OK)), None)
+
+
+def why_unavailable() -> str | None:
+    """None when the real sendmail can be run here, else the reason (for pytest.skip)."""
+    if _first(CANDIDATES) is None or _first(MAKEMAP) is None:
+        return "the real sendmail 8.17 (Debian sendmail-bin) is not installed"
+    if os.geteuid() != 0:
+        return "the real sendmail's file checks and namespaces need root"
+    if shutil.which("unshare") is None:
+        return "unshare(1) is missing"
+    r = subprocess.run(["unshare", "-u", "-n", "-m", "true"], capture_output=True)
+    if r.returncode != 0:
+        return "cannot make private namespaces here: " + r.stderr.decode(errors="replace").strip()
+    return None
+
+
+def _safe_parent() -> Path:
+    """A directory whose every ancestor is root's and writable by no one else."""
+    for cand in (Path.home(), Path("/var/lib"), Path("/root")):
+        p, ok = cand, True
+        while True:
+            try:
+                st = p.stat()
+            except OSError:
+                ok = False
+                break
+            if st.st_uid != 0 or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                ok = False
+                break
+            if p == p.parent:
+                break
+            p = p.parent
+        if ok:
+            return cand
+    raise RuntimeError("no root-owned directory without group/world write access")
+
+
+WRAPPER = """#!/bin/sh
+hostname localhost.localdomain
+mount --bind "$BT_DIR/etc/hosts" /etc/hosts || exit 71
+mount --bind "$BT_DIR/nsswitch.conf" /etc/nsswitch.conf || exit 71
+exec "$@"
+"""
+
+
+class RealSendmail:
+    def __init__(self, world, cf_host_path: str = "/etc/mail/sendmail.cf"):
+        self.binary = _first(CANDIDATES)
+        self.makemap = _first(MAKEMAP)
+        self.dir = Path(tempfile.mkdtemp(prefix="mailkit-bt-", dir=_safe_parent()))
+        os.chmod(self.dir, 0o700)
+        d = self.dir
+        (d / "etc" / "mail").mkdir(parents=True)
+        (d / "mqueue").mkdir(mode=0o700)
+        for name in MAP_SOURCES + CLASS_FILES:
+            src = world.path(f"/etc/mail/{name}")
+            (d / "etc" / "mail" / name).write_text(src.read_text() if src.exists() else "")
+        (d / "etc" / "aliases").write_text(world.path("/etc/aliases").read_text())
+        (d / "etc" / "hosts").write_text(world.path("/etc/hosts").read_text())
+        (d / "nsswitch.conf").write_text("hosts: files\n")
+        (d / "service.switch").write_text("hosts files\naliases files\n")
+        (d / "run.sh").write_text(WRAPPER)
+        os.chmod(d / "run.sh", 0o700)
+        self.cf = d / "sendmail.cf"
+        self.cf.write_text(private_cf(world.path(cf_host_path).read_text(), str(d)))
+        for name in MAP_SOURCES:
+            src = d / "etc" / "mail" / name
+            with open(src, "rb") as f:
+                r = subprocess.run([self.makemap, "hash", str(src) + ".db"], stdin=f, capture_output=True)
+            if r.returncode != 0:
+                raise RuntimeError(f"makemap {name}: {r.stderr.decode(errors='replace')}")
+        self.run_sendmail(["-bi"], "")
+
+    def run_sendmail(self, args: list[str], stdin: str, timeout: float = 30) -> subprocess.CompletedProcess:
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
+        return subprocess.run(["unshare", "-u", "-n", "-m", "sh", str(self.dir / "run.sh"),
+                               self.binary, "-C", str(self.cf), *args],
+                              input=stdin.encode(), capture_output=True, timeout=timeout, env=env,
+                              cwd=str(self.dir))
+
+    def bt(self, stdin: str) -> str:
+        r = self.run_sendmail(["-bt"], stdin)
+        return r.stdout.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def private_cf(text: str, d: str) -> str:
+    """The cf with only its paths moved into `d`, Dj set, and no DNS (hosts from files)."""
+    out = []
+    for line in text.splitlines():
+        line = line.replace("/etc/mail/", f"{d}/etc/mail/")
+        line = re.sub(r"=/etc/aliases\b", f"={d}/etc/aliases", line)
+        if line.startswith("O QueueDirectory="):
+            line = f"O QueueDirectory={d}/mqueue"
+        elif line.startswith("O StatusFile="):
+            line = f"O StatusFile={d}/statistics"
+        elif line.startswith(("O ServiceSwitchFile=", "#O ServiceSwitchFile=")):
+            line = f"O ServiceSwitchFile={d}/service.switch"
+        elif line.startswith(("O HostsFile=", "#O HostsFile=")):
+            line = f"O HostsFile={d}/etc/hosts"
+        elif line.startswith("#Dj$w.Foo.COM"):
+            line = "Djlocalhost.localdomain"
+        elif line.startswith("O PidFile="):
+            line = f"O PidFile={d}/sendmail.pid"
+        out.append(line)
+    return "\n".join(out) + "\n"
