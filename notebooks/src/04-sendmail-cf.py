@@ -206,6 +206,26 @@ CELLS = [
     %systemctl restart sendmail
     %netstat -anp | grep LISTEN -w | grep :25
     """, "seed:O12"),
+    md(ko="""
+    ## 주소 시험 모드: `sendmail -bt`
+    sendmail.cf의 뒷부분은 `S`(규칙 묶음, ruleset)와 `R`(다시 쓰기 규칙) 줄입니다. sendmail은 받는 주소를
+    이 규칙들에 차례로 통과시켜 **어느 메일러로 보낼지**(local이면 이 서버의 메일함, esmtp면 다른 서버)를
+    정합니다. `sendmail -bt`는 그 과정을 한 단계씩 보여 주는 시험 모드입니다. `3,0 주소`는 ruleset 3
+    (canonify, 주소를 표준 모양으로)과 ruleset 0(parse, 메일러 고르기)을 차례로 돌립니다.
+    마지막 줄의 `$# local`은 이 서버에 배달, `$# esmtp $@ example . com`은 example.com으로 보낸다는 뜻입니다.
+    """, en="""
+    ## Address test mode: `sendmail -bt`
+    The back of sendmail.cf is `S` (ruleset) and `R` (rewriting rule) lines. sendmail passes each
+    recipient through these rules to decide **which mailer** delivers it (local: a mailbox on this
+    server; esmtp: another server). `sendmail -bt` is the test mode that shows each step. `3,0 address`
+    runs ruleset 3 (canonify: the address in standard form), then ruleset 0 (parse: choose the mailer).
+    `$# local` on the last line means delivery here; `$# esmtp $@ example . com` means sent to example.com.
+    """),
+    code("""
+    %%sendmail -bt
+    3,0 alice@localhost
+    3,0 dave@example.com
+    """),
     quiz(
         q(("sendmail의 주 설정 파일은?", ["/etc/mail/sendmail.mc", "/etc/sendmail.conf", "/etc/mail/sendmail.cf", "/etc/mail/access"],
            "sendmail.cf가 주 설정 파일이고, sendmail.mc는 그것을 만드는 보조 파일입니다.",

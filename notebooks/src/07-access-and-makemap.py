@@ -179,6 +179,21 @@ CELLS = [
     grep '^FR' /etc/mail/sendmail.cf
     """, "seed:O06"),
     code('smtp_send("dave@example.com", subject="relay by domain", client="127.0.0.2")', "seed:O06"),
+    md(ko="""
+    왜 거부되었는지는 `sendmail -bt`로 sendmail.cf의 규칙을 직접 돌려 보면 보입니다. `.D`로 접속한 클라이언트의
+    주소와 이름(매크로 `{client_addr}`, `{client_name}`)을 정하고, RCPT 때 도는 규칙 묶음 `check_rcpt`에
+    받는 주소를 넣습니다. `Relay_ok`가 허용할 근거를 찾지 못해 `550 Relaying denied`로 끝납니다.
+    """, en="""
+    Why it was refused shows when sendmail.cf's rules run in `sendmail -bt`. `.D` sets the client's
+    address and name (the macros `{client_addr}`, `{client_name}`), and `check_rcpt`, the ruleset run
+    at RCPT, gets the recipient. `Relay_ok` finds no reason to allow it, so it ends in `550 Relaying denied`.
+    """),
+    code("""
+    %%sendmail -bt
+    .D{client_addr}127.0.0.2
+    .D{client_name}client.example.com
+    check_rcpt dave@example.com
+    """, "seed:O06"),
     code("""
     %%host
     echo "example.com" >> /etc/mail/relay-domains
