@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .maps import Entry, MapError, open_map, parse_key_value
 from .world import World
 
-ACTIONS = ("RELAY", "OK", "REJECT", "DISCARD", "SKIP", "ERROR")
+ACTIONS = ("RELAY", "OK", "REJECT", "DISCARD", "SKIP", "ERROR", "QUARANTINE")
 TAGS = ("Connect", "From", "To")
 # Tags of other FEATUREs (not acted on by mailkit, accepted by makemap as on a real host).
 OTHER_TAGS = {"spam", "greetpause", "clientrate", "clientconn", "srv_features", "clt_features",
@@ -30,7 +30,8 @@ class AccessResult:
     key: str = ""  # the map key that matched
 
 
-_ERROR = re.compile(r'^ERROR:\s*"?(?:(\d\.\d{1,3}\.\d{1,3}):)?\s*(\d{3})\s*(.*?)"?$', re.I)
+# ERROR:"550 text", ERROR:5.7.1:"550 text" and ERROR:"5.7.1:550 text" (all three are sendmail's)
+_ERROR = re.compile(r'^ERROR:\s*"?(?:(\d\.\d{1,3}\.\d{1,3}):)?\s*"?(\d{3})\s*(.*?)"?$', re.I)
 
 
 def parse_action(value: str) -> AccessResult | None:
@@ -41,6 +42,10 @@ def parse_action(value: str) -> AccessResult | None:
     m = _ERROR.match(v)
     if m:
         return AccessResult("ERROR", m.group(2), m.group(1) or "", m.group(3))
+    if up.startswith("QUARANTINE:") and v[11:].strip():
+        # sendmail holds such mail in the queue with the reason; mailkit accepts the line (makemap as
+        # on a real host) but does not quarantine: no decision is taken on it
+        return AccessResult("QUARANTINE", text=v[11:].strip())
     return None
 
 
