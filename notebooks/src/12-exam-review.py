@@ -111,6 +111,53 @@ CELLS = [
     editor
     """),
     md(ko="""
+    ## sendmail의 옵션 한눈에
+    | 옵션 | 하는 일 |
+    | --- | --- |
+    | `-bd` | 데몬으로 실행(25번 포트에서 기다림). 서비스 파일이 `sendmail -bd -q15m`으로 시작합니다 |
+    | `-q15m` | 15분마다 큐를 처리. `-q`만 쓰면 지금 한 번 처리 |
+    | `-bp` | 큐 보기(`mailq`와 같음) |
+    | `-bi` | 별칭 데이터베이스 다시 만들기(`newaliases`와 같음) |
+    | `-bv` | 주소 확인: 배달할 수 있는지, 어느 메일러로 가는지만 보고 보내지는 않음 |
+    | `-bt` | 주소 시험 모드: sendmail.cf의 규칙을 한 단계씩 보여 줌 |
+    | `-bs` | 표준 입력과 출력으로 SMTP 대화 |
+    | `-v` | 자세히(verbose): 배달 과정을 보여 줌 |
+    | `-d0.1` | 디버그 0.1: 버전과 이 호스트의 이름($w, $j)을 보여 줌 |
+
+    아래 셀들이 차례로 실행합니다. 두 번째 `-bd`는 이미 떠 있는 데몬이 25번 포트를 잡고 있어서
+    새 데몬이 포트를 열지 못하고, 그 사실은 화면이 아니라 maillog에 남습니다.
+    """, en="""
+    ## sendmail's switches at a glance
+    | switch | what it does |
+    | --- | --- |
+    | `-bd` | run as a daemon (wait on port 25); the service starts `sendmail -bd -q15m` |
+    | `-q15m` | run the queue every 15 minutes; `-q` alone runs it once, now |
+    | `-bp` | print the queue (same as `mailq`) |
+    | `-bi` | rebuild the alias database (same as `newaliases`) |
+    | `-bv` | verify addresses: deliverable, and by which mailer, without sending |
+    | `-bt` | address test mode: sendmail.cf's rules step by step |
+    | `-bs` | an SMTP conversation on standard input and output |
+    | `-v` | verbose: show the delivery |
+    | `-d0.1` | debug 0.1: the version and this host's names ($w, $j) |
+
+    The cells below run each. The second `-bd` cannot open port 25, which the running daemon
+    holds; that goes to maillog, not to the screen.
+    """),
+    code("%sendmail -d0.1 -bv alice nosuchuser"),
+    code("""
+    %%host
+    printf 'EHLO localhost\\nMAIL FROM:<alice@localhost>\\nRCPT TO:<bob@localhost>\\nQUIT\\n' | sendmail -bs
+    """),
+    code("""
+    %%sendmail -bt
+    /parse bob@localhost
+    """),
+    code("""
+    %%host
+    sendmail -bd -q15m
+    grep opendaemonsocket /var/log/maillog
+    """),
+    md(ko="""
     ## 모의 문제
     """, en="""
     ## Practice questions

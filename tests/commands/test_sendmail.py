@@ -125,3 +125,35 @@ def test_local_submission_gets_sendmails_message_id(world, clock):
     mid = entry.header("Message-Id")
     assert mid.startswith(f"<{stamp}.") and mid.endswith(f"@{config.load(world).hostname}>")
     assert len(mid[len(stamp) + 2:].split("@")[0]) == 14  # a queue id: 8 letters/digits, 6 of pid
+
+
+def test_d0_1_prints_the_version_and_the_hosts_names_first(world, clock):
+    r = run(Host(world, clock), ["sendmail", "-d0.1", "-bv", "alice"])
+    assert r.code == 0
+    assert r.out.startswith("Version 8.17.1.9\n Compiled with: DNSMAP")
+    assert "============ SYSTEM IDENTITY (after readcf) ============\n" \
+           "      (short domain name) $w = localhost\n" \
+           "  (canonical domain name) $j = localhost.localdomain\n" \
+           "         (subdomain name) $m = localdomain\n" \
+           "              (node name) $k = localhost\n" in r.out
+    assert r.out.endswith("\nalice... deliverable: mailer local, user alice\n")
+
+
+def test_bs_speaks_smtp_on_standard_input(host):
+    r = run(host, ["sendmail", "-bs"], stdin="EHLO me\nMAIL FROM:<alice@localhost>\nRCPT TO:<bob@localhost>\n"
+                                            "DATA\nSubject: from -bs\n\nhi\n.\nQUIT\n")
+    lines = r.out.splitlines()
+    assert lines[0].startswith("220 localhost.localdomain ESMTP Sendmail 8.17.1.9")
+    assert "EHLO me" not in r.out  # what was typed is not echoed
+    assert "250 2.1.5 <bob@localhost>... Recipient ok" in lines and "354 End data with <CR><LF>.<CR><LF>" in lines
+    assert any(ln.endswith("Message accepted for delivery") for ln in lines)
+    assert lines[-1] == "221 2.0.0 localhost.localdomain closing connection"
+
+
+def test_bd_starts_the_daemon_or_logs_that_the_port_is_taken(host):
+    assert run(host, ["systemctl", "stop", "sendmail"]).code == 0
+    r = run(host, ["sendmail", "-bd", "-q15m"])
+    assert (r.out, r.err, r.code) == ("", "", 0) and host.runtime.is_active("sendmail")
+    r = run(host, ["sendmail", "-bd", "-q15m"])  # a second daemon cannot bind port 25
+    assert (r.out, r.code) == ("", 0)
+    assert "opendaemonsocket: daemon MTA: cannot bind: Address already in use" in host.world.read_text("/var/log/maillog")
