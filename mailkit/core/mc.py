@@ -15,8 +15,9 @@ GNU m4 runs here on text anyone who can write a world file wrote, so it runs fen
   world); a name not in the table stops the run, is copied, and m4 runs again (names m4
   computes are found this way too). The sendmail-cf macro directory is the one exception,
   read in place;
-- the fence is written in m4 and m4 text can play with quotes, so it is checked from
-  outside: m4 traces every file it reads (--debug=i to a trace file the input cannot move),
+- the fence is written in m4 and m4 text can play with quotes (each entry point sets them
+  back to ` and ', so after an include the input has the default quotes again), so it is
+  checked from outside: m4 traces every file it reads (--debug=i to a trace file the input cannot move),
   and a run that read anything but the copies and the macro directory is thrown away.
 """
 
@@ -58,6 +59,9 @@ def _prelude(s: str, macro_dir: str | None, table: dict[tuple[str, str], str]) -
     """The m4 text run before the input: the fence. `s` is this run's secret prefix (the input
     cannot name what it does not know), `table` maps (kind, name) to the copy m4 opens."""
     q = lambda text: "`" + text + "'"  # noqa: E731
+    # Each entry point first sets the quotes back to ` and ' (the input may have changed them;
+    # the empty quoted string after the word ends it and is read with the new quotes).
+    reset = f"{s}changequote`'"
     out = ["divert(-1)"]
     for name in ("include", "sinclude", "undivert", "ifdef", "ifelse", "defn", "index", "errprint",
                  "m4exit", "__file__", "__line__", "__program__", "changequote", "define"):
@@ -66,14 +70,14 @@ def _prelude(s: str, macro_dir: str | None, table: dict[tuple[str, str], str]) -
               f"(m4 runs no command and opens no file outside it)\n')" + f"{s}m4exit(`1')")
     out.append(f"define({q(s + 'refuse')}, {q(refuse)})")
     for name in REFUSED:
-        out.append(f"define({q(name)}, {q(s + 'refuse(' + q(name) + ')')})")
+        out.append(f"define({q(name)}, {q(reset + s + 'refuse(' + q(name) + ')')})")
     # a name missing from the table: say which (m4 stops; mailkit copies it and runs m4 again)
     out.append(f"define({q(s + 'need')}, {q(s + 'errprint(' + q(s + 'NEED<$1><$2>' + s + 'END' + chr(10)) + ')' + s + 'm4exit(97)')})")
     lookup = f"{s}ifdef(`{s}F$2', `$1({s}defn(`{s}F$2'))', `{s}need(`F', `$2')')"
     fast = f"{s}ifelse({s}index(`$2', {q(macro_dir)}), `0', `$1(`$2')', {q(lookup)})" if macro_dir else lookup
     out.append(f"define({q(s + 'open')}, {q(fast)})")
     for fn in ("include", "sinclude"):
-        body = f"{s}ifelse(`$#', `0', ``{fn}'', `{s}open(`{s}{fn}', `$1')')"
+        body = f"{reset}{s}ifelse(`$#', `0', ``{fn}'', `{s}open(`{s}{fn}', `$1')')"
         out.append(f"define({q(fn)}, {q(body)})")
     # undivert: diversion numbers go to the builtin as literals of this text; a file is read
     # as a quoted copy through include (quotes set to this run's secret markers meanwhile;
@@ -84,7 +88,7 @@ def _prelude(s: str, macro_dir: str | None, table: dict[tuple[str, str], str]) -
                 f"`{s}need(`V', `$1')')")
     undiv1 = f"{s}ifelse({digits}, `$1', `', `', {q(verbatim)})"
     undivs = f"{s}ifelse(`$#', `0', `', `$#', `1', `{s}undiv1(`$1')', `{s}undiv1(`$1'){s}undivs(shift($@))')"
-    undivert = f"{s}ifelse(`$#', `0', `{s}undivert', `{s}undivs($@)')"
+    undivert = f"{reset}{s}ifelse(`$#', `0', `{s}undivert', `{s}undivs($@)')"
     out.append(f"define({q(s + 'undiv1')}, {q(undiv1)})")
     out.append(f"define({q(s + 'undivs')}, {q(undivs)})")
     out.append(f"define(`undivert', {q(undivert)})")

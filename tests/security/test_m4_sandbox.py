@@ -61,6 +61,7 @@ def test_no_file_is_created_outside_the_world(host, canary, call):
     "include(`/etc/../../../../../../etc/hostname')",
     "define(`f', `/etc/host'`name')include(f)",
     "define(`f', `/etc/host')include(f`'name)",
+    "changequote([,])include([/etc/hostname])",
 ])
 def test_files_are_the_worlds(host, world, call):
     world.path("/etc/hostname").write_text("mail.world.example\n")
