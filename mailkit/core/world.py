@@ -204,7 +204,7 @@ class World:
         parts = [p for p in norm.split("/") if p]
         hops = 0
         while True:
-            dfd = self._walk("/" + "/".join(parts[:-1]))
+            dfd, where = self._walk_to("/" + "/".join(parts[:-1]))
             name = parts[-1]
             try:
                 target = os.readlink(name, dir_fd=dfd)
@@ -214,7 +214,7 @@ class World:
             hops += 1
             if hops > MAX_SYMLINKS:
                 raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), norm)
-            parts = self._splice(parts[:-1], target, norm)
+            parts = self._splice(where, target, norm)  # relative to where the walk really went
 
     def _splice(self, base: list[str], target: str, norm: str) -> list[str]:
         """The components a symlink with `target` found in directory `base` leads to."""
@@ -237,8 +237,12 @@ class World:
         return out
 
     def _walk(self, norm: str) -> int:
+        return self._walk_to(norm)[0]
+
+    def _walk_to(self, norm: str) -> tuple[int, list[str]]:
         """Open the directory `norm` one component at a time from the root (openat-style),
-        following a symlink only while it stays inside the world."""
+        following a symlink only while it stays inside the world; (fd, the components of
+        where it ended, symlinks resolved)."""
         todo = [p for p in norm.split("/") if p]
         stack = [os.open(self._root_s, _DIR_FLAGS)]  # fds from the root down to where we are
         names: list[str] = []
@@ -277,7 +281,7 @@ class World:
                     continue
                 stack.append(fd)
                 names.append(comp)
-            return stack.pop()
+            return stack.pop(), names
         finally:
             for fd in stack:
                 os.close(fd)

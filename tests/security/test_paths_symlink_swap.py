@@ -87,3 +87,22 @@ def test_world_open_walks_from_the_root_every_time(world, tmp_path):
     os.symlink("/var/spool/box", world.root / "var/mailbox")  # absolute: the host's /var/spool/box
     with pytest.raises(PathEscape):
         world.open("/var/mailbox/carol", os.O_RDONLY)
+
+
+def test_symlinks_inside_resolve_where_the_walk_really_is_and_loops_stop(world):
+    root = str(world.root)
+    os.makedirs(root + "/var/spool/box")
+    os.symlink("spool/box", root + "/var/box")
+    world.path("/var/spool/x").write_text("X")
+    os.symlink("../x", root + "/var/spool/box/bob")  # relative to /var/spool/box, not /var
+    fd = world.open("/var/box/bob")
+    assert os.read(fd, 10) == b"X"
+    os.close(fd)
+    os.symlink("../../../../../..", root + "/var/up")
+    with pytest.raises(PathEscape):
+        world.open("/var/up/etc/passwd")
+    os.symlink("loop", root + "/var/loop")
+    with pytest.raises(OSError):
+        world.open("/var/loop/x")
+    with pytest.raises(OSError):  # follow=False refuses a symlink as the last component
+        world.open("/var/box/bob", follow=False)
