@@ -13,6 +13,7 @@ import shutil
 import stat as stat_mod
 from datetime import datetime, timedelta
 
+from ..core.files import write_all
 from ..core.world import MAIL_SPOOL, PathEscape
 from .base import Host, Result, command
 
@@ -253,12 +254,36 @@ def wc(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     return Result(out=out, err="".join(errs), code=1 if errs else 0)
 
 
+def _open(host: Host, path: str, flags: int, mode: int = 0o644) -> int:
+    """os.open of a path of the world, checked at the open (World.open)."""
+    return host.world.open(host.world.normalize(path, host.cwd), flags, mode)
+
+
 def _write(host: Host, path: str, data: str, append: bool) -> None:
-    p = _real(host, path)
-    with open(p, "a" if append else "w", encoding="utf-8", errors="surrogateescape") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    fd = _open(host, path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC))
+    try:
+        write_all(fd, data.encode("utf-8", "surrogateescape"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_file(host: Host, src: str, dst: str, keep_mode: bool) -> None:
+    """cp of one regular file, both ends opened through the world."""
+    sfd = _open(host, src, os.O_RDONLY)
+    try:
+        st = os.fstat(sfd)
+        dfd = _open(host, dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, st.st_mode & 0o777)
+        try:
+            while chunk := os.read(sfd, 1 << 20):
+                write_all(dfd, chunk)
+            if keep_mode:
+                os.fchmod(dfd, st.st_mode & 0o7777)
+                os.utime(dfd, ns=(st.st_atime_ns, st.st_mtime_ns))
+        finally:
+            os.close(dfd)
+    finally:
+        os.close(sfd)
 
 
 @command("tee")
@@ -282,7 +307,11 @@ def touch(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         if f.startswith("-"):
             continue
         try:
-            _real(host, f).touch()
+            fd = _open(host, f, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK)
+            try:
+                os.utime(fd)
+            finally:
+                os.close(fd)
         except (OSError, PathEscape):
             errs.append(f"touch: cannot touch '{f}': No such file or directory\n")
     return Result(err="".join(errs), code=1 if errs else 0)
@@ -298,7 +327,15 @@ def mkdir(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     errs = []
     for d in dirs:
         try:
-            _real(host, d).mkdir(parents="p" in flags, exist_ok="p" in flags)
+            hp = host.world.normalize(d, host.cwd)
+            if "p" in flags:
+                host.world.makedirs(hp)
+            else:
+                dfd, name = host.world.open_parent(hp)
+                try:
+                    os.mkdir(name, 0o755, dir_fd=dfd)
+                finally:
+                    os.close(dfd)
         except FileExistsError:
             errs.append(f"mkdir: cannot create directory ‘{d}’: File exists\n")
         except (OSError, PathEscape):
@@ -356,15 +393,25 @@ def _copy_or_move(host: Host, argv: list[str], move: bool) -> Result:
                 errs.append(f"{prog}: cannot stat '{s}': No such file or directory\n")
                 continue
             target = dst / src.name if dst.is_dir() else dst
+            src_host, target_host = host.world.host_of(src), host.world.host_of(target)
             if move:
-                os.replace(src, target)
+                sdir, sname = host.world.open_parent(src_host)
+                try:
+                    tdir, tname = host.world.open_parent(target_host)
+                    try:
+                        os.replace(sname, tname, src_dir_fd=sdir, dst_dir_fd=tdir)
+                    finally:
+                        os.close(tdir)
+                finally:
+                    os.close(sdir)
             elif src.is_dir():
                 if not flags & {"r", "R", "a"}:
                     errs.append(f"{prog}: -r not specified; omitting directory '{s}'\n")
                     continue
-                shutil.copytree(src, target, dirs_exist_ok=True)
+                # symlinks are copied as symlinks: one leading out is never read through
+                shutil.copytree(src, target, symlinks=True, dirs_exist_ok=True)
             else:
-                shutil.copy2(src, target) if flags & {"p", "a"} else shutil.copyfile(src, target)
+                _copy_file(host, src_host, target_host, keep_mode=bool(flags & {"p", "a"}))
         except (OSError, PathEscape):
             errs.append(f"{prog}: cannot create regular file '{dest}': No such file or directory\n")
     return Result(err="".join(errs), code=1 if errs else 0)
@@ -388,7 +435,11 @@ def chmod(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     errs = []
     for f in args[1:]:
         try:
-            os.chmod(_real(host, f), int(args[0], 8))
+            fd = _open(host, f, os.O_RDONLY | os.O_NONBLOCK)
+            try:
+                os.fchmod(fd, int(args[0], 8))
+            finally:
+                os.close(fd)
         except (OSError, PathEscape):
             errs.append(f"chmod: cannot access '{f}': No such file or directory\n")
     return Result(err="".join(errs), code=1 if errs else 0)

@@ -228,11 +228,18 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     sender = opts["sender"] or default_sender
     untrusted_f = bool(opts["sender"]) and host.user not in mta_cfg.trusted_users and "authwarnings" in mta_cfg.privacy
     data = _complete_headers(host, mta_cfg, data, sender, untrusted_f)
+    # |program, /file and :include: on the command line are refused as sendmail refuses them
+    refused = [f"{r}... {f.text}\n" for r in rcpts if (f := route.refuse_direct(r, mta_cfg)) is not None]
+    rcpts = [r for r in rcpts if route.refuse_direct(r, mta_cfg) is None]
+    if refused and not rcpts:
+        saved = save_dead_letter(host, data, sender)
+        return Result(err="".join(refused) + f"{saved}... Saved message in {saved}\n", code=EX_USAGE)
     if opts["od"] != "q":
         try:
             transcript: list[str] = []
             submit_smtp(host, sender, rcpts, data, transcript)
-            return Result(out="".join(x + "\n" for x in transcript) if opts["v"] else "")
+            return Result(out="".join(x + "\n" for x in transcript) if opts["v"] else "", err="".join(refused),
+                          code=EX_USAGE if refused else 0)
         except smtplib.SMTPRecipientsRefused as e:
             (r, (code, msg)), = e.recipients.items()
             if code >= 500:
@@ -264,7 +271,7 @@ def save_dead_letter(host: Host, data: bytes, sender: str) -> str:
     path = f"{home_of(host.world, host.user).rstrip('/')}/dead.letter"
     real = host.world.path(path)
     real.parent.mkdir(parents=True, exist_ok=True)
-    append_mbox(real, mbox_entry(data, sender, host.clock.now()))
+    append_mbox(real, mbox_entry(data, sender, host.clock.now()), host.world, path)
     return path
 
 

@@ -17,7 +17,7 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 
-from ..core.files import atomic_write
+from ..core.files import atomic_write, write_all
 from ..core.world import PathEscape
 from .base import Host, Result, command, run
 
@@ -236,13 +236,17 @@ def _write_file(host: Host, path: str, text: str, append: bool) -> None:
     if not p.parent.is_dir():
         raise FileNotFoundError(path)
     data = text.encode("utf-8", "surrogateescape")
+    # opened through the world (checked at the open: nothing lands outside it)
+    host_path = host.world.normalize(path, host.cwd)
     if append:
-        with open(p, "ab") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        fd = host.world.open(host_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     else:
-        atomic_write(p, data, mode=(p.stat().st_mode & 0o777) if p.exists() else 0o644)
+        atomic_write(p, data, mode=(p.stat().st_mode & 0o777) if p.exists() else 0o644, world=host.world)
 
 
 def _redirect_error(path: str, e: Exception) -> str:

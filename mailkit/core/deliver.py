@@ -3,19 +3,26 @@
 An mbox message is a "From sender date" line, the headers (Return-Path first), a blank line,
 the body with "From " lines quoted as ">From ", and a blank line. Appends hold the mailbox
 lock (core/mboxlock.py) and are fsync'ed before delivery counts as done.
+
+Every file is opened through `World.open` (checked at the open, never followed out of the
+world). `/file` deliveries follow sendmail's mailfile(): the file may not be a symlink, have an
+execute bit or more than one link, and with `O SafeFileEnvironment=DIR` in the cf the path is
+taken inside DIR (the prefix may be given or not), as sendmail's chroot there does. Programs run
+through core/smrsh.py: only mailkit's own programs whose names are in /etc/smrsh, no shell.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
-import subprocess
+import stat
 from dataclasses import dataclass
 
-from . import procmail
+from . import procmail, smrsh
 from .accounts import home_of
 from .mboxlock import locked
-from .world import MAIL_SPOOL, SMRSH_DIR, PathEscape, World, safe_name
+from .world import MAIL_SPOOL, SENDMAIL_CF, PathEscape, World, safe_name
 
 
 class DeliveryError(RuntimeError):
@@ -44,43 +51,110 @@ def mbox_entry(message: bytes, sender: str, when) -> bytes:
     return from_line + head + b"\n\n" + body + b"\n"
 
 
-def append_mbox(path, data: bytes) -> None:
-    with locked(path):
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def append_mbox(path, data: bytes, world: World | None = None, host_path: str | None = None,
+                follow: bool = True) -> None:
+    """Append `data` to the mbox at real `path` under its lock, fsync'ed. With `world`, the file
+    is opened through World.open (the host path is read off `path` unless given)."""
+    opener = None
+    if world is not None:
+        hp = host_path or world.host_of(path)
+        opener = lambda flags, mode: world.open(hp, flags, mode, follow=follow)  # noqa: E731
+    with locked(path, opener) as fd:
+        os.lseek(fd, 0, os.SEEK_END)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+
+
+def _spool_append(world: World, host_path: str, data: bytes) -> None:
+    """An append to a mailbox of the spool. A spool that leads out of the world is a local
+    error: the message stays queued (the runner defers on OSError), nothing is written."""
+    try:
+        append_mbox(world.path(host_path), data, world, host_path, follow=False)
+    except PathEscape as e:
+        raise OSError(errno.EACCES, f"Permission denied ({e})") from None
 
 
 def run_program(world: World, command: str, message: bytes, user: str, timeout: float = 10) -> None:
-    """`|program` through the smrsh allow-list: only programs in /etc/smrsh may run."""
-    argv = command.split()
-    if not argv:
-        raise DeliveryError("554", "5.3.0", "empty program")
-    name = argv[0].rsplit("/", 1)[-1]
-    prog = world.path(f"{SMRSH_DIR}/{safe_name(name)}")
-    if not prog.is_file():
-        raise DeliveryError("554", "5.0.0", f"smrsh: {name} not available for sendmail programs")
-    home = world.path(home_of(world, user))
-    home.mkdir(parents=True, exist_ok=True)
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LOGNAME": user, "USER": user}
-    proc = subprocess.run([str(prog), *argv[1:]], input=message, cwd=home, env=env,
-                          capture_output=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise DeliveryError("554", "5.3.0", f"unknown mailer error {proc.returncode}")
-
-
-def deliver_file(world: World, host_path: str, message: bytes, sender: str, clock) -> Delivered:
+    """`|program` through smrsh (core/smrsh.py): only mailkit's programs named in /etc/smrsh."""
+    home = home_of(world, user)
+    env = {"HOME": home, "USER": user, "LOGNAME": user}
     try:
-        path = world.path(host_path)
-    except PathEscape as e:
-        raise DeliveryError("550", "5.7.1", str(e)) from None
+        smrsh.run(world, command, message, env)
+    except smrsh.ProgramError as e:
+        raise DeliveryError(e.code, e.dsn, e.text) from None
+
+
+_SAFE_FILE_ENV = re.compile(r"^O\s*SafeFileEnvironment\s*=\s*(\S*)", re.M)
+_sfe_cache: dict = {}
+
+
+def safe_file_environment(world: World) -> str | None:
+    """The cf's `O SafeFileEnvironment=DIR` (a host path), or None when unset."""
+    try:
+        real = world.path(SENDMAIL_CF)
+        st = os.stat(real)
+    except (OSError, PathEscape):
+        return None
+    key = (str(real), st.st_mtime_ns, st.st_size)
+    if key not in _sfe_cache:
+        m = _SAFE_FILE_ENV.search(real.read_text(errors="replace"))
+        _sfe_cache.clear()
+        _sfe_cache[key] = (m.group(1) or None) if m else None
+    return _sfe_cache[key]
+
+
+def mailfile_path(world: World, host_path: str) -> str:
+    """Where a `/file` delivery writes: with SafeFileEnvironment, inside that directory (as
+    sendmail's chroot(2) there: the prefix is stripped when given, ".." stops at it)."""
+    sfe = safe_file_environment(world)
+    if not sfe or sfe == "/":
+        return world.normalize(host_path)
+    base = world.normalize(sfe)
+    p = host_path[len(sfe):] if host_path.startswith(sfe) else host_path
+    inner = world.normalize(p)  # ".." clamps at the chroot's /
+    return base + inner if inner != "/" else base
+
+
+def _cant_create() -> DeliveryError:
+    """mailfile()'s EX_CANTCREAT, as sendmail words it (sysexits: ":550 5.0.0 ...")."""
+    return DeliveryError("550", "5.0.0", "Can't create output")
+
+
+def deliver_file(world: World, host_path: str, message: bytes, sender: str, clock,
+                 create_dirs: bool = False, safe_file_env: bool = True) -> Delivered:
+    """Append the message (mbox format) to a file named by an alias, a .forward or procmail
+    (procmail, not sendmail, writes its folders: no SafeFileEnvironment there)."""
     if host_path == "/dev/null":
         return Delivered("/dev/null", "*file*")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    append_mbox(path, mbox_entry(message, sender, clock.now()))
+    target = mailfile_path(world, host_path) if safe_file_env else world.normalize(host_path)
+    try:
+        if create_dirs:
+            world.makedirs(target.rpartition("/")[0] or "/")
+        fd = world.open(target, os.O_RDONLY | os.O_NONBLOCK, follow=False)
+    except PathEscape:
+        raise _cant_create() from None  # a way out of the world is a file sendmail cannot open
+    except FileNotFoundError:
+        fd = None  # created below
+    except OSError as e:
+        raise _cant_create() from None
+    if fd is not None:
+        try:
+            st = os.fstat(fd)
+        finally:
+            os.close(fd)
+        # sendmail's mailfile(): never into a program, a hard-linked file or a non-file
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o111 or st.st_nlink != 1:
+            raise _cant_create()
+    try:
+        append_mbox(world.path(target), mbox_entry(message, sender, clock.now()), world, target, follow=False)
+    except PathEscape:
+        raise _cant_create() from None
+    except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ELOOP, errno.EACCES):
+            raise _cant_create() from None
+        raise
     return Delivered(host_path, "*file*")
 
 
@@ -98,10 +172,13 @@ def procmail_log(world: World, logfile: str, home: str, message: bytes, sender: 
     for folder in folders:
         lines.append(f"  Folder: {folder:<47}{len(message):>8}\n")
     try:
-        path = world.path(logfile)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as f:
-            f.write("".join(lines))
+        host_path = world.normalize(logfile)
+        world.makedirs(host_path.rpartition("/")[0] or "/")
+        fd = world.open(host_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600, follow=False)
+        try:
+            os.write(fd, "".join(lines).encode("utf-8"))
+        finally:
+            os.close(fd)
     except (OSError, PathEscape):
         pass  # procmail too goes on delivering when it cannot log
 
@@ -109,12 +186,12 @@ def procmail_log(world: World, logfile: str, home: str, message: bytes, sender: 
 def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clock) -> list[Delivered]:
     """Deliver to a local user's mailbox, through ~/.procmailrc when the user has one."""
     home = home_of(world, user)
-    rc = world.path(f"{home}/.procmailrc")
     spool = f"{MAIL_SPOOL}/{safe_name(user)}"
-    if rc.is_file():
+    rc_text = _read_procmailrc(world, f"{home}/.procmailrc")
+    if rc_text is not None:
         env = {"HOME": home, "LOGNAME": user, "USER": user, "DEFAULT": spool, "MAILDIR": home}
         try:
-            actions, env = procmail.evaluate(rc.read_text(), message, env, f"{home}/.procmailrc")
+            actions, env = procmail.evaluate(rc_text, message, env, f"{home}/.procmailrc")
         except procmail.ProcmailError:
             actions, env = [], {"DEFAULT": spool}  # procmail, like sendmail, falls back to the spool
         done, results = False, []
@@ -123,7 +200,7 @@ def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clo
             if a.kind == "discard":
                 results.append(Delivered("/dev/null", "procmail"))
             elif a.kind == "folder":
-                deliver_file(world, a.arg, part, sender, clock)
+                _folder(world, a.arg, part, sender, clock)
                 results.append(Delivered(a.arg, "procmail"))
             elif a.kind == "pipe":
                 run_program(world, a.arg, part, user)
@@ -132,10 +209,35 @@ def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clo
                 results.append(Delivered("! " + a.arg, "procmail", tuple(a.arg.replace(",", " ").split())))
             done = done or not a.copy
         if not done:
-            deliver_file(world, env.get("DEFAULT", spool), message, sender, clock)
+            _folder(world, env.get("DEFAULT", spool), message, sender, clock)
             results.append(Delivered(env.get("DEFAULT", spool), "procmail"))
         if env.get("LOGFILE"):
             procmail_log(world, env["LOGFILE"], home, message, sender, clock, [d.target for d in results])
         return results
-    append_mbox(world.path(spool), mbox_entry(message, sender, clock.now()))
+    _spool_append(world, spool, mbox_entry(message, sender, clock.now()))
     return [Delivered(spool, "local")]
+
+
+def _read_procmailrc(world: World, host_path: str) -> str | None:
+    """The text of ~/.procmailrc, or None when there is none (or it is no regular file)."""
+    try:
+        fd = world.open(host_path, os.O_RDONLY | os.O_NONBLOCK, follow=False)
+    except (OSError, PathEscape):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+    finally:
+        os.close(fd)
+
+
+def _folder(world: World, folder: str, message: bytes, sender: str, clock) -> None:
+    """A procmail folder (an mbox file; the spool for DEFAULT). procmail makes the folder's
+    directory when it is missing, as mailkit always has."""
+    host_path = world.normalize(folder)
+    if host_path.startswith(MAIL_SPOOL + "/"):
+        _spool_append(world, host_path, mbox_entry(message, sender, clock.now()))
+        return
+    deliver_file(world, folder, message, sender, clock, create_dirs=True, safe_file_env=False)

@@ -196,11 +196,14 @@ class Store:
         self.generation = 0  # counts every (re)read and rewrite: a view can tell it is behind
         self._held: list[int] | None = None  # descriptors kept open while lock() is held
         self._box: Mailbox | None = None
+        self.world = None  # set by in_world: files are then opened through World.open
 
     @classmethod
     def in_world(cls, world, path: Path, clock=None) -> "Store":
         """The store of mailbox `path` (a real path in `world`) with its state file."""
-        return cls(path, clock, uid_state_path(world, path))
+        store = cls(path, clock, uid_state_path(world, path))
+        store.world = world
+        return store
 
     @contextmanager
     def lock(self):
@@ -211,7 +214,9 @@ class Store:
         if self._held is not None:  # already held by this store (nested use)
             yield
             return
-        with locked(self.path):
+        w = self.world
+        opener = None if w is None else (lambda flags, mode: w.open(w.host_of(self.path), flags, mode))
+        with locked(self.path, opener):
             self._held = []
             try:
                 yield
@@ -271,7 +276,7 @@ class Store:
         if self.state is None:
             return
         self.state.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self.state, f"uidvalidity {box.uidvalidity}\nuidnext {box.uidnext}\n".encode())
+        atomic_write(self.state, f"uidvalidity {box.uidvalidity}\nuidnext {box.uidnext}\n".encode(), world=self.world)
 
     def _drop_state(self) -> None:
         if self.state is None:
@@ -347,7 +352,9 @@ class Store:
                         for i, m in enumerate(box.messages))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.mailkit{os.getpid()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        fd = os.open(tmp, flags, 0o600) if self.world is None else \
+            self.world.open(self.world.host_of(tmp), flags, 0o600, follow=False)
         try:
             view = memoryview(data)
             while view:
@@ -357,7 +364,7 @@ class Store:
             # name after the rename waits for us instead of writing into it meanwhile
             fcntl.lockf(fd, fcntl.LOCK_EX)
             os.replace(tmp, self.path)
-            fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent, self.world)
         finally:
             self._done_with(fd)
         st = self.path.stat()

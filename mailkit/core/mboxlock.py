@@ -24,13 +24,16 @@ def _thread_lock(path: Path) -> threading.RLock:
 
 
 @contextmanager
-def locked(path: Path):
-    """Hold the mailbox at `path` exclusively (it is created, mode 0600, if missing)."""
+def locked(path: Path, opener=None):
+    """Hold the mailbox at `path` exclusively (it is created, mode 0600, if missing); yields the
+    locked fd. `opener(flags, mode) -> fd` opens it instead of os.open (World.open: checked)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if opener is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        opener = lambda flags, mode: os.open(path, flags, mode)  # noqa: E731
     with _thread_lock(path):
         while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = opener(os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.lockf(fd, fcntl.LOCK_EX)
             try:
                 if os.fstat(fd).st_ino == os.stat(path).st_ino:
@@ -41,7 +44,7 @@ def locked(path: Path):
             os.close(fd)
         try:
             try:
-                yield
+                yield fd
             finally:
                 fcntl.lockf(fd, fcntl.LOCK_UN)
         finally:

@@ -90,6 +90,12 @@ def _in_domains(name: str, domains) -> bool:
 
 def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str | None) -> Reply | None:
     user, domain = route.split_address(rcpt)
+    # sendmail parses the address before check_rcpt runs: a domain that is no host name is
+    # refused first. A program, file or :include: recipient is refused after the relay checks,
+    # by route (only aliases and .forward may name them).
+    bad = route.refuse_direct(rcpt, cfg)
+    if bad is not None and bad.code == "553":
+        return Reply(553, bad.dsn, f"<{rcpt}>... {bad.text}")
     res = access.check(world, cfg, "To", rcpt if domain else f"{user}@{cfg.hostname}")
     if res is not None and res.action not in ("OK", "RELAY"):
         return _access_reply(res, rcpt, "Mailbox disabled for this recipient", "5.2.1")

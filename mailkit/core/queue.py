@@ -233,19 +233,19 @@ class Queue:
         try:
             for s in batch:
                 # df needs no rename: without its qf nobody reads it.
-                fd = write_file(self.dir / f"df{s.entry.qid}", s.body)
+                fd = write_file(self.dir / f"df{s.entry.qid}", s.body, world=self.world)
                 fds.append(fd)
                 st = os.fstat(fd)
                 s.entry.inode = f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}"
                 qf = format_qf(s.entry).encode("utf-8", "surrogateescape")
-                fds.append(write_file(self.dir / f"tf{s.entry.qid}", qf))
+                fds.append(write_file(self.dir / f"tf{s.entry.qid}", qf, world=self.world))
             sync_all(fds)
         finally:
             for fd in fds:
                 os.close(fd)
         for s in batch:
             os.replace(self.dir / f"tf{s.entry.qid}", self.dir / f"qf{s.entry.qid}")
-        fsync_dir(self.dir)
+        fsync_dir(self.dir, self.world)
 
     def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
                 extra_headers: list[tuple[str, str]] = ()) -> QueueEntry:
@@ -284,7 +284,8 @@ class Queue:
         return join_message(entry.headers, self.body(entry.qid))
 
     def update(self, entry: QueueEntry) -> None:
-        atomic_write(self.dir / f"qf{entry.qid}", format_qf(entry).encode("utf-8", "surrogateescape"), tmp_name=f"tf{entry.qid}")
+        atomic_write(self.dir / f"qf{entry.qid}", format_qf(entry).encode("utf-8", "surrogateescape"),
+                     tmp_name=f"tf{entry.qid}", world=self.world)
 
     def set_aside(self, qid: str) -> str:
         """A bogus qf becomes Qf (sendmail's name): kept for the administrator, never run."""

@@ -1,5 +1,10 @@
 """Where a recipient's mail goes: virtusertable -> aliases -> ~/.forward -> a mailbox.
 
+Only aliases, .forward and :include: lists may name a program (`|prog`), a file (`/path`) or
+an :include: list: an envelope recipient (from SMTP, the command line or a queue file) that
+names one is refused as sendmail refuses it ("Cannot mail directly to programs"), after a
+domain that cannot be a host name ("Invalid host name").
+
 Mail for a domain that is not local (Cw/Fw, class w) is "remote": mailkit never sends it off
 the machine. It waits in the queue with a deferral reason until Timeout.queuereturn returns
 it to the sender, which is exactly what a host without a route to the outside would do.
@@ -14,6 +19,10 @@ from .accounts import accounts
 from .world import World
 
 MAX_DEPTH = 10  # sendmail's MaxAliasRecursion
+# sendmail 8.17 refuses a domain with a "/" in it ("localhost/../etc") as an invalid host
+# name before it looks at the address any further; other odd characters ($, _, comments) pass.
+DIRECT = ((":include:", "Cannot mail directly to :include:s"), ("|", "Cannot mail directly to programs"),
+          ("/", "Cannot mail directly to files"))
 
 
 @dataclass(frozen=True)
@@ -67,22 +76,30 @@ def read_include(world: World, host_path: str) -> list[str]:
 
 
 def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _depth: int = 0,
-            _owner: str = "root") -> list[Target]:
-    """Every final target of `address`, duplicates removed, order kept."""
+            _owner: str = "root", _listed: bool = False) -> list[Target]:
+    """Every final target of `address`, duplicates removed, order kept.
+
+    `_listed` is true for an address read from an alias, a .forward or an :include: list: only
+    those may name a program, a file or another list (sendmail's q_alias check).
+    """
     if _depth > MAX_DEPTH:
         return [Failure(address, "554", "5.4.6",
                         f"aliasing/forwarding loop broken ({_depth} aliases deep; {MAX_DEPTH} max)")]
     addr = address.strip().strip("<>").strip()
-    if addr.startswith("|"):
+    if not _listed:
+        refused = refuse_direct(addr, cfg)
+        if refused is not None:
+            return [refused]
+    elif addr.startswith("|"):
         return [Program(addr[1:].strip(), _owner)]
-    if addr.startswith("/"):
+    elif addr.startswith("/"):
         return [File(addr, _owner)]
-    if addr.lower().startswith(":include:"):
+    elif addr.lower().startswith(":include:"):
         try:
             included = read_include(world, addr[9:].strip())
         except (FileNotFoundError, ValueError):
             return [Failure(addr, "550", "5.1.1", f"{addr[9:].strip()}: cannot open: No such file or directory")]
-        return _dedupe(t for a in included for t in resolve(world, cfg, a, _seen, _depth + 1, _owner))
+        return _dedupe(t for a in included for t in resolve(world, cfg, a, _seen, _depth + 1, _owner, True))
     user, domain = split_address(addr)
     if domain and not cfg.is_local_domain(domain):
         return [Remote(f"{user}@{domain}")]
@@ -101,15 +118,31 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
     targets = aliases.lookup(world, cfg, key)
     if targets is not None:
         seen = _seen | {key}
-        return _dedupe(t for a in targets for t in resolve(world, cfg, a, seen, _depth + 1, _owner))
+        return _dedupe(t for a in targets for t in resolve(world, cfg, a, seen, _depth + 1, _owner, True))
     if user not in accounts(world) and key in accounts(world):
         user = key  # the local mailer has no F=u flag: user names are folded to lower case
     if user in accounts(world):
         fwd = forward.read(world, cfg, user)
         if fwd:
             seen = _seen | {key}
-            return _dedupe(t for a in fwd for t in resolve(world, cfg, a, seen, _depth + 1, user))
+            return _dedupe(t for a in fwd for t in resolve(world, cfg, a, seen, _depth + 1, user, True))
     return _mailbox_or_unknown(world, user, addr)
+
+
+def refuse_direct(addr: str, cfg) -> Failure | None:
+    """sendmail's verdict on an envelope recipient that is not a plain address: a domain that
+    is no host name (checked first, before any path is looked at), then a local part naming a
+    program, a file or an :include: list for the local mailer. None for an ordinary address."""
+    user, domain = split_address(addr)
+    if "/" in domain:
+        return Failure(addr, "553", "5.1.2", "Invalid host name")
+    if domain and not cfg.is_local_domain(domain):
+        return None  # the esmtp mailer's; it never leaves the machine
+    local = user.strip('"')
+    for prefix, text in DIRECT:
+        if local[:len(prefix)].lower() == prefix:
+            return Failure(addr, "550", "5.7.1", text)
+    return None
 
 
 def _mailbox_or_unknown(world: World, user: str, addr: str) -> list[Target]:

@@ -39,17 +39,20 @@ def test_file_target_appends_mbox_inside_the_world(world, clock):
 
 
 def test_programs_run_only_from_the_smrsh_directory(world, clock):
-    script = world.path("/etc/smrsh/saveit")
-    script.write_text("#!/bin/sh\ncat > \"$HOME/saved.txt\"\nexit 0\n")
-    script.chmod(0o755)
-    run_program(world, "/usr/local/bin/saveit --flag", MSG, "carol")  # the path's last name counts
-    assert world.path("/home/carol/saved.txt").read_bytes() == MSG
+    """mailkit's own programs whose names are in /etc/smrsh run; the file there never does."""
+    run_program(world, "/usr/local/bin/autoreply --flag", MSG, "carol")  # the path's last name counts
+    assert world.path("/home/carol/autoreply.log").read_bytes() == MSG
     with pytest.raises(DeliveryError) as e:
         run_program(world, "/bin/rm -rf /", MSG, "carol")
     assert e.value.text == "smrsh: rm not available for sendmail programs"
-    failing = world.path("/etc/smrsh/fails")
-    failing.write_text("#!/bin/sh\nexit 3\n")
-    failing.chmod(0o755)
+    script = world.path("/etc/smrsh/saveit")  # a script of the world is no program of the host
+    script.write_text("#!/bin/sh\ncat > \"$HOME/saved.txt\"\nexit 0\n")
+    script.chmod(0o755)
     with pytest.raises(DeliveryError) as e:
-        run_program(world, "fails", MSG, "carol")
-    assert e.value.code == "554"
+        run_program(world, "saveit", MSG, "carol")
+    assert e.value.text == "smrsh: saveit not available for sendmail programs"
+    assert not world.path("/home/carol/saved.txt").exists()
+    world.path("/etc/smrsh/false").write_text("")
+    with pytest.raises(DeliveryError) as e:
+        run_program(world, "false", MSG, "carol")
+    assert (e.value.code, e.value.text) == ("554", "unknown mailer error 1")
