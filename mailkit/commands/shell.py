@@ -7,8 +7,9 @@ newlines, `&&` and `||`; `#` comments; the builtins `cd`, `pwd`, `true`, `false`
 Every other word names a command of the registry (`commands.base.run`). No variables, globs,
 subshells or background jobs: the course needs none, and a clear error beats a half feature.
 
-One deliberate difference from bash: `>` does not empty the target when the command fails
-without output (a mistyped `m4 sendmail.m > sendmail.cf` keeps the working sendmail.cf).
+As in bash, `>` empties its target before the command runs, whether the command then succeeds
+or not: a failed `m4 sendmail.mc > sendmail.cf` leaves an empty sendmail.cf (the course teaches
+writing to a new file first).
 """
 
 from __future__ import annotations
@@ -278,6 +279,8 @@ def run_simple(host: Host, cmd: Simple, stdin: str | None) -> tuple[Result, bool
                     raise IsADirectoryError(r.target)
                 if not p.parent.is_dir():
                     raise FileNotFoundError(r.target)
+                if r.op == ">":  # bash's O_TRUNC, before the command runs
+                    _write_file(host, r.target, "", append=False)
             except (OSError, PathEscape) as e:
                 return Result(err=_redirect_error(r.target, e), code=1), False
         elif r.op == "2>":
@@ -304,8 +307,7 @@ def run_simple(host: Host, cmd: Simple, stdin: str | None) -> tuple[Result, bool
             res = Result(out=res.out, err=res.err + _redirect_error(err_target, e), code=res.code or 1)
     if out_target is not None:
         path, append = out_target
-        keep = res.code != 0 and not res.out and not append  # see the module docstring
-        if not keep:
+        if res.out or append:
             try:
                 _write_file(host, path, res.out, append)
             except (OSError, PathEscape) as e:

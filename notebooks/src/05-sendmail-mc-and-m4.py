@@ -45,15 +45,33 @@ CELLS = [
     md(ko="""
     ## sendmail-cf가 없으면
     새로 설치한 서버에는 sendmail-cf가 없습니다. 이때 m4를 돌리면 매크로 파일을 찾지 못해 실패합니다.
-    (실패했을 때 `>`가 기존 sendmail.cf를 빈 파일로 만들지 않는지도 확인해 보세요.)
+    그런데 셸은 m4를 실행하기 **전에** `>`로 sendmail.cf를 비워 버립니다. m4가 실패해도 sendmail.cf는
+    이미 빈 파일입니다(bash가 실제로 이렇게 동작합니다). 아래에서 먼저 복사본을 만들어 두고 확인해 봅니다.
     """, en="""
     ## Without sendmail-cf
     A fresh server has no sendmail-cf. m4 then fails: it cannot find the macro files.
-    (Check too that the failed `>` did not leave sendmail.cf empty.)
+    But the shell empties sendmail.cf for `>` **before** m4 runs: even though m4 fails, sendmail.cf
+    is already empty (that is what bash really does). Below, a copy is made first, then we look.
     """),
+    code("%host cp /etc/mail/sendmail.cf /etc/mail/sendmail.cf.orig", "seed:F02"),
     code("%m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf", "seed:F02", "raises-exception"),
     code("%host wc -l /etc/mail/sendmail.cf", "seed:F02"),
-    code("%yum -y install sendmail-cf", "seed:F02"),
+    md(ko="""
+    0줄: sendmail.cf가 비었습니다. 이 상태로 sendmail을 다시 시작하면 설정이 없어 시작하지 못합니다.
+    그래서 실무에서는 **새 파일에 먼저 만들고**(`m4 sendmail.mc > sendmail.cf.new`), 잘 만들어졌는지
+    본 다음에 바꿔 넣습니다. 여기서는 복사본으로 되돌리고 sendmail-cf를 설치합니다.
+    """, en="""
+    0 lines: sendmail.cf is empty. Restarted like this, sendmail would have no configuration and
+    fail to start. So in practice you **build into a new file first** (`m4 sendmail.mc >
+    sendmail.cf.new`), check it, then move it into place. Here we restore the copy and install
+    sendmail-cf.
+    """),
+    code("""
+    %%host
+    cp /etc/mail/sendmail.cf.orig /etc/mail/sendmail.cf
+    wc -l /etc/mail/sendmail.cf
+    yum -y install sendmail-cf
+    """, "seed:F02"),
     md(ko="""
     ## .mc를 고쳐서 .cf 만들기
     메일 크기 제한 줄은 `dnl`로 막혀 있습니다. `dnl`을 지우고 값을 5000바이트로 바꾼 뒤 m4로
@@ -72,8 +90,9 @@ CELLS = [
     code("""
     %%host
     cp /etc/mail/sendmail.cf /etc/mail/sendmail.cf.bak
-    m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf
-    grep MaxMessageSize /etc/mail/sendmail.cf
+    m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf.new
+    grep MaxMessageSize /etc/mail/sendmail.cf.new
+    mv /etc/mail/sendmail.cf.new /etc/mail/sendmail.cf
     systemctl restart sendmail
     """, "seed:F02"),
     code('smtp_send("alice@localhost", subject="6000 bytes", size=6000)', "seed:F02"),

@@ -50,11 +50,15 @@ def test_missing_input_file_reads_like_bash_and_runs_nothing(sh, world):
     assert world.path("/etc/mail/access.db").read_bytes() == before
 
 
-def test_failed_command_does_not_empty_the_redirect_target(sh, world):
-    cf = world.read_text("/etc/mail/sendmail.cf")
+def test_redirect_empties_the_target_before_the_command_runs_as_bash_does(sh, world):
+    """A failed `m4 ... > sendmail.cf` leaves an empty sendmail.cf on a real host too (ko05)."""
     r = sh("m4 /etc/mail/sendmail.m > /etc/mail/sendmail.cf")
     assert r.code == 1 and "m4: cannot open `/etc/mail/sendmail.m'" in r.err
-    assert world.read_text("/etc/mail/sendmail.cf") == cf
+    assert world.read_text("/etc/mail/sendmail.cf") == ""
+    world.path("/tmp/t").write_text("old\n")
+    assert sh("cat /tmp/t > /tmp/t").code == 0 and world.read_text("/tmp/t") == ""  # truncated before cat read it
+    world.path("/tmp/t").write_text("old\n")
+    assert sh("nosuchcommand >> /tmp/t").code != 0 and world.read_text("/tmp/t") == "old\n"  # >> never empties
 
 
 def test_m4_regenerates_cf(sh, world):
