@@ -53,11 +53,12 @@ def m4(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     else:
         text = stdin or ""
     now = host.clock.now()
+    warnings: list[str] = []  # m4's messages on a run that still succeeds (exit 0, as the real m4)
     try:
         out = generate(text, when=now.strftime("%a %b %d %H:%M:%S %Z %Y").replace("  ", " "),
                        cwd=host.cwd, macros_available=is_installed(host.world, "sendmail-cf"),
                        source_name=files[0] if len(files) == 1 else "stdin",
-                       read_file=_reader(host))
+                       read_file=_reader(host), warnings=warnings)
     except M4Error as e:
         return Result(err=f"{e}\n", code=1)
-    return Result(out=out)
+    return Result(out=out, err="".join(w + "\n" for w in warnings))

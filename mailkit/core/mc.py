@@ -118,14 +118,15 @@ def _read_only_allowed(trace: str, jail: str, macro_dir: str | None) -> bool:
 
 def generate(mc_text: str, built_by: str = "root@localhost.localdomain", when: str = "",
              cwd: str = "/etc/mail", macros_available: bool = True, source_name: str = "stdin",
-             read_file=None) -> str:
+             read_file=None, warnings: list | None = None) -> str:
     """Run the real m4 on the .mc text and return the cf text.
 
     `read_file(name) -> bytes | None` reads a file the input names (relative to the user's
     directory) from the world, None when there is none; without it every such name is missing.
     Raises M4Error carrying m4's own messages (named after `source_name`, as `m4 FILE` names
-    the file it reads). When m4 fails, its partial output is not returned: a real
-    `m4 sendmail.mc > sendmail.cf` would truncate sendmail.cf; here the old file stays.
+    the file it reads). When m4 fails, its partial output is not returned. What m4 prints on
+    standard error while succeeding (FEATURE(`promiscuous_relay')'s open-relay warning) is
+    appended to `warnings` when given, as the real m4 prints it and still exits 0.
     """
     m4 = shutil.which("m4")
     if m4 is None:
@@ -138,12 +139,14 @@ def generate(mc_text: str, built_by: str = "root@localhost.localdomain", when: s
     text = mc_text.replace(CENTOS_CF_DIR, target)
     with tempfile.TemporaryDirectory(prefix="mailkit-m4-") as jail:
         proc, back = _run_fenced(m4, text, jail, macro_dir, read_file)
-    if proc.returncode != 0 or proc.stderr.strip():
-        err = proc.stderr.strip() or f"m4 exited with {proc.returncode}"
-        for real, name in back.items():
-            err = err.replace(real, name)
-        err = err.replace(target, CENTOS_CF_DIR).replace("m4:stdin:", f"m4:{source_name}:")
-        raise M4Error(err)
+    err = proc.stderr.strip()
+    for real, name in back.items():
+        err = err.replace(real, name)
+    err = err.replace(target, CENTOS_CF_DIR).replace("m4:stdin:", f"m4:{source_name}:")
+    if proc.returncode != 0 or (err and warnings is None):
+        raise M4Error(err or f"m4 exited with {proc.returncode}")
+    if err:
+        warnings.append(err)
     out = proc.stdout.replace(target, CENTOS_CF_DIR)
     # cfhead.m4 stamps who built it, where and when (makeinfo.sh): the mail host's, not this machine's
     info = (f"##### built by {built_by}" + (f" on {when}" if when else "") + "\n"

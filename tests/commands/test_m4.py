@@ -89,3 +89,15 @@ def test_includes_of_the_mc_resolve_inside_the_world(world, clock):
     res = run_line(h, "m4 sendmail.mc > sendmail.cf")
     assert res.code == 0, res.err
     assert config.load(world).max_message_size == 777
+
+
+@needs_macros
+def test_a_warning_of_m4_is_shown_and_the_cf_is_still_made(world, clock):
+    """FEATURE(`promiscuous_relay') makes m4 warn on stderr and exit 0, as with the real m4."""
+    h = Host(world, clock, cwd="/etc/mail")
+    assert run_line(h, "yum -y install sendmail-cf").code == 0
+    mc = world.read_text("/etc/mail/sendmail.mc") + "FEATURE(`promiscuous_relay')dnl\n"
+    world.path("/etc/mail/open.mc").write_text(mc)
+    res = run_line(h, "m4 open.mc > open.cf")
+    assert res.code == 0 and "promiscuous_relay" in res.err and "WARNING" in res.err
+    assert "O DaemonPortOptions" in world.read_text("/etc/mail/open.cf")
