@@ -45,6 +45,9 @@ def _world(path):
 def serve(world, bind_as_configured: bool = False) -> int:
     from .servers.runtime import HostRuntime
 
+    # the handler first: a script that reads the first line and sends SIGTERM gets a clean stop
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
     rt = HostRuntime(world, _clock(), loopback_only=not bind_as_configured).start()
     # one line per listener, SMTP first: scripts (and the crash test) read the first line,
     # which names the address to connect to (and the configured one when it differs)
@@ -55,8 +58,6 @@ def serve(world, bind_as_configured: bool = False) -> int:
         bound = (ln.bound or (ln.addr,))[0]
         asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
         print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
         done.wait()
     except KeyboardInterrupt:
