@@ -31,7 +31,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
 SERVER_LITERAL = re.compile(rb"\{(\d+)\}\r\n$")
-BAD_BYTES = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")  # outside literals, before the CRLF
+# Outside literals a response line is 7-bit without NUL, CR or LF (RFC 3501 CHAR, TEXT-CHAR);
+# the human-readable text of a status response (tagged OK/NO/BAD, * OK/NO/BAD/BYE), where a
+# server may quote what the client sent, may hold UTF-8 but no control bytes.
+NOT_CHAR = re.compile(rb"[\x00\r\n\x80-\xff]")
+STATUS = re.compile(rb"^(?:\S+|\*) (?:OK|NO|BAD|BYE|PREAUTH)(?: |\r\n)")
+CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 TAGGED = re.compile(rb"^(\S+) (OK|NO|BAD)(?: |\r\n)")
 MAX_SENT_LITERAL = 3 * 1024 * 1024  # literals this suite really sends stay small for CI memory
 
@@ -150,12 +155,18 @@ class ImapFuzz(RuleBasedStateMachine):
                 if first is not None:
                     self.fail("connection closed inside a response that announced a literal")
                 return None
-            if not line.endswith(b"\r\n") or BAD_BYTES.search(line[:-2]):
-                self.fail(f"response line with a bare LF, CR or control bytes (hole 14): {line[:200]!r}")
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                self.fail(f"response line that is not UTF-8 (hole 14): {line[:200]!r}")
+            text = line[:-2]
+            if not line.endswith(b"\r\n"):
+                self.fail(f"response line ending in a bare LF: {line[:200]!r}")
+            if first is None and STATUS.match(line):
+                try:
+                    text.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.fail(f"status response that is not UTF-8 (hole 14): {line[:200]!r}")
+                if CONTROL.search(text):
+                    self.fail(f"status response with raw control bytes (hole 14): {line[:200]!r}")
+            elif NOT_CHAR.search(text):
+                self.fail(f"response line with NUL, bare CR or 8-bit bytes outside a literal: {line[:200]!r}")
             first = line if first is None else first
             m = SERVER_LITERAL.search(line)
             if not m:

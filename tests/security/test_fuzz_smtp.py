@@ -87,8 +87,9 @@ def command_line(draw) -> bytes:
 
 
 def verb(line: bytes) -> bytes:
-    """The command word as the server reads it (leading blanks skipped, any case)."""
-    return line.strip().split(b" ", 1)[0].upper() if line.strip() else b""
+    """The command word as the server reads it (blanks around the line skipped, any case)."""
+    text = line.decode("utf-8", "surrogateescape").strip()
+    return text.partition(" ")[0].upper().encode("utf-8", "surrogateescape")
 
 
 ending = st.sampled_from([b"\r\n", b"\r\n", b"\r\n", b"\n", b"\r\r\n"])
@@ -194,7 +195,7 @@ class SmtpFuzz(RuleBasedStateMachine):
           split=st.integers(0, 3))
     def pipelined_commands(self, cmds, split):
         # DATA is sent only by `transaction` (RFC 2920: DATA ends a pipelined group)
-        cmds = [(c, e) for c, e in cmds if not c.strip().upper().startswith((b"DATA", b"BDAT"))]
+        cmds = [(c, e) for c, e in cmds if verb(c + e) != b"DATA"]
         if not cmds:
             return
         data = b"".join(c + e for c, e in cmds)
