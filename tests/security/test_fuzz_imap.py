@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
@@ -37,7 +38,7 @@ SERVER_LITERAL = re.compile(rb"\{(\d+)\}\r\n$")
 NOT_CHAR = re.compile(rb"[\x00\r\n\x80-\xff]")
 STATUS = re.compile(rb"^(?:\S+|\*) (?:OK|NO|BAD|BYE|PREAUTH)(?: |\r\n)")
 CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
-TAGGED = re.compile(rb"^(\S+) (OK|NO|BAD)(?: |\r\n)")
+TAGGED = re.compile(rb"^((?![*+])\S+) (OK|NO|BAD)(?: |\r\n)")  # a tag never begins with * or +
 MAX_SENT_LITERAL = 3 * 1024 * 1024  # literals this suite really sends stay small for CI memory
 
 
@@ -373,3 +374,36 @@ def test_imap_grammar_fuzz(security_host, security_wire, security_maillog, secur
         "addr": security_host.connect_address(143), "make_wire": staticmethod(security_wire),
         "maillog": security_maillog})
     run_state_machine_as_test(machine, settings=fuzz_budget(ci_examples=40, steps=10))
+
+
+# Seeds: inputs the fuzzer found (or the issue names) that broke an invariant, replayed through
+# the same state machine on every run, so each stays fixed whatever the random examples hit.
+IMAP_SEEDS = {
+    "ID, 1000 nested parentheses (hole 10)": ("command", b"ID " + nested(1000, b'"a" "b"')),
+    "SEARCH, 5000 nested parentheses (hole 10)": ("command", b"SEARCH " + nested(5000, b"ALL")),
+    "FETCH, 1000 nested parentheses (hole 10)": ("command", b"FETCH 1 " + nested(1000, b"FLAGS")),
+    "IDLE ended by a 128 KB line (hole 10)": ("idle", b"x" * 128 * 1024),
+    "a line tagged '+' (answered like a continuation: tags unchecked)": ("garbage", b"+ x"),
+    "a line tagged with a control byte (tags unchecked, hole 14)": ("garbage", b"\x1b[2J NOOP"),
+    "FETCH of a Unicode-digit sequence set": ("command", b"FETCH \xc2\xb2 FLAGS"),
+}
+
+
+@pytest.mark.parametrize("seed", list(IMAP_SEEDS))
+def test_imap_fuzz_seed(seed, security_host, security_wire, security_maillog):
+    how, data = IMAP_SEEDS[seed]
+    security_maillog.new_bytes()
+    m = type("ImapSeedRun", (ImapFuzz,), {"addr": security_host.connect_address(143),
+                                          "make_wire": staticmethod(security_wire), "maillog": security_maillog})()
+    m.connect_first(source=3)
+    m.login()
+    m.pipelined(cmds=[(b"SELECT INBOX", [])], split=0)
+    if how == "command":
+        m.pipelined(cmds=[(data, [])], split=0)
+    elif how == "idle":
+        m.idle(end=data)
+    else:
+        m.untagged_garbage(lines=[data])
+    if m.wire is not None:
+        m.logout()
+    m.teardown()

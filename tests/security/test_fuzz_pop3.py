@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import re
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
@@ -236,3 +237,28 @@ def test_pop3_grammar_fuzz(security_host, security_wire, security_maillog, secur
         "addr": security_host.connect_address(110), "make_wire": staticmethod(security_wire),
         "maillog": security_maillog})
     run_state_machine_as_test(machine, settings=fuzz_budget(ci_examples=40, steps=10))
+
+
+# Seeds: inputs the fuzzer found that broke an invariant, replayed through the same state
+# machine on every run (after a login as bob), so each stays fixed.
+POP3_SEEDS = {
+    "RETR with a Unicode digit": ["RETR \u00b2".encode()],
+    "TOP and LIST with Unicode digits": ["TOP \u00b2 1".encode(), "LIST \u00b9".encode()],
+    "ESC echoed in the unknown-command reply (hole 14)": [b"\x1b[2J"],
+    "an 8-bit unknown command echoed (hole 14)": [b"\xc8\x90\x17W"],
+    "a line over the stream limit: -ERR and close": [b"NOOP " + b"a" * (STREAM_LIMIT + 10)],
+}
+
+
+@pytest.mark.parametrize("seed", list(POP3_SEEDS))
+def test_pop3_fuzz_seed(seed, security_host, security_wire, security_maillog, security_send):
+    security_send("bob@localhost", b"Subject: seed\r\n\r\nx\r\n")
+    security_maillog.new_bytes()
+    m = type("Pop3SeedRun", (Pop3Fuzz,), {"addr": security_host.connect_address(110),
+                                          "make_wire": staticmethod(security_wire), "maillog": security_maillog})()
+    m.connect_first(source=4)
+    m.login(how="userpass")
+    m.pipelined_commands(cmds=[(line, b"\r\n") for line in POP3_SEEDS[seed]], split=0)
+    if m.wire is not None:
+        m.quit()
+    m.teardown()

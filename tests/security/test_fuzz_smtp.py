@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
@@ -288,3 +289,28 @@ def test_smtp_grammar_fuzz(security_host, security_wire, security_maillog, fuzz_
     from hypothesis.stateful import run_state_machine_as_test
 
     run_state_machine_as_test(machine, settings=fuzz_budget(ci_examples=40, steps=10))
+
+
+# Seeds: inputs the fuzzer found that broke an invariant, replayed through the same state
+# machine on every run (each line pipelined after EHLO), so each stays fixed.
+SMTP_SEEDS = {
+    "a command verb with a non-ASCII letter (hole 6)": [b"HEL\xc3\xb6 x"],
+    "a NUL and an 8-bit byte in an unknown verb (hole 6, 14)": [b"NO\x00OP\xa9"],
+    "MAIL refused with 451 keeps no sender (hole 6)": [b"MAIL FROM:<bob@\xc2\x80>", b"RCPT TO:<bob@localhost>"],
+    "SIZE= with a Unicode digit": ["MAIL FROM:<alice@localhost> SIZE=\u00b2".encode(), b"RSET"],
+    "a NUL echoed in the RCPT reply (hole 14)": [b"MAIL FROM:<alice@localhost>", b"RCPT TO:root@V1\x00"],
+    "ESC echoed in the unknown-command reply (hole 14)": [b"\x1b[2J"],
+    "an overlong command line: 421 and close": [b"NOOP " + b"a" * 5000],
+}
+
+
+@pytest.mark.parametrize("seed", list(SMTP_SEEDS))
+def test_smtp_fuzz_seed(seed, security_host, security_wire, security_maillog):
+    security_maillog.new_bytes()
+    m = type("SmtpSeedRun", (SmtpFuzz,), {"addr": security_host.connect_address(25),
+                                          "make_wire": staticmethod(security_wire), "maillog": security_maillog})()
+    m.connect_first(source="127.0.0.1")
+    m.pipelined_commands(cmds=[(b"EHLO seed", b"\r\n")] + [(line, b"\r\n") for line in SMTP_SEEDS[seed]], split=0)
+    if m.wire is not None:
+        m.quit()
+    m.teardown()
