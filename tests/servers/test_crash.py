@@ -323,4 +323,4 @@ def test_restart_leaves_no_orphaned_queue_files(crash_run):
     names = crash_run.queue_files
     tf = [n for n in names if n.startswith("tf")]
     orphan_df = [n for n in names if n.startswith("df") and "qf" + n[2:] not in names]
-    assert tf == [] and orphan_df == [], names
+    assert (tf, orphan_df) == ([], []), f"tf files: {tf}; df files without a qf: {orphan_df}"
