@@ -80,7 +80,8 @@ def _scalar(text: str, literals: list[bytes]) -> tuple[object, str]:
         return "".join(buf), text[i + 1 :]
     if c == "{":
         end = text.find("}")
-        if end < 0 or not text[1:end].rstrip("+").isdigit():
+        size = text[1:end].rstrip("+")
+        if end < 0 or not (size.isascii() and size.isdigit()):
             raise ImapError("Invalid literal")
         if not literals:
             raise ImapError("Missing literal")

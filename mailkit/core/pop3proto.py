@@ -20,6 +20,11 @@ _IN_USE: set[str] = set()  # mailboxes with an open POP3 session (one at a time,
 _IN_USE_LOCK = threading.Lock()  # logins run in worker threads: check and claim at once
 
 
+
+def _number(arg: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() then refuses."""
+    return arg.isascii() and arg.isdigit()
+
 def ok(text: str = "") -> bytes:
     return b"+OK" + (b" " + text.encode() if text else b"") + b"\r\n"
 
@@ -102,7 +107,7 @@ class Pop3Session:
                 f"del={self.expunged}/{len(self.messages)}, size={size}")
 
     def _msg(self, arg: str):
-        if not arg.isdigit() or not (1 <= int(arg) <= len(self.messages)):
+        if not _number(arg) or not (1 <= int(arg) <= len(self.messages)):
             return None, err("There's no message %s." % arg)
         n = int(arg)
         if n in self.deleted:
@@ -269,7 +274,7 @@ class Pop3Session:
 
     def cmd_TOP(self, arg):
         parts = arg.split()
-        if len(parts) != 2 or not parts[1].isdigit():
+        if len(parts) != 2 or not _number(parts[1]):
             return err("TOP: Invalid arguments")
         m, e = self._msg(parts[0])
         if e:

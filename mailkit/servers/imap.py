@@ -50,6 +50,14 @@ def _login_name(words: list[str]) -> str | None:
     return name.strip('"') or None
 
 
+_TAG_SPECIALS = set('(){%*"\\+')
+
+
+def _valid_tag(tag: str) -> bool:
+    """RFC 3501's tag: ASTRING-CHARs but "+" (printable ASCII without ( ) { % * " \\ +)."""
+    return bool(tag) and all("!" <= c <= "~" and c not in _TAG_SPECIALS for c in tag)
+
+
 def _tag_and_command(head: bytes) -> tuple[str, str]:
     words = head.decode("utf-8", "replace").split(" ", 3)
     tag = words[0] if words and words[0] else "*"
@@ -178,8 +186,8 @@ async def serve_imap(world, clock, host: str, port: int):
                 try:
                     if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "
                         resp = await loop.run_in_executor(None, session.continue_auth, text)
-                    elif not tag or not rest:
-                        resp = session.untagged_bad()
+                    elif not _valid_tag(tag) or not rest:
+                        resp = session.untagged_bad()  # Dovecot: "* BAD Error in IMAP command received by server."
                     elif verb in INLINE or (verb == "UID" and len(word) > 1 and word[1].upper() in INLINE):
                         # read-mostly commands are quick: a thread hop would cost more than the work
                         resp = session.handle(tag, rest, literals)
