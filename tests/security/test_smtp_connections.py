@@ -54,8 +54,8 @@ def restart_with(host, **options):
 def test_a_client_that_leaves_without_quit_is_closed_at_once(host):
     addr = host.runtime.connect_address(25)
     socks = []
-    for _ in range(40):
-        s, line = greeting(addr)
+    for i in range(16):  # under MaxDaemonChildren (20) and the per-client limit (10)
+        s, line = greeting(addr, source=f"127.0.0.{10 + i % 2}")
         assert line.startswith("220 ")
         socks.append(s)
     socks[0].sendall(b"EHLO x\r\nMAIL FROM:<alice@localhost>\r\n")  # one leaves mid-transaction

@@ -154,7 +154,10 @@ def test_access_connect_reject(host):
     makemap_access(host, "Connect:127.0.0.3 REJECT\n")
     d = Dialogue(smtp_addr(host.runtime), source="127.0.0.3")
     assert d.greeting.startswith("220 ")
-    assert d.send("EHLO spam.example.net") == "550 5.7.1 Access denied"
+    # as sendmail 8.17 answers: HELO/EHLO work (EHLO offers nothing), other commands are refused
+    assert d.send("EHLO spam.example.net") == ("250-localhost.localdomain Hello spam.example.net [127.0.0.3], "
+                                               "pleased to meet you\n250 ENHANCEDSTATUSCODES")
+    assert d.send("HELP") == "550 5.7.1 Access denied"
     assert d.send("MAIL FROM:<a@spam.example.net>") == "550 5.7.1 Access denied"
     assert d.send("QUIT").startswith("221 2.0.0")
     d.close()
