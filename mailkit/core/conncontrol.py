@@ -39,7 +39,6 @@ _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 @dataclass(frozen=True)
 class Limits:
     max_children: int = DEFAULT_MAX_DAEMON_CHILDREN
-    max_children_set: int = 0  # the cf's value (0: unset), for the log line
     rate_throttle: int = 0
     rate_window: int = DEFAULT_RATE_WINDOW
     conn_control: int = 0  # reply code of FEATURE(conncontrol): 452, 421 (terminate), 0 absent
@@ -62,9 +61,7 @@ def read(cf_text: str, filename: str = "/etc/mail/sendmail.cf") -> Limits:
     kw: dict = {}
     for line in parse_cf(cf_text, filename).lines:
         if line.kind == "O" and line.name == "MaxDaemonChildren":
-            n = _int(line.value)
-            kw["max_children_set"] = n
-            kw["max_children"] = n or DEFAULT_MAX_DAEMON_CHILDREN
+            kw["max_children"] = _int(line.value) or DEFAULT_MAX_DAEMON_CHILDREN
         elif line.kind == "O" and line.name == "ConnectionRateThrottle":
             kw["rate_throttle"] = _int(line.value)
         elif line.kind == "O" and line.name == "ConnectionRateWindowSize":

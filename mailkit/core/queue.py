@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
@@ -384,6 +385,9 @@ class Incoming:
         self.pending = 0  # body bytes in memory, not yet in the df
         self._fd: int | None = None
         self._created = False
+        # flush() runs in a worker thread; a session cancelled meanwhile discards on the loop
+        self._lock = threading.Lock()
+        self._discarded = False
 
     @property
     def refused(self) -> bool:
@@ -449,22 +453,24 @@ class Incoming:
 
     def flush(self) -> None:
         """Write the body received so far to dfID (blocking: call it off the event loop)."""
-        if not self._parts:
-            return
-        data = b"".join(self._parts)
-        self._parts, self.pending = [], 0
-        if self._fd is None:
-            self._fd = os.open(self.queue.dir / f"df{self.qid}",
-                               os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            self._created = True
-        write_all(self._fd, data)
+        with self._lock:
+            if not self._parts or self._discarded:
+                return
+            data = b"".join(self._parts)
+            self._parts, self.pending = [], 0
+            if self._fd is None:
+                self._fd = os.open(self.queue.dir / f"df{self.qid}",
+                                   os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+                self._created = True
+            write_all(self._fd, data)
 
     def hand_over(self) -> tuple[bytes, int | None]:
         """(body still in memory, the df's fd or None): commit() owns both from here."""
-        body = b"".join(self._parts)
-        fd, self._fd, self._parts, self.pending = self._fd, None, [], 0
-        self._created = False
-        return body, fd
+        with self._lock:
+            body = b"".join(self._parts)
+            fd, self._fd, self._parts, self.pending = self._fd, None, [], 0
+            self._created = False
+            return body, fd
 
     def _drop(self) -> None:
         self._parts, self.pending = [], 0
@@ -472,17 +478,20 @@ class Incoming:
         self._line.clear()
 
     def discard(self) -> None:
-        """Nothing of this message stays: the memory and the df file go."""
-        self._drop()
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-        if self._created:
-            self._created = False
-            try:
-                os.unlink(self.queue.dir / f"df{self.qid}")
-            except FileNotFoundError:
-                pass
+        """Nothing of this message stays: the memory and the df file go (a no-op for a
+        message handed to commit())."""
+        with self._lock:
+            self._discarded = True
+            self._drop()
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            if self._created:
+                self._created = False
+                try:
+                    os.unlink(self.queue.dir / f"df{self.qid}")
+                except FileNotFoundError:
+                    pass
 
 
 # The module-level API of docs/architecture.md, for callers that hold no Queue object.

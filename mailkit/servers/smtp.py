@@ -534,6 +534,8 @@ class SendmailSMTP(SMTP):
             if not await self._collect(incoming):
                 return  # the client went away mid-message: nothing was accepted
             self._reset_transaction()
+            if incoming.refused or discard:
+                incoming.discard()  # before the reply: once refused, nothing of it is on disk
             if incoming.too_big:
                 await self.push(f"552 5.2.3 Message exceeds maximum fixed size ({limit})")
                 return
