@@ -369,6 +369,16 @@ class SendmailSMTP(SMTP):
             await self.push(f"250-{ln}")
         await self.push(f"250 {lines[-1]}")
 
+    async def smtp_AUTH(self, arg):
+        # the stock cf offers no AUTH; aiosmtpd's own AUTH dialogue must never run
+        await self.push("503 5.3.3 AUTH not available")
+
+    async def smtp_STARTTLS(self, arg):
+        if arg:
+            await self.push("501 5.5.2 Syntax error (no parameters allowed)")
+            return
+        await self.push("503 5.5.0 TLS not available")
+
     async def smtp_NOOP(self, arg):
         await self.push("250 2.0.0 OK")
 
