@@ -32,7 +32,7 @@ from ..core.queue import Envelope, Incoming, Queue, message_id
 from .committer import Committer
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
-READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may not
+READER_LIMIT = 1 << 16  # bytes buffered per connection; DATA is read in blocks, whatever its lines
 # aiosmtpd logs every connection on "mail.log"; in a notebook that would surface in a cell.
 # The daemon's own record is /var/log/maillog.
 logging.getLogger("mail.log").propagate = False
@@ -588,6 +588,7 @@ class SendmailSMTP(SMTP):
                 data = await self._reader.read(DATA_CHUNK)
                 if not data:
                     return False
+                self._reset_timeout()  # the timeout is per read, as sendmail's Timeout.datablock
             buf = carry + data if carry else data
             data, carry = b"", b""
             end, after = _final_dot(buf, at_line_start)
