@@ -5,7 +5,7 @@ sendmail's knobs, read from the cf:
   on daemon MTA: N children, max N"). The stock CentOS cf sets 20. mailkit answers the extra
   client `421 4.3.2 Too many open connections.` and closes, so it is told rather than left
   hanging; unset or 0 (no limit for sendmail) means DEFAULT_MAX_DAEMON_CHILDREN here.
-- `O ConnectionRateThrottle=N`: more than N connections in one second are delayed a second
+- `O ConnectionRateThrottle=N`: a connection past N+1 in one second is delayed a second
   ("deferring connections on daemon MTA: N per second"). Unset: no throttle, as sendmail.
 - FEATURE(`conncontrol') and FEATURE(`ratecontrol') put the ConnControl/RateControl rulesets
   in the cf; then `ClientConn:<ip>` and `ClientRate:<ip>` entries of the access map (or the

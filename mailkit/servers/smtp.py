@@ -114,11 +114,12 @@ class MTA:
         return len(times)
 
     def over_throttle(self, now: float) -> bool:
-        """ConnectionRateThrottle: true for a connection beyond N in the current second."""
+        """ConnectionRateThrottle: true for a connection to be delayed in the current second
+        (sendmail's test `conncnt++ > ConnRateThrottle` delays the N+2nd)."""
         second, count = self._this_second
         count = count + 1 if int(now) == second else 1
         self._this_second = (int(now), count)
-        return 0 < self.limits.rate_throttle < count
+        return 0 < self.limits.rate_throttle < count - 1
 
     def close(self) -> None:
         self.committer.close()

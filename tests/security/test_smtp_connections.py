@@ -160,3 +160,17 @@ def test_access_map_client_conn_and_client_rate_as_the_conncontrol_feature(host)
         s.close()
     assert lines[:2] == [lines[0]] * 2 and lines[0].startswith("220 ")
     assert lines[2] == "421 4.3.2 Connection rate limit exceeded.\r\n"
+
+
+def test_connection_rate_throttle_delays_a_burst(host):
+    restart_with(host, ConnectionRateThrottle="2")
+    addr = host.runtime.connect_address(25)
+    waits = []
+    for i in range(8):  # from several addresses: the per-client limit is not what is tested
+        t0 = time.monotonic()
+        s, line = greeting(addr, source=f"127.0.0.{20 + i}")
+        waits.append(time.monotonic() - t0)
+        assert line.startswith("220 ")
+        s.close()
+    assert max(waits) >= 0.9, waits  # sendmail sleeps a second before it goes on accepting
+    assert any("deferring connections on daemon MTA: 2 per second" in ln for ln in maillog.read(host.world))
