@@ -371,14 +371,18 @@ class SendmailSMTP(SMTP):
         await self.push(f"250 {lines[-1]}")
 
     async def smtp_AUTH(self, arg):
-        # the stock cf offers no AUTH; aiosmtpd's own AUTH dialogue must never run
-        await self.push("503 5.3.3 AUTH not available")
+        # no mechanism is offered (as sendmail 8.17 with the stock cf answered here); aiosmtpd's
+        # own AUTH dialogue must never run
+        if not arg:
+            await self.push("501 5.5.2 AUTH mechanism must be specified")
+            return
+        await self.push(f"504 5.3.3 AUTH mechanism {seven_bit(arg.split()[0])} not available")
 
     async def smtp_STARTTLS(self, arg):
         if arg:
             await self.push("501 5.5.2 Syntax error (no parameters allowed)")
             return
-        await self.push("503 5.5.0 TLS not available")
+        await self.push("454 4.3.3 TLS not available after start")  # the stock cf names no certificate
 
     async def smtp_NOOP(self, arg):
         await self.push("250 2.0.0 OK")

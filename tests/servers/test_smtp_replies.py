@@ -58,6 +58,10 @@ def test_helo_and_missing_domain(d):
     ("DATA", "503 5.0.0 Need MAIL command"),
     ("VRFY bob", "252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)"),
     ("EXPN root", "502 5.7.0 Sorry, we do not allow this operation"),
+    ("AUTH", "501 5.5.2 AUTH mechanism must be specified"),
+    ("AUTH PLAIN AGFAYgBj", "504 5.3.3 AUTH mechanism PLAIN not available"),
+    ("STARTTLS", "454 4.3.3 TLS not available after start"),
+    ("STARTTLS now", "501 5.5.2 Syntax error (no parameters allowed)"),
     ("MAIL FROM:<alice>", "553 5.5.4 <alice>... Domain name required for sender address alice"),
 ])
 def test_single_replies(d, line, reply):
