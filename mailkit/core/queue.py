@@ -18,6 +18,8 @@ times). A qf is rewritten the same way (tf then rename); delivered messages lose
 from __future__ import annotations
 
 import os
+import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
@@ -112,10 +114,15 @@ def format_qf(e: QueueEntry) -> str:
 
 @dataclass
 class Staged:
-    """A message between Queue.stage() and Queue.commit(): its entry and its body (the df)."""
+    """A message between Queue.stage() and Queue.commit(): its entry and its body (the df).
+
+    For a message received by Incoming, `body_fd` is its df file, already holding what was
+    spilled while it arrived; `body` is then the rest, appended at commit."""
     entry: QueueEntry
     body: bytes
     envelope: Envelope
+    body_fd: int | None = None
+    spilled: bool = False  # its df was written while it arrived (body_fd taken by commit)
 
 
 class QueueFileError(ValueError):
@@ -207,19 +214,30 @@ class Queue:
     def stage(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
               extra_headers: list[tuple[str, str]] = ()) -> Staged:
         """The queue entry of a message, built in memory; nothing is on disk until commit()."""
-        qid = qid or clock.queue_id()
         headers, body = split_message(data)
-        entry = QueueEntry(
-            qid=qid, sender=envelope.sender, recipients=list(envelope.recipients),
-            orig_recipients=list(envelope.recipients), headers=list(extra_headers) + headers,
+        entry = self._entry(envelope, clock, qid, list(extra_headers) + headers,
+                            len(data) - data.count(b"\r\n"), len(body), not body.isascii())
+        return Staged(entry, body, envelope)
+
+    def stage_incoming(self, envelope: Envelope, incoming: "Incoming", clock,
+                       extra_headers: list[tuple[str, str]] = ()) -> Staged:
+        """The entry of a message Incoming received; its df (if spilled) goes with it to commit()."""
+        entry = self._entry(envelope, clock, incoming.qid, list(extra_headers) + incoming.headers(),
+                            incoming.message_size, incoming.body_size, incoming.has8bit)
+        body, fd = incoming.hand_over()
+        return Staged(entry, body, envelope, body_fd=fd, spilled=fd is not None)
+
+    def _entry(self, envelope, clock, qid, headers, size, body_size, has8bit) -> QueueEntry:
+        return QueueEntry(
+            qid=qid or clock.queue_id(), sender=envelope.sender, recipients=list(envelope.recipients),
+            orig_recipients=list(envelope.recipients), headers=headers,
             ctime=int(clock.now().timestamp()),
-            priority=message_priority(len(data) - data.count(b"\r\n"), len(envelope.recipients)),
-            flags="" if body.isascii() else "8",  # EF_HAS8BIT
+            priority=message_priority(size, len(envelope.recipients)),
+            flags="8" if has8bit else "",  # EF_HAS8BIT
             macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
                     "s": envelope.helo, "daemon_flags": ""},
-            body_size=len(body),
+            body_size=body_size,
         )
-        return Staged(entry, body, envelope)
 
     def commit(self, batch: list[Staged]) -> None:
         """Put staged messages on disk for good: every df and tf written, all of them synced,
@@ -233,8 +251,15 @@ class Queue:
         try:
             for s in batch:
                 # df needs no rename: without its qf nobody reads it.
-                fd = write_file(self.dir / f"df{s.entry.qid}", s.body, world=self.world)
-                fds.append(fd)
+                if s.spilled:  # written while it arrived: append the rest
+                    if s.body_fd is None:
+                        raise OSError(f"df{s.entry.qid}: a failed commit cannot be tried again")
+                    fd, s.body_fd = s.body_fd, None
+                    fds.append(fd)
+                    write_all(fd, s.body)
+                else:
+                    fd = write_file(self.dir / f"df{s.entry.qid}", s.body, world=self.world)
+                    fds.append(fd)
                 st = os.fstat(fd)
                 s.entry.inode = f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}"
                 qf = format_qf(s.entry).encode("utf-8", "surrogateescape")
@@ -303,6 +328,171 @@ class Queue:
                 os.unlink(self.dir / f"{prefix}{qid}")
             except FileNotFoundError:
                 pass
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written (a write may take only part)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def parse_header_block(head: bytes) -> list[tuple[str, str]]:
+    """(name, value) of each field, as the email package's compat32 gives them (value without
+    the blanks after the colon, continuation lines kept), but lines end at LF only: a bare CR
+    stays inside its field, as in sendmail, instead of ending the header block. NULs are
+    dropped, as sendmail's collect() drops them from headers."""
+    fields: list[list[str]] = []
+    for line in head.replace(b"\0", b"").decode("ascii", "surrogateescape").split("\n"):
+        if line[:1] in (" ", "\t") and fields:
+            fields[-1].append("\n" + line)
+        elif ":" in line:
+            name, _, value = line.partition(":")
+            fields.append([name, value.lstrip(" \t")])
+    return [(f[0], "".join(f[1:]).rstrip("\r\n")) for f in fields]
+
+
+MAX_HEADERS_LENGTH = 32768  # sendmail's MaxHeadersLength default (32 KB)
+SPILL_AT = 256 * 1024  # a body larger than this goes to its df file while it arrives
+_HEADER_LINE = re.compile(rb"[\x21-\x39\x3b-\x7e]+:")
+
+
+class Incoming:
+    """A message while the SMTP server receives it, as sendmail's collect() reads it.
+
+    feed() takes the text after dot-unstuffing (CRLF line ends as sent). The header block
+    stays in memory, at most MAX_HEADERS_LENGTH bytes (more: `headers_too_large`, sendmail's
+    "552 5.6.0 Headers too large (32768 max)"); it ends at the blank line or at the first line
+    that is not a header field, which then begins the body. The body is kept in memory while
+    small; past SPILL_AT, flush() (blocking: the server calls it off its event loop) writes
+    what has arrived to dfID, so a message of any size costs a few hundred KB of memory. Past
+    `max_size` (MaxMessageSize) nothing more is kept (`too_big`), but the size is still counted.
+    A message that is not committed is removed with discard().
+    """
+
+    def __init__(self, queue: Queue, qid: str, max_size: int = 0, max_headers: int = MAX_HEADERS_LENGTH):
+        self.queue, self.qid, self.max_size, self.max_headers = queue, qid, max_size, max_headers
+        self.size = 0  # what sendmail compares with MaxMessageSize: unstuffed, CRLF as sent
+        self.head = bytearray()  # the header lines, LF line ends
+        self.separated = False  # a blank line ended the header block
+        self.in_head = True
+        self.headers_too_large = self.too_big = False
+        self.write_error: OSError | None = None  # set by the server when flush() failed
+        self.body_size = 0
+        self.has8bit = False
+        self._line = bytearray()  # header block: the line not yet ended
+        self._parts: list[bytes] = []
+        self.pending = 0  # body bytes in memory, not yet in the df
+        self._fd: int | None = None
+        self._created = False
+        # flush() runs in a worker thread; a session cancelled meanwhile discards on the loop
+        self._lock = threading.Lock()
+        self._discarded = False
+
+    @property
+    def refused(self) -> bool:
+        return self.too_big or self.headers_too_large or self.write_error is not None
+
+    @property
+    def needs_flush(self) -> bool:
+        return self.pending >= SPILL_AT
+
+    @property
+    def message_size(self) -> int:
+        return len(self.head) + len(self._line) + (1 if self.separated else 0) + self.body_size
+
+    def feed(self, wire: bytes) -> None:
+        self.size += len(wire)
+        if self.refused:
+            return
+        if self.max_size and self.size > self.max_size:
+            self.too_big = True
+            self._drop()
+            return
+        data = wire.replace(b"\r\n", b"\n")
+        if self.in_head:
+            data = self._feed_head(data)
+        if data and not self.refused:
+            self.body_size += len(data)
+            self.has8bit = self.has8bit or not data.isascii()
+            self._parts.append(data)
+            self.pending += len(data)
+
+    def _feed_head(self, data: bytes) -> bytes:
+        pos = 0
+        while pos < len(data):
+            nl = data.find(b"\n", pos)
+            if nl < 0:
+                self._line += data[pos:]
+                self._check_head_size()
+                return b""
+            self._line += data[pos:nl + 1]
+            line = bytes(self._line)
+            self._line.clear()
+            pos = nl + 1
+            if line == b"\n":
+                self.in_head, self.separated = False, True
+                return data[pos:]
+            if _HEADER_LINE.match(line) or (line[:1] in (b" ", b"\t") and self.head):
+                self.head += line
+                self._check_head_size()
+                if self.refused:
+                    return b""
+                continue
+            self.in_head = False  # not a header field: the body begins with this line
+            return line + data[pos:]
+        return b""
+
+    def _check_head_size(self) -> None:
+        if len(self.head) + len(self._line) > self.max_headers:
+            self.headers_too_large = True
+            self._drop()
+
+    def headers(self) -> list[tuple[str, str]]:
+        return parse_header_block(bytes(self.head + self._line))
+
+    def flush(self) -> None:
+        """Write the body received so far to dfID (blocking: call it off the event loop)."""
+        with self._lock:
+            if not self._parts or self._discarded:
+                return
+            data = b"".join(self._parts)
+            self._parts, self.pending = [], 0
+            if self._fd is None:
+                # checked at the open from the world's root, as every queue write (core/files.py)
+                self._fd = write_file(self.queue.dir / f"df{self.qid}", b"", world=self.queue.world)
+                self._created = True
+            write_all(self._fd, data)
+
+    def hand_over(self) -> tuple[bytes, int | None]:
+        """(body still in memory, the df's fd or None): commit() owns both from here."""
+        with self._lock:
+            body = b"".join(self._parts)
+            fd, self._fd, self._parts, self.pending = self._fd, None, [], 0
+            self._created = False
+            return body, fd
+
+    def _drop(self) -> None:
+        self._parts, self.pending = [], 0
+        self.head.clear()
+        self._line.clear()
+
+    def discard(self) -> None:
+        """Nothing of this message stays: the memory and the df file go (a no-op for a
+        message handed to commit())."""
+        with self._lock:
+            self._discarded = True
+            self._drop()
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+            if self._created:
+                self._created = False
+                try:
+                    os.unlink(self.queue.dir / f"df{self.qid}")
+                except FileNotFoundError:
+                    pass
 
 
 # The module-level API of docs/architecture.md, for callers that hold no Queue object.

@@ -154,9 +154,13 @@ def _mailbox_or_unknown(world: World, user: str, addr: str) -> list[Target]:
 
 
 def _dedupe(targets) -> list[Target]:
+    """First occurrence of each target, in order; a set makes it linear (a list of 20,000
+    alias members compared pairwise took seconds)."""
+    seen: set = set()
     out = []
     for t in targets:
-        if t not in out:
+        if t not in seen:
+            seen.add(t)
             out.append(t)
     return out
 

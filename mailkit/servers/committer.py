@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from typing import Callable
 
 from ..core.queue import Queue, Staged
@@ -53,7 +53,7 @@ class Committer:
             self.queue.commit([s for s, _ in work])
         except Exception as e:
             if len(work) == 1:
-                work[0][1].set_exception(e)
+                _settle(work[0][1], exception=e)
                 return
             for item in work:  # one bad message must not fail the others
                 self._commit([item])
@@ -64,4 +64,16 @@ class Committer:
                     self.after(staged)
                 except Exception:
                     pass  # the message is safe on disk; a log line is not worth a lost 250
-            fut.set_result(staged.entry)
+            _settle(fut, result=staged.entry)
+
+
+def _settle(fut: Future, result=None, exception=None) -> None:
+    """Answer a session's future. A session whose client left has cancelled it: its message
+    is committed all the same, and the thread must live on for the others."""
+    try:
+        if exception is not None:
+            fut.set_exception(exception)
+        else:
+            fut.set_result(result)
+    except InvalidStateError:
+        pass

@@ -4,33 +4,58 @@ aiosmtpd gives the transport, the line reader and the per-connection protocol ob
 command methods below answer with sendmail's reply codes, enhanced status codes and words.
 Policy (access map, relaying, local users) comes from core/policy.py; a message is answered
 250 only after core/queue.py has its qf/df files fsync'ed on disk.
+
+What a client sends is hostile until checked: a session ends (and its socket closes) when its
+client goes away; the sessions a daemon and one client may hold are capped
+(core/conncontrol.py); DATA goes to the df file as it arrives (core/queue.Incoming), never
+whole into memory; command lines are read as bytes and answered in ASCII, with sendmail's
+treatment of 8-bit and control characters; a command that fails leaves the envelope as it
+was; recipient checks (alias expansion) run off the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import logging
 import re
+import time
 import weakref
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import maillog, policy, runner
+from ..core import conncontrol, maillog, policy, route, runner
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
-from ..core.queue import Envelope, Queue, message_id
+from ..core.queue import Envelope, Incoming, Queue, message_id
 from .committer import Committer
 
 MAX_COMMAND = 2046  # sendmail's MAXLINE less CRLF: longer command lines end the session
-READER_LIMIT = 1 << 20  # the stream limit; DATA lines may be long, commands may not
+READER_LIMIT = 1 << 16  # bytes buffered per connection; DATA is read in blocks, whatever its lines
 # aiosmtpd logs every connection on "mail.log"; in a notebook that would surface in a cell.
 # The daemon's own record is /var/log/maillog.
 logging.getLogger("mail.log").propagate = False
 logging.getLogger("mail.log").addHandler(logging.NullHandler())
 
 HELPFILE = "/etc/mail/helpfile"
-_ADDR = re.compile(r"^\s*(?:FROM|TO)\s*:\s*(<[^>]*>|\S+)\s*(.*)$", re.I)
+DATA_CHUNK = 1 << 16  # DATA is read in blocks of this size
+DEFAULT_CLIENT_CONN = conncontrol.DEFAULT_CLIENT_CONN
+_ADDR = re.compile(r"^[ \t]*(?:FROM|TO)[ \t]*:[ \t]*(<[^>]*>|\S+)[ \t]*(.*)$", re.I | re.A)
+# sendmail reads command lines with the eighth bit stripped (0xE9 is "i"); 0x80-0x9F in an
+# address is refused as an 8-bit character before that, anything below 0x20 (but tab) and DEL
+# as non-printable. A reply never carries a byte outside printable ASCII: such a byte becomes
+# "?", sendmail's BAD_CHAR_REPLACEMENT.
+_SEVEN_BIT = {c: c & 0x7F for c in range(0x80, 0x100)}
+_C1 = re.compile("[\x80-\x9f]")
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
+_REPLY_UNSAFE = re.compile("[^\t\x20-\x7e]")
+_HELO_NAME = re.compile("[\x21-\x7e]+( [\x21-\x7e]+)*")
+
+
+def seven_bit(text: str) -> str:
+    """A latin-1 decoded line with the eighth bit of each byte stripped, as sendmail reads it."""
+    return text.translate(_SEVEN_BIT)
 
 
 class MTA:
@@ -45,6 +70,17 @@ class MTA:
         self.delivery = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="mailkit-deliver")
         self.pending: set[concurrent.futures.Future] = set()
         self.sessions: weakref.WeakSet = weakref.WeakSet()  # open connections, closed on stop
+        # recipient checks expand aliases (20,000 members take a while): never on the loop
+        self.checks = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="mailkit-rcpt")
+        # a big message's body is written to its df while it arrives, off the loop
+        self.spool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="mailkit-df")
+        try:
+            self.limits = conncontrol.read(world.read_text(cfg.cf_path), cfg.cf_path)
+        except (OSError, ValueError):
+            self.limits = conncontrol.Limits()
+        self.clients: collections.Counter = collections.Counter()  # open sessions per address
+        self.recent: dict[str, collections.deque] = {}  # connection times per address (ClientRate)
+        self._this_second = (0, 0)  # (second, connections in it), for ConnectionRateThrottle
 
     def log(self, text, qid=None):
         maillog.log(self.world, self.clock, text, qid=qid)
@@ -65,9 +101,31 @@ class MTA:
         entry = staged.entry
         runner.log_received(self.world, self.clock, entry, staged.envelope, entry.header("Message-Id"))
 
+    def connection_rate(self, client_addr: str, now: float) -> int:
+        """Connections from this address within ConnectionRateWindowSize, this one included."""
+        window = self.limits.rate_window
+        times = self.recent.setdefault(client_addr, collections.deque())
+        times.append(now)
+        while times and times[0] <= now - window:
+            times.popleft()
+        if len(self.recent) > 4096:  # forget addresses that have been quiet for a window
+            for addr in [a for a, t in self.recent.items() if not t or t[-1] <= now - window]:
+                del self.recent[addr]
+        return len(times)
+
+    def over_throttle(self, now: float) -> bool:
+        """ConnectionRateThrottle: true for a connection to be delayed in the current second
+        (sendmail's test `conncnt++ > ConnRateThrottle` delays the N+2nd)."""
+        second, count = self._this_second
+        count = count + 1 if int(now) == second else 1
+        self._this_second = (int(now), count)
+        return 0 < self.limits.rate_throttle < count - 1
+
     def close(self) -> None:
         self.committer.close()
         self.delivery.shutdown(wait=True)
+        self.checks.shutdown(wait=True)
+        self.spool.shutdown(wait=True)
 
 
 def _parse_path(arg: str | None) -> tuple[str | None, dict]:
@@ -85,20 +143,6 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
         k, _, v = p.partition("=")
         params[k.upper()] = v
     return addr.strip(), params
-
-
-def _header_names(data: bytes) -> set[str]:
-    """Lower-case names of the header fields (enough to know which ones sendmail must add)."""
-    head = data.split(b"\n\n", 1)[0] if b"\n\n" in data else data
-    names = set()
-    for line in head.split(b"\n"):
-        name, colon, _ = line.partition(b":")
-        if not colon or line[:1] in (b" ", b"\t"):
-            continue
-        if b" " in name.strip() or not name.strip():
-            return names  # not a header line: the body began without a blank line
-        names.add(name.strip().decode("ascii", "replace").lower())
-    return names
 
 
 class SendmailSMTP(SMTP):
@@ -119,22 +163,52 @@ class SendmailSMTP(SMTP):
         self._discard = False
         self._discard_connection = False  # access Connect: DISCARD drops all this client sends
         self._refusal: policy.Reply | None = None
+        self._leftover = b""  # what the client sent after a message's final dot
+        self._counted: str | None = None  # the address counted in mta.clients
         self.client_addr = ""
         self.client_name: str | None = None
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self.mta.sessions.add(self)
+        peer = transport.get_extra_info("peername")
+        self._counted = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
+        self.mta.clients[self._counted] += 1
 
     def connection_lost(self, exc) -> None:
         self.mta.sessions.discard(self)
+        if self._counted is not None:
+            self.mta.clients[self._counted] -= 1
+            if self.mta.clients[self._counted] <= 0:
+                del self.mta.clients[self._counted]
+            self._counted = None
         super().connection_lost(exc)
+
+    def eof_received(self):
+        # aiosmtpd cancels the session here and keeps the socket half-open until the timeout
+        # (CLOSE-WAIT for 300 s). Instead the session answers what was sent before the EOF,
+        # reads the end of input and closes.
+        return asyncio.StreamReaderProtocol.eof_received(self)
+
+    async def push(self, status) -> None:
+        if isinstance(status, str):
+            status = _REPLY_UNSAFE.sub("?", status).encode("ascii")
+        await super().push(status)
 
     # -- the session loop: sendmail's greeting, limits and unknown-command replies
     async def _handle_client(self) -> None:
+        try:
+            await self._session()
+        finally:
+            if self.transport is not None:
+                self.transport.close()
+
+    async def _session(self) -> None:
         peer = self.session.peer
         self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
         self.client_name = name_of(self.mta.world, self.client_addr)
+        if not await self._admit():
+            return
         now = self.mta.clock.now()
         await self.push(f"220 {self.cfg.greeting(rfc5322_date(now))}")
         verdict = policy.check_connect(self.mta.world, self.cfg, self.client_addr, self.client_name)
@@ -142,10 +216,10 @@ class SendmailSMTP(SMTP):
             self._discard = self._discard_connection = True
         elif verdict is not None:
             self._refusal = verdict
-            self.mta.log(f"ruleset=check_relay, arg1={self.client_name or '[' + self.client_addr + ']'}, arg2={self.client_addr}, relay={self._relay_text()}, reject={verdict}")
+            self._log_relay_reject(verdict)
         while self.transport is not None:
             try:
-                line = await self._reader.readuntil()
+                line = await self._readline()
             except asyncio.LimitOverrunError:
                 await self._too_long()
                 return
@@ -155,27 +229,99 @@ class SendmailSMTP(SMTP):
             if len(line) > MAX_COMMAND:
                 await self._too_long()
                 return
-            text = line.decode("utf-8", "surrogateescape")
-            word, _, arg = text.strip().partition(" ")
-            command = word.upper()
-            arg = arg.strip() or None
-            if self._refusal is not None and command not in ("QUIT", "NOOP", "RSET"):
+            # sendmail reads a command as a C string: a NUL ends it
+            text = line.split(b"\0", 1)[0].decode("latin-1")
+            word, _, arg = text.strip(" \t\r").partition(" ")
+            command = seven_bit(word).upper()
+            arg = arg.strip(" \t\r") or None
+            if self._refusal is not None and command not in ("QUIT", "NOOP", "RSET", "HELO", "EHLO"):
                 await self.push(f"{self._refusal.code} {self._refusal.dsn} {self._refusal.text}")
                 continue
             method = self._smtp_methods.get(command)
             if method is None or not word:
-                shown = text.strip()[:40]
+                shown = seven_bit(text.strip(" \t\r"))[:40]
                 await self.push(f'500 5.5.1 Command unrecognized: "{shown}"')
                 continue
-            self._typed = word
+            self._typed = seven_bit(word)
             self._reset_timeout()
+            saved = self._state()
             try:
                 await method(arg)
             except (ConnectionError, asyncio.CancelledError):
                 raise
             except Exception as e:  # a bug must not drop an accepted message or the daemon
+                self._restore(saved)  # nor leave half a command's effect behind
                 self.mta.log(f"SYSERR: {command}: {e!r}")
                 await self.push("451 4.3.0 Temporary system failure. Please try again later.")
+
+    async def _readline(self) -> bytes:
+        """The next command line: first from what followed a message's final dot."""
+        if self._leftover:
+            i = self._leftover.find(b"\n")
+            if i >= 0:
+                line, self._leftover = self._leftover[:i + 1], self._leftover[i + 1:]
+                return line
+            part, self._leftover = self._leftover, b""
+            try:
+                return part + await self._reader.readuntil()
+            except asyncio.IncompleteReadError as e:
+                raise asyncio.IncompleteReadError(part + e.partial, None) from None
+        return await self._reader.readuntil()
+
+    def _state(self):
+        return (self._helo, self._mail_from, list(self._rcpts), self._qid, self._discard,
+                self.session.extended_smtp)
+
+    def _restore(self, saved) -> None:
+        (self._helo, self._mail_from, rcpts, self._qid, self._discard,
+         self.session.extended_smtp) = saved
+        self._rcpts = list(rcpts)
+
+    async def _admit(self) -> bool:
+        """sendmail's limits on connections (core/conncontrol.py): false when refused and closed."""
+        mta, limits = self.mta, self.mta.limits
+        open_now = len(mta.sessions)
+        if open_now > limits.max_children:
+            mta.log(f"rejecting connections on daemon {mta.daemon_name}: {open_now - 1} children, "
+                    f"max {limits.max_children}")
+            await self._refuse_connection(421, conncontrol.CONN_TEXT, log=False)
+            return False
+        now = time.time()
+        if mta.over_throttle(now):
+            mta.log(f"deferring connections on daemon {mta.daemon_name}: {limits.rate_throttle} per second")
+            await asyncio.sleep(1)  # sendmail sleeps a second before it accepts more
+        world, db, addr = mta.world, self.cfg.access_db, self.client_addr
+        count = mta.clients[addr]
+        if limits.conn_control:
+            limit = await self._off_loop(conncontrol.client_limit, world, db, "ClientConn", addr)
+            if limit and count > limit:
+                return await self._refuse_connection(limits.conn_control, conncontrol.CONN_TEXT)
+        elif count > DEFAULT_CLIENT_CONN:
+            return await self._refuse_connection(421, conncontrol.CONN_TEXT)
+        if limits.rate_control:
+            limit = await self._off_loop(conncontrol.client_limit, world, db, "ClientRate", addr)
+            if limit and mta.connection_rate(addr, now) > limit:
+                return await self._refuse_connection(limits.rate_control, conncontrol.RATE_TEXT)
+        return True
+
+    async def _refuse_connection(self, code: int, text: str, log: bool = True) -> bool:
+        """check_relay's verdict on a client over a limit: 421 instead of the greeting and the
+        close; 452 (the features without `terminate`) greets, then refuses its commands."""
+        verdict = policy.Reply(code, "4.3.2", text)
+        if log:
+            self._log_relay_reject(verdict)
+        if code == 421:
+            await self.push(str(verdict))
+            return False
+        self._refusal = verdict
+        return True
+
+    def _log_relay_reject(self, verdict) -> None:
+        self.mta.log(f"ruleset=check_relay, arg1={self.client_name or '[' + self.client_addr + ']'}, "
+                     f"arg2={self.client_addr}, relay={self._relay_text()}, reject={verdict}")
+
+    async def _off_loop(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(self.mta.checks, fn, *args)
 
     async def _too_long(self) -> None:
         await self.push(f"421 4.7.0 {self.cfg.hostname} Command too long, closing connection")
@@ -191,17 +337,26 @@ class SendmailSMTP(SMTP):
         self._discard = self._discard_connection
 
     # -- commands
-    async def smtp_HELO(self, arg):
+    async def _helo_name(self, arg) -> str | None:
         if not arg:
             await self.push(f"501 5.0.0 {self._typed} requires domain address")
+            return None
+        if not _HELO_NAME.fullmatch(arg):
+            await self.push("501 5.0.0 Invalid domain name")
+            return None
+        return arg
+
+    async def smtp_HELO(self, arg):
+        arg = await self._helo_name(arg)
+        if arg is None:
             return
         self._helo = arg
         self._reset_transaction()
         await self.push(f"250 {self.cfg.hostname} Hello {self._relay_text()}, pleased to meet you")
 
     async def smtp_EHLO(self, arg):
-        if not arg:
-            await self.push(f"501 5.0.0 {self._typed} requires domain address")
+        arg = await self._helo_name(arg)
+        if arg is None:
             return
         self._helo = arg
         self.session.extended_smtp = True
@@ -209,9 +364,25 @@ class SendmailSMTP(SMTP):
         size = f"SIZE {self.cfg.max_message_size}" if self.cfg.max_message_size else "SIZE"
         lines = [f"{self.cfg.hostname} Hello {self._relay_text()}, pleased to meet you",
                  "ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", size, "DSN", "ETRN", "DELIVERBY", "HELP"]
+        if self._refusal is not None:  # a client check_relay refused hears of nothing to use
+            lines = lines[:2]
         for ln in lines[:-1]:
             await self.push(f"250-{ln}")
         await self.push(f"250 {lines[-1]}")
+
+    async def smtp_AUTH(self, arg):
+        # no mechanism is offered (as sendmail 8.17 with the stock cf answered here); aiosmtpd's
+        # own AUTH dialogue must never run
+        if not arg:
+            await self.push("501 5.5.2 AUTH mechanism must be specified")
+            return
+        await self.push(f"504 5.3.3 AUTH mechanism {seven_bit(arg.split()[0])} not available")
+
+    async def smtp_STARTTLS(self, arg):
+        if arg:
+            await self.push("501 5.5.2 Syntax error (no parameters allowed)")
+            return
+        await self.push("454 4.3.3 TLS not available after start")  # the stock cf names no certificate
 
     async def smtp_NOOP(self, arg):
         await self.push("250 2.0.0 OK")
@@ -262,9 +433,8 @@ class SendmailSMTP(SMTP):
         await self._verify(arg.strip("<>"), expand=True)
 
     async def _verify(self, addr, expand):
-        from ..core import route
-
-        targets = route.resolve(self.mta.world, self.cfg, addr)
+        addr = seven_bit(addr)
+        targets = await self._off_loop(route.resolve, self.mta.world, self.cfg, addr)
         lines = []
         for t in targets if expand else targets[:1]:
             if isinstance(t, route.Failure):
@@ -285,6 +455,20 @@ class SendmailSMTP(SMTP):
         self.mta.delivery.submit(runner.run_queue, self.mta.world, self.cfg, self.mta.clock)
         await self.push(f"250 2.0.0 Queuing for node {arg} started")
 
+    def _address_error(self, path: str, addr: str, rcpt: bool) -> str | None:
+        """sendmail's refusal of an address with 8-bit or non-printable characters, or None."""
+        dsn = "5.1.3" if rcpt else "5.1.7"
+        if _C1.search(addr):
+            shown = seven_bit(_C1.sub("?", path))
+            return f'501 {dsn} 8-bit character in mailbox address "{shown}"'
+        if _NON_PRINTABLE.search(seven_bit(addr)):
+            shown = seven_bit(addr)
+            user, at, domain = shown.rpartition("@")
+            if at and self.cfg.is_local_domain(domain):
+                shown = user.lower()  # what is left after the local domain is recognised
+            return f'501 {dsn} Syntax error in mailbox address "{_NON_PRINTABLE.sub("?", shown)}" (non-printable character)'
+        return None
+
     async def smtp_MAIL(self, arg):
         if self._helo is None and "needmailhelo" in self.cfg.privacy:
             await self.push("503 5.0.0 Polite people say HELO first")
@@ -301,8 +485,14 @@ class SendmailSMTP(SMTP):
         # leaves the envelope as it was, so the next MAIL in the same transaction keeps the id.
         if self._qid is None:
             self._qid = self.mta.clock.queue_id()
+        error = self._address_error(_ADDR.match(arg).group(1), addr, rcpt=False)
+        if error:
+            await self.push(error)
+            return
+        addr = seven_bit(addr)
         limit = self.cfg.max_message_size
-        if limit and params.get("SIZE", "0").isdigit() and int(params.get("SIZE", "0")) > limit:
+        size = params.get("SIZE", "0")
+        if limit and size.isascii() and size.isdigit() and int(size) > limit:
             await self.push(f"552 5.2.3 Message size exceeds fixed maximum message size ({limit})")
             return
         verdict = policy.check_mail(self.mta.world, self.cfg, addr)
@@ -313,9 +503,10 @@ class SendmailSMTP(SMTP):
                          qid=self._qid)
             await self.push(str(verdict))
             return
+        reply = f"250 2.1.0 <{addr}>... Sender ok"
         self._mail_from = addr
         self._rcpts = []
-        await self.push(f"250 2.1.0 <{addr}>... Sender ok")
+        await self.push(reply)
 
     async def smtp_RCPT(self, arg):
         if self._mail_from is None:
@@ -325,7 +516,14 @@ class SendmailSMTP(SMTP):
         if addr is None or not (arg or "").upper().lstrip().startswith("TO") or not addr:
             await self.push('501 5.5.2 Syntax error in parameters scanning "to"')
             return
-        verdict = policy.check_rcpt(self.mta.world, self.cfg, addr, self.client_addr, self.client_name)
+        error = self._address_error(_ADDR.match(arg).group(1), addr, rcpt=True)
+        if error:
+            await self.push(error)
+            return
+        addr = seven_bit(addr)
+        # an alias may have thousands of members: expanded in a worker thread, not on the loop
+        verdict = await self._off_loop(policy.check_rcpt, self.mta.world, self.cfg, addr,
+                                       self.client_addr, self.client_name)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -344,33 +542,34 @@ class SendmailSMTP(SMTP):
             await self.push("503 5.0.0 Need RCPT (recipient)")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        chunks, size = [], 0
-        limit = self.cfg.max_message_size
-        while True:
-            try:
-                line = await self._reader.readuntil(b"\n")
-            except asyncio.LimitOverrunError as e:
-                line = await self._reader.read(e.consumed)  # an overlong body line: keep reading
-            except asyncio.IncompleteReadError:
-                return  # the client went away mid-message: nothing was accepted
-            if line in (b".\r\n", b".\n"):
-                break
-            if line.startswith(b"."):
-                line = line[1:]
-            size += len(line)
-            if not limit or size <= limit:
-                chunks.append(line)
         sender, rcpts, discard, qid = self._mail_from, list(self._rcpts), self._discard, self._qid
-        self._reset_transaction()
-        if limit and size > limit:
-            await self.push(f"552 5.2.3 Message exceeds maximum fixed size ({limit})")
-            return
-        data = b"".join(chunks).replace(b"\r\n", b"\n")
-        if discard:
-            self.mta.log(f"from=<{sender}>, size={len(data)}, discarded", qid=qid)
-            await self.push(f"250 2.0.0 {qid} Message accepted for delivery")
-            return
-        staged = self._stage_message(qid, sender, rcpts, data)
+        limit = self.cfg.max_message_size
+        incoming = Incoming(self.mta.queue, qid, max_size=limit)
+        try:
+            if not await self._collect(incoming):
+                return  # the client went away mid-message: nothing was accepted
+            self._reset_transaction()
+            if incoming.refused or discard:
+                incoming.discard()  # before the reply: once refused, nothing of it is on disk
+            if incoming.too_big:
+                await self.push(f"552 5.2.3 Message exceeds maximum fixed size ({limit})")
+                return
+            if incoming.write_error is not None:
+                self.mta.log(f"collect: Cannot write ./df{qid}: {incoming.write_error.strerror}", qid=qid)
+                await self.push("451 4.3.0 Temporary system failure. Please try again later.")
+                return
+            if incoming.headers_too_large:
+                self.mta.log(f"headers too large ({incoming.max_headers} max) from "
+                             f"{self.client_name or 'localhost'} during message collect", qid=qid)
+                await self.push(f"552 5.6.0 Headers too large ({incoming.max_headers} max)")
+                return
+            if discard:
+                self.mta.log(f"from=<{sender}>, size={incoming.message_size}, discarded", qid=qid)
+                await self.push(f"250 2.0.0 {qid} Message accepted for delivery")
+                return
+            staged = self._stage_message(qid, sender, rcpts, incoming)
+        finally:
+            incoming.discard()  # a no-op once the message was handed to the queue
         await asyncio.wrap_future(self.mta.committer.submit(staged))
         mode = self.cfg.delivery_mode
         if mode == "i":
@@ -379,8 +578,52 @@ class SendmailSMTP(SMTP):
         if mode == "b":
             self.mta.deliver_later(qid)
 
-    def _stage_message(self, qid, sender, rcpts, data):
-        names = _header_names(data)
+    async def _collect(self, incoming: Incoming) -> bool:
+        """Read the message up to its final dot, in blocks, undoing the dot-stuffing; what the
+        client sent after the dot stays for the command loop. False if the client left first.
+
+        A line is complete when its LF has come; the last, incomplete line of a block waits
+        for the next block (it may be the start of ".\\r\\n"), unless it is already too long to
+        be the final dot: then it goes on, less its last byte (maybe the CR of a CRLF)."""
+        loop = asyncio.get_running_loop()
+        at_line_start, carry = True, b""
+        data, self._leftover = self._leftover, b""
+        while True:
+            if not data:
+                data = await self._reader.read(DATA_CHUNK)
+                if not data:
+                    return False
+                self._reset_timeout()  # the timeout is per read, as sendmail's Timeout.datablock
+            buf = carry + data if carry else data
+            data, carry = b"", b""
+            end, after = _final_dot(buf, at_line_start)
+            if end >= 0:
+                self._feed(incoming, buf[:end], at_line_start)
+                self._leftover = buf[after:]
+                return True
+            cut = buf.rfind(b"\n") + 1
+            if cut:
+                self._feed(incoming, buf[:cut], at_line_start)
+                at_line_start = True
+            carry = buf[cut:]
+            if len(carry) > DATA_CHUNK:
+                self._feed(incoming, carry[:-1], at_line_start)
+                at_line_start, carry = False, carry[-1:]
+            if incoming.needs_flush:
+                try:
+                    await loop.run_in_executor(self.mta.spool, incoming.flush)
+                except OSError as e:  # the disk failed: read on to the dot, answer 451
+                    incoming.discard()
+                    incoming.write_error = e
+
+    @staticmethod
+    def _feed(incoming: Incoming, block: bytes, at_line_start: bool) -> None:
+        if at_line_start and block[:1] == b".":
+            block = block[1:]
+        incoming.feed(block.replace(b"\n.", b"\n"))
+
+    def _stage_message(self, qid, sender, rcpts, incoming: Incoming):
+        names = {name.lower() for name, _ in incoming.headers()}
         now = rfc5322_date(self.mta.clock.now())
         host = self.cfg.hostname
         received = (f"from {self._helo or self.client_name or ''} ({self._relay_text()})\n"
@@ -398,4 +641,18 @@ class SendmailSMTP(SMTP):
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
                        client_name=self.client_name or f"[{self.client_addr}]",
                        protocol="ESMTP" if self.session.extended_smtp else "SMTP", daemon=self.mta.daemon_name)
-        return self.mta.queue.stage(env, data, self.mta.clock, qid=qid, extra_headers=extra + add_after)
+        return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
+
+
+def _final_dot(buf: bytes, at_line_start: bool) -> tuple[int, int]:
+    """(where the line holding only "." starts, where the text after it starts), or (-1, -1)."""
+    if at_line_start:
+        for term in (b".\r\n", b".\n"):
+            if buf.startswith(term):
+                return 0, len(term)
+    best = (-1, -1)
+    for term in (b"\n.\r\n", b"\n.\n"):
+        i = buf.find(term)
+        if i >= 0 and (best[0] < 0 or i + 1 < best[0]):
+            best = (i + 1, i + len(term))
+    return best

@@ -58,6 +58,10 @@ def test_helo_and_missing_domain(d):
     ("DATA", "503 5.0.0 Need MAIL command"),
     ("VRFY bob", "252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)"),
     ("EXPN root", "502 5.7.0 Sorry, we do not allow this operation"),
+    ("AUTH", "501 5.5.2 AUTH mechanism must be specified"),
+    ("AUTH PLAIN AGFAYgBj", "504 5.3.3 AUTH mechanism PLAIN not available"),
+    ("STARTTLS", "454 4.3.3 TLS not available after start"),
+    ("STARTTLS now", "501 5.5.2 Syntax error (no parameters allowed)"),
     ("MAIL FROM:<alice>", "553 5.5.4 <alice>... Domain name required for sender address alice"),
 ])
 def test_single_replies(d, line, reply):
@@ -154,7 +158,10 @@ def test_access_connect_reject(host):
     makemap_access(host, "Connect:127.0.0.3 REJECT\n")
     d = Dialogue(smtp_addr(host.runtime), source="127.0.0.3")
     assert d.greeting.startswith("220 ")
-    assert d.send("EHLO spam.example.net") == "550 5.7.1 Access denied"
+    # as sendmail 8.17 answers: HELO/EHLO work (EHLO offers nothing), other commands are refused
+    assert d.send("EHLO spam.example.net") == ("250-localhost.localdomain Hello spam.example.net [127.0.0.3], "
+                                               "pleased to meet you\n250 ENHANCEDSTATUSCODES")
+    assert d.send("HELP") == "550 5.7.1 Access denied"
     assert d.send("MAIL FROM:<a@spam.example.net>") == "550 5.7.1 Access denied"
     assert d.send("QUIT").startswith("221 2.0.0")
     d.close()
