@@ -50,7 +50,7 @@ def test_user_always_ok_and_wrong_password_like_dovecot(world, session):
 
 def test_unknown_too_long_and_capa(world):
     s = Pop3Session(world)
-    assert s.handle(b"FOO\r\n").data == b"-ERR Unknown command: FOO\r\n"
+    assert s.handle(b"FOO\r\n").data == b"-ERR Unknown command.\r\n"  # Dovecot 2.3 before login
     assert s.handle(b"USER " + b"x" * MAX_LINE + b"\r\n").data == b"-ERR Input line too long.\r\n"
     capa = s.handle(b"CAPA\r\n").data
     assert capa.startswith(b"+OK\r\n") and b"\r\nUIDL\r\n" in capa and capa.endswith(b"\r\n.\r\n")

@@ -2,7 +2,9 @@
 
 With asyncio's default backlog of 100, about a third of 1,000 simultaneous SMTP connects got
 no greeting within 10 s (their handshakes waited in the kernel's SYN queue for retransmits).
-The daemons listen with a queue of LISTEN_BACKLOG; every connect of the burst is greeted.
+The daemons listen with a queue of LISTEN_BACKLOG; every connect of the burst is answered at
+once: greeted, or (SMTP, hole 4) refused with sendmail's `421 4.3.2 Too many open connections.`
+past MaxDaemonChildren / the per-address cap, as sendmail itself refuses.
 """
 
 import asyncio
@@ -23,7 +25,7 @@ async def _greeted(addr, timeout):
         return False
     try:
         line = await asyncio.wait_for(reader.readline(), timeout)
-        return line.startswith((b"220 ", b"+OK", b"* OK"))
+        return line.startswith((b"220 ", b"+OK", b"* OK", b"421 4.3.2 "))
     except (OSError, asyncio.TimeoutError):
         return False
     finally:
@@ -35,12 +37,12 @@ async def _burst(addr, n, timeout):
 
 
 @pytest.mark.parametrize("service_port", [25, 110, 143])
-def test_a_thousand_simultaneous_connects_are_all_greeted(running_host, service_port):
+def test_a_thousand_simultaneous_connects_are_all_answered(running_host, service_port):
     addr = running_host.connect_address(service_port)
     t0 = time.monotonic()
     results = asyncio.run(_burst(addr, BURST, LIMIT))
     took = time.monotonic() - t0
-    assert results.count(True) == BURST, f"{results.count(False)} of {BURST} connects got no greeting"
+    assert results.count(True) == BURST, f"{results.count(False)} of {BURST} connects got no answer"
     assert took < LIMIT + 2
 
 
