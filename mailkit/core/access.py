@@ -56,10 +56,12 @@ def parse(text: str, filename: str) -> list[Entry]:
         tag, sep, rest = e.key.partition(":")
         if tag.lower() == "ipv6":  # "IPv6:2001:db8::1" is an address key, not a tag
             tag, sep, rest = "", "", e.key
+        if sep and tag.lower() in OTHER_TAGS:
+            # sendmail's other tags (GreetPause:, Spam:, ...) have their own right-hand sides, and
+            # with no key ("ClientConn:  10") they are the default for every client
+            continue
         if sep and not rest:
             raise MapError(filename, e.lineno, f"no key after the tag \"{tag}:\"")
-        if sep and tag.lower() in OTHER_TAGS:
-            continue  # sendmail's other tags (GreetPause:, Spam:, ...) have their own right-hand sides
         if sep and tag.capitalize() not in TAGS:
             raise MapError(filename, e.lineno, f"unknown tag \"{tag}:\" (Connect:, From: or To:)")
         if parse_action(e.value) is None:

@@ -23,3 +23,11 @@ def test_makemap_refuses_what_means_nothing_with_file_and_line():
         == ["From:a@b.example", "To:c@d.example"]
     with pytest.raises(MapError, match=r'/etc/mail/access: line 2: unknown action "QUARANTINE:"'):
         parse("From:a@b.example\tOK\nTo:c@d.example\tQUARANTINE:\n", "/etc/mail/access")
+
+
+def test_the_default_entries_of_other_features_have_no_key():
+    """cf.README: `ClientRate:  10` and `ClientConn:  5` (no address) are the defaults."""
+    assert [e.key for e in parse("ClientRate:\t10\nClientConn:\t5\nGreetPause:\t5000\n", "/etc/mail/access")] \
+        == ["ClientRate:", "ClientConn:", "GreetPause:"]
+    with pytest.raises(MapError, match='no key after the tag "Connect:"'):
+        parse("Connect:\tREJECT\n", "/etc/mail/access")
