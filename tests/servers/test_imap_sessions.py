@@ -99,7 +99,7 @@ def test_uid_commands_and_idle_may_announce_expunge(running_host, world):
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and not {"fetch", "exists"} <= seen:
         line = s1.readline().decode()
-        if re.match(r"\* 1 FETCH \(FLAGS \(\\Answered\)\)", line):
+        if re.match(r"\* 1 FETCH \(FLAGS \(\\Answered( \\Recent)?\)\)", line):
             seen.add("fetch")
         if line == "* 2 EXISTS":
             seen.add("exists")
@@ -125,7 +125,7 @@ def test_recent_belongs_to_the_first_session_that_selects(running_host, world):
     a, b = s1.ok("NOOP"), s2.ok("NOOP")
     assert "* 3 EXISTS" in a and "* 3 EXISTS" in b
     recents = [u for u in a + b if re.match(r"\* \d+ RECENT", u)]
-    assert sorted(recents) == ["* 0 RECENT", "* 3 RECENT"] or sorted(recents) == ["* 1 RECENT", "* 2 RECENT"], recents
+    assert recents == ["* 3 RECENT"], recents  # s1 had two, now three; s2 is told nothing
     both = s1.ok("SEARCH RECENT") + s2.ok("SEARCH RECENT")
     assert sum(" 3" in x for x in both) == 1, both
     # a later session finds nothing recent
@@ -180,9 +180,8 @@ def test_three_sessions_see_the_same_mailbox(running_host, world):
     s[1].ok("STORE 4 +FLAGS.SILENT (\\Seen)")
     s[2].append("INBOX", b"Subject: five\r\n\r\nbody\r\n")
     s[0].ok("EXPUNGE")
-    for c in s[1:]:
-        out = c.ok("NOOP")
-        assert "* 1 EXPUNGE" in out and "* 4 EXISTS" in out, out
+    assert s[1].ok("NOOP") == ["* 1 EXPUNGE", "* 4 EXISTS"]
+    assert s[2].ok("NOOP") == ["* 1 EXPUNGE"]  # it knew of its own APPEND already
     views = [flags_of(c.ok("FETCH 1:* FLAGS")) for c in s]
     stripped = [{k: [f for f in v if f != "\\Recent"] for k, v in view.items()} for view in views]
     assert stripped[0] == stripped[1] == stripped[2] == {1: [], 2: [], 3: ["\\Seen"], 4: []}
@@ -192,10 +191,12 @@ def test_lsub_and_list_name_noselect_parents(running_host, world):
     c = session(running_host, None)
     c.ok("CREATE Projects/2026/Q4")
     c.ok("SUBSCRIBE Projects/2026/Q4")
-    assert c.ok('LSUB "" "Projects/%"') == ['* LSUB (\\Noselect) "/" Projects/2026']
-    assert c.ok('LSUB "" "*"') == ['* LSUB () "/" Projects/2026/Q4']
+    # mailkit quotes every name but INBOX (Dovecot sends these as atoms; both are valid IMAP)
+    assert c.ok('LSUB "" "Projects/%"') == ['* LSUB (\\Noselect) "/" "Projects/2026"']
+    assert c.ok('LSUB "" "%"') == ['* LSUB (\\Noselect) "/" "Projects"']
+    assert c.ok('LSUB "" "*"') == ['* LSUB () "/" "Projects/2026/Q4"']
     listed = c.ok('LIST "" "*"')
-    assert '* LIST (\\Noselect \\HasChildren) "/" Projects' in listed
+    assert '* LIST (\\Noselect \\HasChildren) "/" "Projects"' in listed
 
 
 def test_imaplib_sessions_keep_working_on_a_shared_mailbox(running_host, world):
