@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -187,13 +188,20 @@ class Dovecot:
 
 
 @contextmanager
-def running_dovecot(root: Path, **kw):
+def running_dovecot(**kw):
+    """A started private Dovecot in a fresh temp dir (removed afterwards). Not under pytest's
+    tmp_path: Dovecot's unprivileged processes must be able to reach their files, and
+    pytest's directories are root's alone (mode 0700)."""
     need_dovecot()
-    d = Dovecot(root, **kw).start()
+    root = Path(tempfile.mkdtemp(prefix="mailkit-dovecot-"))
+    os.chmod(root, 0o755)
+    d = Dovecot(root, **kw)
     try:
+        d.start()
         yield d
     finally:
         d.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 class RawImap:

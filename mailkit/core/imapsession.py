@@ -41,6 +41,21 @@ def _check_system_flags(names, command) -> None:
             raise ImapError(f"Error in IMAP command {command}: Invalid system flag {name.upper()}")
 
 
+def _uid_set(uids) -> str:
+    """UIDs as an IMAP set with ranges, as Dovecot writes COPYUID: 1:3,7."""
+    out, run = [], []
+    for u in sorted(uids):
+        if run and u == run[-1] + 1:
+            run.append(u)
+            continue
+        if run:
+            out.append(f"{run[0]}:{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [u]
+    if run:
+        out.append(f"{run[0]}:{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ",".join(out)
+
+
 def _is_section(part: bytes) -> bool:
     return part.startswith((b"BODY[", b"RFC822 ", b"RFC822.HEADER ", b"RFC822.TEXT "))
 
@@ -97,6 +112,7 @@ class ImapSession:
     recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
     pending_expunge: set = field(default_factory=set)  # UIDs gone from the mailbox, not yet announced
     keywords_shown: list = field(default_factory=list)  # the keywords the last FLAGS response named
+    recent_told: int = 0  # the count of the last "* N RECENT"
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
@@ -239,6 +255,7 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             self._leave()
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
+        closed = ["* OK [CLOSED] Previous mailbox closed."] if self.state == "SELECTED" else []
         self._leave()
         self.store = Store.shared(self.world, path, self.clock)
 
@@ -248,14 +265,16 @@ class ImapSession:
             return (self.store.generation, box.uidvalidity, box.uidnext, [_copy(m) for m in box.messages],
                     recent, list(box.keywords)), False
         self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
+        self.recent_told = len(self.recent)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
         unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
-        lines = self._flag_lines(self.keywords_shown) + [f"* {len(self.msgs)} EXISTS", f"* {len(self.recent)} RECENT"]
+        lines = closed + self._flag_lines(self.keywords_shown) + [f"* {len(self.msgs)} EXISTS", f"* {len(self.recent)} RECENT"]
         if unseen:
             lines.append(f"* OK [UNSEEN {unseen}] First unseen.")
         lines += [f"* OK [UIDVALIDITY {validity}] UIDs valid", f"* OK [UIDNEXT {uidnext}] Predicted next UID"]
         mode = "READ-ONLY" if readonly else "READ-WRITE"
-        return self._tagged(tag, "OK", f"[{mode}] Select completed.", "".join(x + "\r\n" for x in lines).encode())
+        word = "Examine" if readonly else "Select"
+        return self._tagged(tag, "OK", f"[{mode}] {word} completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_SELECT(self, tag, args):
         return self._open(tag, args, False)
@@ -352,13 +371,13 @@ class ImapSession:
             raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
         ref, pattern = astr(args[0]), astr(args[1])
         if pattern == "":
-            return self._tagged(tag, "OK", f"{word} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
+            return self._tagged(tag, "OK", f"{word.capitalize()} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
         rx = _list_regex(ref + pattern)
         out = []
         for n, attrs in names.items():
             if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
                 out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
-        return self._tagged(tag, "OK", f"{word} completed.", "".join(out).encode())
+        return self._tagged(tag, "OK", f"{word.capitalize()} completed.", "".join(out).encode())
 
     def cmd_LIST(self, tag, args):
         return self._list(tag, args, self._all_mailboxes(), "LIST")
@@ -396,6 +415,10 @@ class ImapSession:
                     "UIDNEXT": box.uidnext, "UIDVALIDITY": box.uidvalidity,
                     "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}, False
         vals = st.apply(count)
+        if self.store is not None and self.store.path == path:
+            self._sync(allow_expunge=False)  # told at the end of this command; counted now
+            vals.update(MESSAGES=len(self.msgs), RECENT=len(self.recent),
+                        UNSEEN=sum("\\Seen" not in m.flags for m in self.msgs))
         items = " ".join(f"{k.upper()} {vals[k.upper()]}" for k in args[1] if k.upper() in vals)
         text = "Status completed."
         if self.store is not None and self.store.path == path:
@@ -481,7 +504,9 @@ class ImapSession:
             now = current.get(m.uid)
             if now is None:
                 self.pending_expunge.add(m.uid)
-            elif now != m.flags:
+                # announced now: no flags first; kept for later: its flags when it went (Dovecot)
+                now = None if allow_expunge else self.store.expunged_flags.get(m.uid)
+            if now is not None and now != m.flags:
                 m.flags = now
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
         if allow_expunge and self.pending_expunge:
@@ -493,11 +518,11 @@ class ImapSession:
             self.pending_expunge = set()
         if fresh:
             self.msgs.extend(fresh)
-            mine = {m.uid for m in fresh if m.uid in recent}
-            self.recent |= mine
+            self.recent |= {m.uid for m in fresh if m.uid in recent}
             out.append(f"* {len(self.msgs)} EXISTS")
-            if mine:  # as Dovecot: RECENT only when this session got recent messages
-                out.append(f"* {len(self.recent)} RECENT")
+        if len(self.recent) != self.recent_told:  # as Dovecot: whenever the count is not what was told
+            self.recent_told = len(self.recent)
+            out.append(f"* {self.recent_told} RECENT")
         return "".join(x + "\r\n" for x in out).encode("utf-8", "surrogateescape")
 
     def _as_now(self, chosen):
@@ -510,6 +535,9 @@ class ImapSession:
         def look(box):
             return {m.uid: set(m.flags) for m in box.messages if m.uid in wanted}, False
         now = self.store.apply(look)
+        for u in wanted - now.keys():
+            if u in self.store.expunged_flags:
+                now[u] = set(self.store.expunged_flags[u])
         return [(seq, m if m.uid not in now or now[m.uid] == m.flags else
                  Message(m.uid, now[m.uid], m.body, m.envelope_from, m.internal_date)) for seq, m in chosen]
 
@@ -531,6 +559,7 @@ class ImapSession:
         def drop(box):
             gone = {m.uid for m in box.messages if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
             if gone:
+                self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in gone})
                 box.messages = [m for m in box.messages if m.uid not in gone]
             return gone, bool(gone)
         return self.store.apply(drop)
@@ -732,7 +761,7 @@ class ImapSession:
                 box.uidnext += 1
             return (box.uidvalidity, src_uids, dst_uids), bool(chosen)
         validity, src_uids, dst_uids = dest.apply(add)
-        code = f"[COPYUID {validity} {','.join(map(str, src_uids))} {','.join(map(str, dst_uids))}] " if chosen else ""
+        code = f"[COPYUID {validity} {_uid_set(src_uids)} {_uid_set(dst_uids)}] " if chosen else ""
         return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
 
     def cmd_SEARCH(self, tag, args, uid=False):

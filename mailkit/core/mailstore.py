@@ -252,6 +252,7 @@ class Store:
         self._held: list[int] | None = None  # descriptors kept open while lock() is held
         self._box: Mailbox | None = None
         self._mutex = threading.RLock()  # one thread at a time in lock(): the store may be shared
+        self.expunged_flags: dict[int, set] = {}  # the last flags of messages expunged through this store
         self._key = os.path.realpath(self.path)
 
     @classmethod
@@ -265,6 +266,12 @@ class Store:
                 store = cls.in_world(world, path, clock)
                 _shared_stores[key] = store
             return store
+
+    def note_expunged(self, flags_by_uid: dict) -> None:
+        """Remember what flags expunged messages had, for sessions that still show them (bounded)."""
+        self.expunged_flags.update({u: set(f) for u, f in flags_by_uid.items()})
+        while len(self.expunged_flags) > 10000:
+            del self.expunged_flags[next(iter(self.expunged_flags))]
 
     def _recent_floor(self, box: Mailbox) -> int:
         with _registry_lock:

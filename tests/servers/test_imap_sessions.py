@@ -45,7 +45,7 @@ def test_system_flags_are_case_insensitive(running_host):
     assert flags_of(c.ok("STORE 2 +FLAGS (\\Deleted \\deleted \\FLAGGED)"))[2] == ["\\Flagged", "\\Deleted", "\\Recent"]
     c.ok("STORE 1 -FLAGS (\\deleted)")
     c.ok("STORE 2 FLAGS (\\deleted)")
-    assert c.ok("EXPUNGE") == ["* 2 EXPUNGE"]
+    assert c.ok("EXPUNGE") == ["* 2 EXPUNGE", "* 1 RECENT"]  # as Dovecot: the count changed
     assert flags_of(c.ok("FETCH 1:* FLAGS")) == {1: ["\\Seen", "\\Recent"]}
 
 
