@@ -9,6 +9,7 @@ does not rewrite the file 1,000 times.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,6 +114,7 @@ class ImapSession:
     pending_expunge: set = field(default_factory=set)  # UIDs gone from the mailbox, not yet announced
     keywords_shown: list = field(default_factory=list)  # the keywords the last FLAGS response named
     recent_told: int = 0  # the count of the last "* N RECENT"
+    log_at: tuple = (-1, 0)  # (epoch, position) in the store's change log this view has caught up to
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
@@ -207,6 +209,7 @@ class ImapSession:
         return self._tagged(tag, "OK", "ID completed.", b'* ID ("name" "mailkit")\r\n')
 
     def cmd_LOGOUT(self, tag, args):
+        self.flush()
         return self._tagged(tag, "OK", "Logout completed.", b"* BYE Logging out\r\n", close=True)
 
     def cmd_LOGIN(self, tag, args):
@@ -250,6 +253,7 @@ class ImapSession:
     def _open(self, tag, args, readonly):
         if len(args) != 1:
             raise ImapError("Error in IMAP command SELECT: Invalid arguments.")
+        self.flush()
         name = astr(args[0])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
@@ -262,6 +266,7 @@ class ImapSession:
         def take(box):
             # SELECT takes the recent messages for this session alone; EXAMINE only looks
             recent = self.store.recent_uids(box) if readonly else self.store.claim_recent(box)
+            self.log_at = (self.store.epoch, len(self.store.log))
             return (self.store.generation, box.uidvalidity, box.uidnext, [_copy(m) for m in box.messages],
                     recent, list(box.keywords)), False
         self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
@@ -413,8 +418,8 @@ class ImapSession:
         def count(box):
             return {"MESSAGES": len(box.messages), "RECENT": len(st.recent_uids(box)),
                     "UIDNEXT": box.uidnext, "UIDVALIDITY": box.uidvalidity,
-                    "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}, False
-        vals = st.apply(count)
+                    "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}
+        vals = st.peek(count)
         if self.store is not None and self.store.path == path:
             self._sync(allow_expunge=False)  # told at the end of this command; counted now
             vals.update(MESSAGES=len(self.msgs), RECENT=len(self.recent),
@@ -455,7 +460,10 @@ class ImapSession:
 
     # -- selected
     def flush(self) -> None:
-        """Nothing to write: every flag change reaches the mbox when its command runs."""
+        """Write the mailbox's flag changes (this session's and the others', kept in the shared
+        store) to the mbox: at CHECK, CLOSE, SELECT of another mailbox, LOGOUT and disconnect."""
+        if self.store is not None and not self.readonly:
+            self.store.flush()
 
     def _leave(self) -> None:
         self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
@@ -482,30 +490,50 @@ class ImapSession:
                 and not (allow_expunge and self.pending_expunge)):
             return b""  # the usual case: a stat, nothing read
         last = self.msgs[-1].uid if self.msgs else 0
+        st = self.store
 
         def look(box):
-            fresh = [m for m in box.messages if m.uid > last]
+            fresh = []
+            for m in reversed(box.messages):  # new mail is at the end
+                if m.uid <= last:
+                    break
+                fresh.append(_copy(m))
+            fresh.reverse()
             if not fresh:
                 recent = set()
             elif self.readonly:
-                recent = self.store.recent_uids(box)
+                recent = st.recent_uids(box)
             else:
-                recent = self.store.claim_recent(box)
-            flags = {m.uid: m.flags for m in box.messages if m.uid <= last}
-            return (self.store.generation, {u: set(f) for u, f in flags.items()}, [_copy(m) for m in fresh],
-                    recent, list(box.keywords)), False
-        self.generation, current, fresh, recent, keywords = self.store.apply(look)
+                recent = st.claim_recent(box)
+            if self.log_at[0] != st.epoch or self.log_at[1] > len(st.log):
+                current = {m.uid: set(m.flags) for m in box.messages if m.uid <= last}  # re-read: compare all
+                touched = None
+            else:  # only what the store's log names since this session last looked
+                index = st.by_uid(box)
+                touched = {u for u in st.log[self.log_at[1]:] if u <= last}
+                current = {u: set(index[u].flags) for u in touched if u in index}
+            self.log_at = (st.epoch, len(st.log))
+            return st.generation, current, touched, fresh, recent, list(box.keywords)
+        self.generation, current, touched, fresh, recent, keywords = st.peek(look)
         out = []
         if keywords != self.keywords_shown:
             self.keywords_shown = keywords
             out += self._flag_lines(keywords)
+        if touched is None:
+            candidates = list(enumerate(self.msgs, 1))
+        else:
+            candidates = []
+            for uid in sorted(touched):
+                i = bisect.bisect_left(self.msgs, uid, key=lambda m: m.uid)
+                if i < len(self.msgs) and self.msgs[i].uid == uid:
+                    candidates.append((i + 1, self.msgs[i]))
         # Dovecot's order: flag changes (numbered as the client knows them), expunges, new mail
-        for seq, m in enumerate(self.msgs, 1):
+        for seq, m in candidates:
             now = current.get(m.uid)
             if now is None:
                 self.pending_expunge.add(m.uid)
                 # announced now: no flags first; kept for later: its flags when it went (Dovecot)
-                now = None if allow_expunge else self.store.expunged_flags.get(m.uid)
+                now = None if allow_expunge else st.expunged_flags.get(m.uid)
             if now is not None and now != m.flags:
                 m.flags = now
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
@@ -533,8 +561,9 @@ class ImapSession:
         wanted = {m.uid for _, m in chosen}
 
         def look(box):
-            return {m.uid: set(m.flags) for m in box.messages if m.uid in wanted}, False
-        now = self.store.apply(look)
+            index = self.store.by_uid(box)
+            return {u: set(index[u].flags) for u in wanted if u in index}
+        now = self.store.peek(look)
         for u in wanted - now.keys():
             if u in self.store.expunged_flags:
                 now[u] = set(self.store.expunged_flags[u])
@@ -542,15 +571,18 @@ class ImapSession:
                  Message(m.uid, now[m.uid], m.body, m.envelope_from, m.internal_date)) for seq, m in chosen]
 
     def cmd_CHECK(self, tag, args):
+        self.flush()
         return self._tagged(tag, "OK", "Check completed.", self.updates())
 
     def cmd_CLOSE(self, tag, args):
         if not self.readonly:
             self._remove_deleted(None)  # silently: CLOSE sends no EXPUNGE (the others will see them)
+        self.flush()
         self._leave()
         return self._tagged(tag, "OK", "Close completed.")
 
     def cmd_UNSELECT(self, tag, args):
+        self.flush()
         self._leave()
         return self._tagged(tag, "OK", "Unselect completed.")
 
@@ -594,16 +626,21 @@ class ImapSession:
         def change(box):
             before = len(box.keywords)
             flags = canonical_flags(names, box.keywords)  # even -FLAGS names a keyword into the list, as Dovecot
-            result, wrote = {}, len(box.keywords) != before
-            for m in box.messages:
-                if m.uid not in uids:
+            result, changed = {}, []
+            index = self.store.by_uid(box)
+            for uid in sorted(uids):
+                m = index.get(uid)
+                if m is None:
                     continue
                 new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else set(flags)
                 if new != m.flags:
-                    m.flags, wrote = new, True
+                    m.flags = new
+                    changed.append(m)
                 result[m.uid] = set(m.flags)
-            return (result, len(box.keywords) != before, list(box.keywords)), wrote
-        result, new_keyword, keywords = self.store.apply(change)
+            if changed or len(box.keywords) != before:
+                self.store.flags_changed(changed)  # in memory now, in the file at the next flush
+            return result, len(box.keywords) != before, list(box.keywords)
+        result, new_keyword, keywords = self.store.peek(change)
         return result, (keywords if new_keyword else None)
 
     def cmd_FETCH(self, tag, args, uid=False):

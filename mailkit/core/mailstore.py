@@ -253,6 +253,12 @@ class Store:
         self._box: Mailbox | None = None
         self._mutex = threading.RLock()  # one thread at a time in lock(): the store may be shared
         self.expunged_flags: dict[int, set] = {}  # the last flags of messages expunged through this store
+        self._dirty: dict[int, set] = {}  # flags changed in memory (set_flags), not yet in the file
+        # UIDs whose flags changed or that were expunged, in order, for sessions to catch up
+        # from where they last looked; a new epoch (file re-read, log too long) means "compare all"
+        self.log: list[int] = []
+        self.epoch = 0
+        self._index: tuple | None = None
         self._key = os.path.realpath(self.path)
 
     @classmethod
@@ -267,9 +273,44 @@ class Store:
                 _shared_stores[key] = store
             return store
 
+    def flags_changed(self, messages) -> None:
+        """Flags of `messages` (of the loaded box) were changed in memory, under the lock: every
+        user of this store sees them at once; the file gets them at the next flush() (or any
+        rewrite), so a client reading 1,000 messages does not rewrite the mbox 1,000 times."""
+        for m in messages:
+            self._dirty[m.uid] = set(m.flags)
+        self._log([m.uid for m in messages])
+        self.generation += 1
+
+    def _log(self, uids) -> None:
+        self.log.extend(uids)
+        if len(self.log) > 100_000:
+            self.log, self.epoch = [], self.epoch + 1
+
+    def by_uid(self, box: Mailbox) -> dict:
+        """uid -> message of the loaded box (cached while its message list is the same)."""
+        cached = self._index
+        if cached is None or cached[0] is not box.messages or cached[1] != len(box.messages):
+            self._index = cached = (box.messages, len(box.messages), {m.uid: m for m in box.messages})
+        return cached[2]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def flush(self) -> None:
+        """Write flags changed in memory to the mbox (CHECK, CLOSE, LOGOUT, a session leaving)."""
+        if not self._dirty:
+            return
+        with self.lock():
+            box = self.load()
+            if self._dirty:
+                self.write(box)
+
     def note_expunged(self, flags_by_uid: dict) -> None:
         """Remember what flags expunged messages had, for sessions that still show them (bounded)."""
         self.expunged_flags.update({u: set(f) for u, f in flags_by_uid.items()})
+        self._log(list(flags_by_uid))
         while len(self.expunged_flags) > 10000:
             del self.expunged_flags[next(iter(self.expunged_flags))]
 
@@ -294,6 +335,16 @@ class Store:
         with _registry_lock:
             _recent_floors[self._key] = (box.uidvalidity, box.uidnext)
         return uids
+
+    def peek(self, change):
+        """change(box) -> result, on the box in memory, for looking and for flag changes (which
+        flush() writes later). When the file is as last read (a stat), only this store's own
+        mutex is taken; otherwise the mailbox lock, and the file is read first."""
+        with self._mutex:
+            if self._box is not None and self._held is None and not self.changed():
+                self._recent_floor(self._box)
+                return change(self._box)
+        return self.apply(lambda box: (change(box), False))
 
     def apply(self, change):
         """Under the lock: load (a stat tells whether the file changed), change(box) mutates it
@@ -432,6 +483,12 @@ class Store:
                 self._drop_state()  # left over from a rewrite cut short: X-IMAPbase is the truth
             box.messages = msgs
             _note_keywords(box, msgs)
+            if self._dirty and self._box is not None:  # rewritten behind us: our unwritten flags still count
+                for m in msgs:
+                    if m.uid in self._dirty:
+                        m.flags = set(self._dirty[m.uid])
+                box.keywords += [k for k in self._box.keywords if k not in box.keywords]
+            self.log, self.epoch = [], self.epoch + 1  # what changed in the file is unknown: compare all
         self._box = box
         self.generation += 1
         self._sig = sig
@@ -475,6 +532,7 @@ class Store:
             self._done_with(fd)
         st = self.path.stat()
         self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
+        self._dirty = {}
         self.generation += 1
         if box.messages:
             self._drop_state()
