@@ -2,9 +2,13 @@
 
 INBOX is the user's spool (/var/spool/mail/USER); other mailboxes are mbox files under
 ~/mail/ (hierarchy delimiter "/"). A client's mailbox name never leaves that area.
-Flag changes are kept in the session and written to the mbox at CHECK, CLOSE, EXPUNGE,
-SELECT of another mailbox and LOGOUT (as Dovecot defers them), so reading 1,000 messages
-does not rewrite the file 1,000 times.
+All sessions on one mailbox share one `Store` (the parsed mbox, in memory). A STORE (or the
+\Seen a FETCH sets) changes that store's flags as a delta under its lock, so two sessions'
+changes to one message both stay; the mbox file gets them at CHECK, CLOSE, EXPUNGE, SELECT of
+another mailbox, LOGOUT or disconnect (as Dovecot defers them), so reading 1,000 messages
+does not rewrite the file 1,000 times. Each session keeps its own view (sequence numbers,
+the flags it was last told) and catches up at its next command from the store's change log;
+docs/architecture.md ("What each session sees, and when") gives the rules.
 """
 
 from __future__ import annotations
@@ -341,6 +345,8 @@ class ImapSession:
         if any(p.is_file() for p in dst.parents):
             raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
         dst.parent.mkdir(parents=True, exist_ok=True)
+        if self.selected == old:
+            self.flush()  # flags kept in memory belong to the old name's store
         src.rename(dst)  # a directory moves with the mailboxes inside it
         if self.selected == old and self.store is not None:
             self.selected, self.store = new, Store.shared(self.world, dst, self.clock)
@@ -462,7 +468,7 @@ class ImapSession:
     def flush(self) -> None:
         """Write the mailbox's flag changes (this session's and the others', kept in the shared
         store) to the mbox: at CHECK, CLOSE, SELECT of another mailbox, LOGOUT and disconnect."""
-        if self.store is not None and not self.readonly:
+        if self.store is not None:
             self.store.flush()
 
     def _leave(self) -> None:
