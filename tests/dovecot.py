@@ -64,7 +64,7 @@ mbox_write_locks = fcntl
 mbox_read_locks = fcntl
 mbox_dirty_syncs = no
 mbox_lazy_writes = no
-imap_idle_notify_interval = 1 secs
+mailbox_idle_check_interval = 1 secs
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/passwd

@@ -6,6 +6,8 @@ Skipped with the reason where Dovecot is not installed (scripts/setup.sh install
 
 import fcntl
 import re
+import socket
+import time
 
 import pytest
 from dovecot import RawImap, need_dovecot, running_dovecot
@@ -212,3 +214,45 @@ def test_append_and_expunge_with_lower_case_system_flags(servers):
     s.run(0, "FETCH 1:* (UID FLAGS)")
     s.run(1, "SELECT INBOX")
     s.run(1, "SEARCH RECENT")
+
+
+def idle_until(session: RawImap, wanted: int, seconds: float = 5.0) -> list:
+    """The untagged lines an IDLE session gets until `wanted` of them came (or time is up)."""
+    got = []
+    session.sock.settimeout(0.2)
+    deadline = time.monotonic() + seconds
+    try:
+        while len(got) < wanted and time.monotonic() < deadline:
+            try:
+                line = session.readline().decode()
+            except (TimeoutError, socket.timeout):
+                continue
+            if line != "* OK Still here":  # Dovecot's keepalive, on its own timer
+                got.append(line)
+    finally:
+        session.sock.settimeout(10)
+    return got
+
+
+def test_idle_shows_other_sessions_flags_expunges_and_new_mail(servers):
+    s = servers(mbox("one", "two", "three"))
+    s.run(0, "SELECT INBOX")
+    s.run(1, "SELECT INBOX")
+    tags = {}
+    for name, sessions in s.sessions.items():
+        tags[name] = sessions[0].send("IDLE")
+        assert sessions[0].readline().startswith(b"+ ")
+    s.run(1, "STORE 2 +FLAGS (\\Flagged)")
+    seen = {name: idle_until(sessions[0], 1) for name, sessions in s.sessions.items()}
+    assert seen["mailkit"] == seen["dovecot"] == ["* 2 FETCH (FLAGS (\\Flagged \\Recent))"], seen
+    s.run(1, "STORE 1 +FLAGS.SILENT (\\Deleted)")
+    s.run(1, "EXPUNGE")
+    seen = {name: idle_until(sessions[0], 2) for name, sessions in s.sessions.items()}
+    assert seen["mailkit"] == seen["dovecot"], seen
+    s.deliver(mbox("four", day="Mon Nov 30 10:00:00 2026"))
+    seen = {name: idle_until(sessions[0], 2) for name, sessions in s.sessions.items()}
+    assert seen["mailkit"] == seen["dovecot"], seen
+    for name, sessions in s.sessions.items():
+        sessions[0].sock.sendall(b"DONE\r\n")
+        assert mask(sessions[0].read_until(tags[name])[1]).endswith("OK Idle completed")
+    s.run(0, "FETCH 1:* (FLAGS)")
