@@ -20,8 +20,9 @@ from datetime import datetime, timezone
 
 from . import accounts
 from .accounts import home_of
-from .imapproto import (ImapError, bodystructure, envelope, header_text, raw_header, imap_date, in_seqset, literal,
-                        parse_date, parse_message, parse_seqset, parse_tokens, quote, section,
+from . import imapmime
+from .imapproto import (ImapError, bodystructure, envelope, header_fields, header_text, raw_header, imap_date,
+                        in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
 from .world import PathEscape, World
@@ -59,6 +60,38 @@ def _uid_set(uids) -> str:
     if run:
         out.append(f"{run[0]}:{run[-1]}" if len(run) > 1 else str(run[0]))
     return ",".join(out)
+
+
+def body_section(raw: bytes, spec: str) -> bytes | None:
+    """The bytes of BODY[spec] (raw with CRLF), part numbers as RFC 3501 6.4.5 reads them
+    (core/imapmime); empty when the message has no such part, as Dovecot answers."""
+    spec = spec.strip()
+    if spec == "":
+        return raw
+    m = re.match(r"^((?:\d+\.)*\d+)?\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME)?\s*(\(.*\))?$", spec, re.I)
+    if not m or (m.group(2) or "").upper() == "MIME" and not m.group(1):
+        raise ImapError("Error in IMAP command FETCH: Invalid BODY[..] parameter: Unknown section name")
+    numbers, what, fields = m.group(1), (m.group(2) or "").upper(), m.group(3)
+    top = imapmime.parse(raw)
+    if numbers:
+        part = imapmime.find(top, [int(n) for n in numbers.split(".")])
+        if part is None:
+            return b""
+        if not what:
+            return part.body
+        if what == "MIME":
+            return part.header
+        if part.message is None:
+            return b""  # HEADER and TEXT name an encapsulated message's
+        head, body = part.message.header, part.message.body
+    else:
+        head, body = top.header, top.body
+    if what == "HEADER":
+        return head
+    if what == "TEXT":
+        return body
+    names = parse_tokens(fields[1:-1]) if fields else []
+    return header_fields(head, [astr(n) for n in names], negate=what.endswith("NOT"))
 
 
 def _is_section(part: bytes) -> bool:
@@ -724,13 +757,13 @@ class ImapSession:
             else:
                 raw = raw or m.crlf()
                 mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
-                data = section(raw, mm.group(2))
+                data = body_section(raw, mm.group(2))
                 name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
                 if mm.group(3) is not None:
                     start, length = int(mm.group(3)), int(mm.group(4))
-                    data = data[start : start + length]
+                    data = None if data is None else data[start : start + length]
                     name += f"<{start}>"
-                parts.append(name.encode() + b" " + literal(data))
+                parts.append(name.encode() + b" " + (b"NIL" if data is None else literal(data)))
         flags = f"FLAGS ({self._flags(m)})".encode()
         asked = [i.upper() for i in items]
         if "FLAGS" in asked:

@@ -1,0 +1,133 @@
+"""A message's MIME tree on its exact bytes, for IMAP's BODY[section] (RFC 3501 6.4.5, RFC 2046).
+
+The stdlib `email` parser reads the header fields (unfolding, RFC 2231 parameters), but the
+parts themselves are cut from the raw bytes here, so every BODY[...] is byte for byte what the
+message holds, as Dovecot serves it:
+- BODY[n] of a message/rfc822 part is the whole encapsulated message (header and body);
+  BODY[n.HEADER], [n.TEXT], [n.HEADER.FIELDS (...)] are that message's; BODY[n.m] goes on
+  into its parts.
+- a part of a multipart/digest with no Content-Type is message/rfc822 (RFC 2046 5.1.5).
+- the CRLF before a boundary line belongs to the boundary (RFC 2046 5.1.1).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import re
+from dataclasses import dataclass, field
+
+MAX_DEPTH = 50  # deeper nesting is read as opaque text (a hostile message must not recurse for ever)
+
+
+@dataclass
+class Part:
+    header: bytes  # the header lines and the blank line after them (CRLF)
+    body: bytes
+    maintype: str = "text"
+    subtype: str = "plain"
+    children: list = field(default_factory=list)  # the parts of a multipart
+    message: "Part | None" = None  # the encapsulated message of a message/rfc822 part
+    boundary: str | None = None
+
+
+def split_header_body(raw: bytes) -> tuple[bytes, bytes]:
+    """Header (with the blank line) and body. A message without a blank line is all header,
+    unless it starts with one."""
+    if raw.startswith(b"\r\n"):
+        return b"\r\n", raw[2:]
+    i = raw.find(b"\r\n\r\n")
+    if i < 0:
+        return raw, b""
+    return raw[: i + 4], raw[i + 4 :]
+
+
+def _content_type(header: bytes, default: str) -> tuple[str, str, str | None]:
+    """(maintype, subtype, boundary) as the stdlib reads the Content-Type field (folded lines
+    and RFC 2231 continuations included); `default` when the field is missing."""
+    fields = email.message_from_bytes(header, policy=email.policy.compat32)
+    fields.set_default_type(default)
+    main, _, sub = fields.get_content_type().partition("/")
+    boundary = fields.get_param("boundary") if main == "multipart" else None
+    if isinstance(boundary, tuple):  # RFC 2231 (charset, language, value)
+        boundary = email.utils.collapse_rfc2231_value(boundary)
+    if boundary is not None:
+        boundary = re.sub(r"\r?\n[ \t]", " ", str(boundary))
+    return main, sub, boundary
+
+
+def _split_multipart(body: bytes, boundary: str) -> list[tuple[int, int]]:
+    """(start, end) of the parts between the boundary lines; the CRLF before each boundary
+    line is the boundary's. Without a close delimiter the last part runs to the end."""
+    delim = b"--" + boundary.encode("utf-8", "surrogateescape")
+    parts, start = [], None
+    for m in re.finditer(rb"(?m)^" + re.escape(delim) + rb"(--)?[ \t]*\r?$", body):
+        if start is not None:
+            end = m.start()
+            if body[end - 2 : end] == b"\r\n":
+                end -= 2
+            parts.append((start, max(end, start)))
+        if m.group(1):
+            return parts
+        nl = body.find(b"\n", m.end())
+        start = len(body) if nl < 0 else nl + 1
+    if start is not None:
+        parts.append((start, len(body)))
+    return parts
+
+
+def _ends_with_close(part: Part) -> bool:
+    """A part whose (encapsulated) multipart ends on its own close delimiter line: Dovecot
+    counts the line break after that line to the part, and the outer boundary has none."""
+    inner = part.message if part.message is not None else part
+    if not inner.children or not inner.boundary:
+        return False
+    close = b"--" + inner.boundary.encode("utf-8", "surrogateescape") + b"--"
+    return inner.body.rstrip(b" \t").endswith(close)
+
+
+def parse(raw: bytes, default: str = "text/plain", depth: int = 0) -> Part:
+    header, body = split_header_body(raw)
+    main, sub, boundary = _content_type(header, default)
+    part = Part(header, body, main, sub, boundary=boundary)
+    if depth >= MAX_DEPTH:
+        return part
+    if main == "multipart" and boundary:
+        child_default = "message/rfc822" if sub == "digest" else "text/plain"
+        for start, end in _split_multipart(body, boundary):
+            child = parse(body[start:end], child_default, depth + 1)
+            if body[end : end + 2] == b"\r\n" and _ends_with_close(child):
+                child = parse(body[start : end + 2], child_default, depth + 1)
+            part.children.append(child)
+    elif main == "message" and sub == "rfc822":
+        part.message = parse(body, "text/plain", depth + 1)
+    return part
+
+
+def _subpart(message: Part, n: int) -> Part | None:
+    """Part n of a message: a child of a multipart, or the message itself as its one part."""
+    if message.children:
+        return message.children[n - 1] if 1 <= n <= len(message.children) else None
+    return message if n == 1 else None
+
+
+def find(top: Part, numbers: list[int]) -> Part | None:
+    """The part a section number names ("2.1" -> [2, 1]); None when there is none. Past a
+    message/rfc822 part the numbers go on in the encapsulated message. As Dovecot reads them,
+    part 1 of a leaf part is the part itself, but the one part of a single-part message has
+    no part 1."""
+    cur = _subpart(top, numbers[0])
+    sealed = not top.children
+    for n in numbers[1:]:
+        if cur is None:
+            return None
+        if cur.message is not None:
+            cur, sealed = _subpart(cur.message, n), not cur.message.children
+        elif cur.children:
+            cur, sealed = (cur.children[n - 1] if 1 <= n <= len(cur.children) else None), False
+        elif sealed or n != 1:
+            return None
+        else:
+            sealed = True  # a leaf's part 1 is the leaf; it has no part 1.1
+    return cur
