@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 MAX_DEPTH = 50  # deeper nesting is read as opaque text (a hostile message must not recurse for ever)
+MAX_PARTS = 10_000  # parts beyond this many are not split further (bounded work per message)
 
 
 @dataclass
@@ -77,31 +78,37 @@ def _split_multipart(body: bytes, boundary: str) -> list[tuple[int, int]]:
     return parts
 
 
-def _ends_with_close(part: Part) -> bool:
+def _ends_with_close(raw: bytes, default: str) -> bool:
     """A part whose (encapsulated) multipart ends on its own close delimiter line: Dovecot
     counts the line break after that line to the part, and the outer boundary has none."""
-    inner = part.message if part.message is not None else part
-    if not inner.children or not inner.boundary:
+    header, body = split_header_body(raw)
+    main, sub, boundary = _content_type(header, default)
+    if main == "message" and sub == "rfc822":
+        header, body = split_header_body(body)
+        main, sub, boundary = _content_type(header, "text/plain")
+    if main != "multipart" or not boundary:
         return False
-    close = b"--" + inner.boundary.encode("utf-8", "surrogateescape") + b"--"
-    return inner.body.rstrip(b" \t").endswith(close)
+    return body.rstrip(b" \t").endswith(b"--" + boundary.encode("utf-8", "surrogateescape") + b"--")
 
 
-def parse(raw: bytes, default: str = "text/plain", depth: int = 0) -> Part:
+def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list | None = None) -> Part:
+    budget = [MAX_PARTS] if budget is None else budget
+    budget[0] -= 1
     header, body = split_header_body(raw)
     main, sub, boundary = _content_type(header, default)
     part = Part(header, body, main, sub, boundary=boundary)
-    if depth >= MAX_DEPTH:
+    if depth >= MAX_DEPTH or budget[0] <= 0:
         return part
     if main == "multipart" and boundary:
         child_default = "message/rfc822" if sub == "digest" else "text/plain"
         for start, end in _split_multipart(body, boundary):
-            child = parse(body[start:end], child_default, depth + 1)
-            if body[end : end + 2] == b"\r\n" and _ends_with_close(child):
-                child = parse(body[start : end + 2], child_default, depth + 1)
-            part.children.append(child)
+            if budget[0] <= 0:
+                break
+            if body[end : end + 2] == b"\r\n" and _ends_with_close(body[start:end], child_default):
+                end += 2
+            part.children.append(parse(body[start:end], child_default, depth + 1, budget))
     elif main == "message" and sub == "rfc822":
-        part.message = parse(body, "text/plain", depth + 1)
+        part.message = parse(body, "text/plain", depth + 1, budget)
     return part
 
 

@@ -61,3 +61,20 @@ def test_body_sections_match_dovecot(dovecot_answers, running_host, world):
               for (n, spec) in ours
               if ours[n, spec] != dovecot_answers[n, spec] and (CORPUS[n - 1].name, spec) not in KNOWN]
     assert not differ, f"{len(differ)} of {len(ours)} differ:\n" + "\n".join(differ[:60])
+
+
+def test_hostile_nesting_and_part_counts_stay_bounded(running_host, world):
+    import time
+
+    deep = b"".join(b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i) for i in range(400)) + b"x\n"
+    many = b"Content-Type: multipart/mixed; boundary=z\n\n" + b"--z\n\nx\n" * 30000
+    world.path("/var/spool/mail/bob").write_bytes(b"".join(
+        b"From alice@localhost Mon Nov 30 09:00:00 2026\n" + m + b"\n" for m in (deep, many)))
+    c = RawImap(running_host.connect_address(143)).login()
+    c.ok("EXAMINE INBOX")
+    t0 = time.monotonic()
+    assert c.ok("FETCH 1 (BODY.PEEK[" + ".".join(["1"] * 60) + "])")
+    assert c.ok("FETCH 2 (BODY.PEEK[5000])") == ["* 2 FETCH (BODY[5000] {1}\r\nx)"]
+    # past imapmime.MAX_PARTS (10,000) a part is not split out: answered empty, not hung
+    assert c.ok("FETCH 2 (BODY.PEEK[29999])") == ["* 2 FETCH (BODY[29999] {0}\r\n)"]
+    assert time.monotonic() - t0 < 10
