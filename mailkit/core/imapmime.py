@@ -138,3 +138,95 @@ def find(top: Part, numbers: list[int]) -> Part | None:
         else:
             sealed = True  # a leaf's part 1 is the leaf; it has no part 1.1
     return cur
+
+
+# -- BODY and BODYSTRUCTURE (RFC 3501 7.4.2), as Dovecot 2.3 writes them ----------------------
+
+def _field(header: bytes, name: str) -> str | None:
+    """A header field's value, unfolded (CRLF before white space removed), as stored."""
+    m = re.search(rb"(?im)^" + re.escape(name.encode()) + rb"[ \t]*:(.*(?:\r?\n[ \t].*)*)", header)
+    if not m:
+        return None
+    return re.sub(r"\r?\n(?=[ \t])", "", m.group(1).decode("utf-8", "surrogateescape")).strip()
+
+
+def _params(value: str | None) -> tuple[str | None, list[tuple[str, str]]]:
+    """'type/sub; a=1; b="x y"' -> ("type/sub", [("a", "1"), ("b", "x y")]), parameters as
+    written (RFC 2231 names such as name* kept, as Dovecot shows them)."""
+    if value is None:
+        return None, []
+    items = re.findall(r'\s*((?:[^;"]|"(?:[^"\\]|\\.)*")*)(?:;|$)', value)
+    head, params = (items[0].strip() if items else ""), []
+    for item in items[1:]:
+        key, eq, val = item.strip().partition("=")
+        if not eq or not key.strip():
+            continue
+        val = val.strip()
+        if len(val) >= 2 and val[0] == val[-1] == '"':
+            val = re.sub(r"\\(.)", r"\1", val[1:-1])
+        params.append((key.strip().lower(), val))
+    return head, _join_continuations(params)
+
+
+def _join_continuations(params):
+    """RFC 2231 continuations (boundary*0, boundary*1, ...) joined into one parameter, as
+    Dovecot shows them; "name*0*" segments make "name*" (the value stays encoded)."""
+    out, joined = [], {}
+    for key, val in params:
+        m = re.match(r"^(.+)\*(\d+)(\*?)$", key)
+        if not m:
+            out.append([key, val])
+            continue
+        base = m.group(1)
+        if base not in joined:
+            joined[base] = [base, {}, False]
+            out.append(joined[base])
+        joined[base][1][int(m.group(2))] = val
+        joined[base][2] = joined[base][2] or bool(m.group(3))
+    result = []
+    for item in out:
+        if isinstance(item[1], dict):
+            base, segments, encoded = item
+            result.append((base + ("*" if encoded else ""), "".join(segments[i] for i in sorted(segments))))
+        else:
+            result.append((item[0], item[1]))
+    return result
+
+
+def _plist(params) -> str:
+    from .imapproto import quote
+    return "(" + " ".join(f"{quote(k)} {quote(v)}" for k, v in params) + ")" if params else "NIL"
+
+
+def _extension(header: bytes) -> list[str]:
+    from .imapproto import quote
+    disp, dparams = _params(_field(header, "Content-Disposition"))
+    disposition = f"({quote(disp.lower())} {_plist(dparams)})" if disp else "NIL"
+    return [disposition, quote(_field(header, "Content-Language")), quote(_field(header, "Content-Location"))]
+
+
+def bodystructure(part: Part, extended: bool = True) -> str:
+    from .imapproto import envelope, parse_message, quote
+    ctype, params = _params(_field(part.header, "Content-Type"))
+    if part.children:
+        subs = "".join(bodystructure(c, extended) for c in part.children)
+        out = f"({subs} {quote(part.subtype)}"
+        if extended:
+            out += " " + " ".join([_plist(params)] + _extension(part.header))
+        return out + ")"
+    if part.maintype == "text" and not any(k == "charset" for k, _ in params):
+        params = params + [("charset", "us-ascii")]
+    if not ctype or "/" not in ctype:
+        params = [("charset", "us-ascii")] if part.maintype == "text" else []
+    fields = [quote(part.maintype), quote(part.subtype), _plist(params), quote(_field(part.header, "Content-ID")),
+              quote(_field(part.header, "Content-Description")),
+              quote(_field(part.header, "Content-Transfer-Encoding") or "7bit"), str(len(part.body))]
+    if part.message is not None:
+        inner = part.message
+        fields += [envelope(parse_message(inner.header + inner.body)), bodystructure(inner, extended),
+                   str(part.body.count(b"\n"))]
+    elif part.maintype == "text":
+        fields.append(str(part.body.count(b"\n")))
+    if extended:
+        fields += [quote(_field(part.header, "Content-MD5"))] + _extension(part.header)
+    return "(" + " ".join(fields) + ")"

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from . import accounts
 from .accounts import home_of
 from . import imapmime
-from .imapproto import (ImapError, bodystructure, envelope, header_fields, header_text, raw_header, imap_date,
+from .imapproto import (ImapError, envelope, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
@@ -746,8 +746,12 @@ class ImapSession:
             elif up == "RFC822.SIZE":
                 parts.append(f"RFC822.SIZE {m.size}".encode())
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
-                parsed = parsed or parse_message(m.body)
-                text = envelope(parsed) if up == "ENVELOPE" else bodystructure(parsed, up == "BODYSTRUCTURE")
+                if up == "ENVELOPE":
+                    parsed = parsed or parse_message(m.body)
+                    text = envelope(parsed)
+                else:
+                    raw = raw or m.crlf()
+                    text = imapmime.bodystructure(imapmime.parse(raw), up == "BODYSTRUCTURE")
                 parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
                 raw = raw or m.crlf()

@@ -1,4 +1,4 @@
-"""BODY[section] of the MIME corpus in tests/data/mime/ (nested message/rfc822, digests, folded
+"""BODY[section], BODY, BODYSTRUCTURE and ENVELOPE of the MIME corpus in tests/data/mime/ (nested message/rfc822, digests, folded
 and RFC 2231 boundaries, missing close delimiter, 8-bit), fetched from the real Dovecot 2.3 and
 from mailkit on the same mbox: every section's bytes must be equal.
 
@@ -41,6 +41,11 @@ def fetch_all(address) -> dict:
         for spec in SECTIONS:
             untagged, tagged = c.cmd(f"FETCH {n} (BODY.PEEK[{spec}])")
             out[n, spec] = (untagged, tagged.split(" ", 2)[1])
+        if CORPUS[n - 1].name == "08-header-only.eml":
+            continue  # Dovecot 2.3.19 panics (fs_wrapper_unlock) on BODY of it after the sections above
+        for item in ("BODY", "BODYSTRUCTURE", "ENVELOPE"):
+            untagged, tagged = c.cmd(f"FETCH {n} ({item})")
+            out[n, item] = (untagged, tagged.split(" ", 2)[1])
     c.close()
     return out
 
@@ -57,7 +62,7 @@ KNOWN = {("08-header-only.eml", spec) for spec in ("", "HEADER", "TEXT", "1", "1
 def test_body_sections_match_dovecot(dovecot_answers, running_host, world):
     world.path("/var/spool/mail/bob").write_bytes(corpus_mbox())
     ours = fetch_all(running_host.connect_address(143))
-    differ = [f"{CORPUS[n - 1].name} BODY[{spec}]:\n  dovecot: {dovecot_answers[n, spec]}\n  mailkit: {ours[n, spec]}"
+    differ = [f"{CORPUS[n - 1].name} {spec}:\n  dovecot: {dovecot_answers[n, spec]}\n  mailkit: {ours[n, spec]}"
               for (n, spec) in ours
               if ours[n, spec] != dovecot_answers[n, spec] and (CORPUS[n - 1].name, spec) not in KNOWN]
     assert not differ, f"{len(differ)} of {len(ours)} differ:\n" + "\n".join(differ[:60])
