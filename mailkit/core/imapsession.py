@@ -460,7 +460,7 @@ class ImapSession:
                     "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}
         vals = st.peek(count)
         if self.store is not None and self.store.path == path:
-            self._sync(allow_expunge=False)  # told at the end of this command; counted now
+            # as Dovecot: the selected mailbox is counted as this session last saw it, nothing told
             vals.update(MESSAGES=len(self.msgs), RECENT=len(self.recent),
                         UNSEEN=sum("\\Seen" not in m.flags for m in self.msgs))
         items = " ".join(f"{k.upper()} {vals[k.upper()]}" for k in args[1] if k.upper() in vals)

@@ -317,8 +317,8 @@ class Store:
     def _recent_floor(self, box: Mailbox) -> int:
         with _registry_lock:
             known = _recent_floors.get(self._key)
-            if known is not None and known[0] == box.uidvalidity:
-                return known[1]
+            if known is not None and known[0] == box.uidvalidity and known[1] <= box.uidnext:
+                return known[1]  # (a floor past UIDNEXT belonged to a mailbox made anew at this path)
             # first look in this process: what this store just numbered (or will) is recent
             floor = min((m.uid for m in box.messages if m.recent and m.uid), default=box.uidnext)
             _recent_floors[self._key] = (box.uidvalidity, floor)

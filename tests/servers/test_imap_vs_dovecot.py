@@ -256,3 +256,22 @@ def test_idle_shows_other_sessions_flags_expunges_and_new_mail(servers):
         sessions[0].sock.sendall(b"DONE\r\n")
         assert mask(sessions[0].read_until(tags[name])[1]).endswith("OK Idle completed")
     s.run(0, "FETCH 1:* (FLAGS)")
+
+
+def test_list_status_create_tell_nothing_of_the_mailbox(servers):
+    """Dovecot tells a session of changes only at the commands that sync (NOOP, CHECK, FETCH,
+    STORE, SEARCH, COPY, EXPUNGE, APPEND, IDLE): not at LIST, STATUS, CREATE or SUBSCRIBE;
+    STATUS of the selected mailbox counts the session's view."""
+    s = servers(mbox("one", "two"))
+    s.run(0, "SELECT INBOX")
+    s.run(1, "SELECT INBOX")
+    s.run(1, "STORE 1 +FLAGS (\\Seen)")
+    s.run(0, 'LIST "" "*"')
+    s.run(1, "STORE 2 +FLAGS.SILENT (\\Deleted)")
+    s.run(1, "EXPUNGE")
+    s.run(0, "STATUS INBOX (MESSAGES UNSEEN)")
+    s.run(0, "NOOP")
+    s.deliver(mbox("three", day="Mon Nov 30 10:00:00 2026"))
+    s.run(0, "CREATE Box")
+    s.run(0, "SUBSCRIBE Box")
+    s.run(1, "STATUS Box (MESSAGES)")
