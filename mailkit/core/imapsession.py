@@ -94,6 +94,36 @@ def body_section(raw: bytes, spec: str) -> bytes | None:
     return header_fields(head, [astr(n) for n in names], negate=what.endswith("NOT"))
 
 
+def _all_fields(m: Message, name: str) -> list[str]:
+    """Every occurrence of a header field (SEARCH HEADER looks at all, as Dovecot)."""
+    lname = name.lower()
+    return [v for k, v in parse_message(m.body).raw_items() if k.lower() == lname]
+
+
+def _address_text(value: str) -> str:
+    """An address field as Dovecot searches it: each address's display name and
+    mailbox@domain, comments left out (a comment stands in for a missing display name)."""
+    import email.headerregistry
+    import email.policy
+
+    try:
+        header = email.policy.default.header_factory("To", re.sub(r"\r?\n(?=[ \t])", "", value))
+        addresses = header.addresses
+    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
+        return value
+    comments = re.findall(r"\(([^()]*)\)", value)
+    out = []
+    for a in addresses:
+        name = a.display_name
+        if not name:
+            name = next((c for c in comments if a.addr_spec and a.addr_spec in value.split("(" + c + ")")[0]), "")
+        out.append(f"{name} <{a.addr_spec}>" if name else a.addr_spec)
+    for group in getattr(header, "groups", ()):
+        if group.display_name:
+            out.append(group.display_name)
+    return ", ".join(out)
+
+
 def _is_section(part: bytes) -> bool:
     return part.startswith((b"BODY[", b"RFC822 ", b"RFC822.HEADER ", b"RFC822.TEXT "))
 
@@ -893,13 +923,15 @@ class ImapSession:
                 raise ImapError(f"Error in IMAP command SEARCH: Invalid size {n}")
             n = int(n)
             return m.size > n if K == "LARGER" else m.size < n
-        if K in ("FROM", "TO", "CC", "BCC", "SUBJECT"):
+        if K == "SUBJECT":
             needle = self._arg(keys).lower()
             return needle in header_text(raw_header(parse_message(m.body), K)).lower()
+        if K in ("FROM", "TO", "CC", "BCC"):
+            needle = self._arg(keys).lower()
+            return any(needle in header_text(_address_text(v)).lower() for v in _all_fields(m, K))
         if K == "HEADER":
             name, needle = self._arg(keys), self._arg(keys).lower()
-            v = raw_header(parse_message(m.body), name)
-            return v is not None and needle in header_text(v).lower()
+            return any(needle in header_text(v).lower() for v in _all_fields(m, name))
         if K in ("BODY", "TEXT"):
             needle = self._arg(keys).lower().encode("utf-8", "surrogateescape")
             data = m.body if K == "TEXT" else m.body.partition(b"\n\n")[2]

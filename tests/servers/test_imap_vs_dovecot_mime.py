@@ -33,10 +33,19 @@ def dovecot_answers():
         yield fetch_all(d.address())
 
 
+SEARCHES = ["FROM Smith", "FROM builder", "FROM work", "FROM bob@example.com", 'FROM "Bob Smith"', "TO carol",
+            "TO Team", "TO Dave", "CC Adams", "HEADER X-Tag second", "HEADER X-Tag first", "HEADER Received c.example",
+            'HEADER Received ""', "FROM alice", "TO bob", "SUBJECT groups", 'BODY "text here"', "TEXT builder",
+            "HEADER Content-Type boundary"]
+
+
 def fetch_all(address) -> dict:
     c = RawImap(address).login()
     c.ok("EXAMINE INBOX")
     out = {}
+    for q in SEARCHES:  # addresses with comments and groups, repeated fields
+        untagged, tagged = c.cmd(f"SEARCH {q}")
+        out[0, q] = (untagged, tagged.split(" ", 2)[1])
     for n in range(1, len(CORPUS) + 1):
         for spec in SECTIONS:
             untagged, tagged = c.cmd(f"FETCH {n} (BODY.PEEK[{spec}])")
@@ -57,14 +66,17 @@ def test_corpus_is_there():
 # Known and left: mailkit's mbox store gives a message without a blank line after its header
 # an empty body (it stores "header, blank line, body"); Dovecot keeps the header's end as is.
 KNOWN = {("08-header-only.eml", spec) for spec in ("", "HEADER", "TEXT", "1", "1.MIME")}
+# Known and left (ENVELOPE is core/imapproto's): RFC 5322 groups are flattened and comments
+# kept in display names, where Dovecot lists group start/end markers and drops comments.
+ENVELOPE_LEFT = {("11-comments-groups.eml", "ENVELOPE")}
 
 
 def test_body_sections_match_dovecot(dovecot_answers, running_host, world):
     world.path("/var/spool/mail/bob").write_bytes(corpus_mbox())
     ours = fetch_all(running_host.connect_address(143))
-    differ = [f"{CORPUS[n - 1].name} {spec}:\n  dovecot: {dovecot_answers[n, spec]}\n  mailkit: {ours[n, spec]}"
+    differ = [f"{CORPUS[n - 1].name if n else 'SEARCH'} {spec}:\n  dovecot: {dovecot_answers[n, spec]}\n  mailkit: {ours[n, spec]}"
               for (n, spec) in ours
-              if ours[n, spec] != dovecot_answers[n, spec] and (CORPUS[n - 1].name, spec) not in KNOWN]
+              if ours[n, spec] != dovecot_answers[n, spec] and (CORPUS[n - 1].name, spec) not in KNOWN | ENVELOPE_LEFT]
     assert not differ, f"{len(differ)} of {len(ours)} differ:\n" + "\n".join(differ[:60])
 
 
