@@ -230,3 +230,90 @@ def bodystructure(part: Part, extended: bool = True) -> str:
     if extended:
         fields += [quote(_field(part.header, "Content-MD5"))] + _extension(part.header)
     return "(" + " ".join(fields) + ")"
+
+
+# -- ENVELOPE (RFC 3501 7.4.2), addresses read as RFC 5322 and Dovecot read them ---------------
+
+_TOKEN = re.compile(r'\s+|"(?:[^"\\]|\\.)*"?|\(|\)|<[^>]*>?|[,:;]|[^\s()<>,:;"]+', re.S)
+
+
+def _comment_end(text: str, i: int) -> int:
+    depth = 0
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        i += 1
+        if depth == 0:
+            break
+    return i
+
+
+def address_list(value: str | None) -> str:
+    """An address field as ENVELOPE lists it: (name adl mailbox host) per address, a group as
+    (NIL NIL "group" NIL) ... (NIL NIL NIL NIL); the display name as written (quotes off,
+    comments out; a comment names an address that has no display name)."""
+    from .imapproto import quote
+    if not value:
+        return "NIL"
+    value = re.sub(r"\r?\n(?=[ \t])", "", value)
+    out, words, comments, angle = [], [], [], None
+
+    def finish():
+        nonlocal words, comments, angle
+        if angle is not None:
+            spec, name = angle, " ".join(words) or (comments[-1] if comments else "")
+        elif words:
+            spec, name = "".join(words), (comments[-1] if comments else "")
+        else:
+            words, comments, angle = [], [], None
+            return
+        spec = re.sub(r"^(@[^:]*:)", "", spec.strip())  # an obsolete source route
+        box, at, host = spec.rpartition("@") if "@" in spec else (spec, "", "")
+        out.append(f"({quote(name) if name else 'NIL'} NIL {quote(box) if box else 'NIL'} {quote(host) if host else 'NIL'})")
+        words, comments, angle = [], [], None
+
+    i = 0
+    while i < len(value):
+        if value[i] == "(":
+            end = _comment_end(value, i)
+            comments.append(value[i + 1 : end - 1].strip())
+            i = end
+            continue
+        m = _TOKEN.match(value, i)
+        tok = m.group(0)
+        i = m.end()
+        if tok.isspace():
+            continue
+        if tok == ":" and angle is None:
+            out.append(f"(NIL NIL {quote(' '.join(words))} NIL)")
+            words, comments = [], []
+        elif tok == ";":
+            finish()
+            out.append("(NIL NIL NIL NIL)")
+        elif tok == ",":
+            finish()
+        elif tok.startswith("<"):
+            angle = tok[1:-1] if tok.endswith(">") else tok[1:]
+        elif tok.startswith('"'):
+            words.append(re.sub(r"\\(.)", r"\1", tok[1:-1] if len(tok) > 1 and tok.endswith('"') else tok[1:]))
+        elif tok != ")":
+            words.append(tok)
+    finish()
+    return "(" + "".join(out) + ")" if out else "NIL"
+
+
+def envelope(header: bytes) -> str:
+    from .imapproto import quote
+
+    def h(name):
+        v = _field(header, name)
+        return v if v is not None else None
+    frm = h("From")
+    fields = [quote(h("Date")), quote(h("Subject")), address_list(frm), address_list(h("Sender") or frm),
+              address_list(h("Reply-To") or frm), address_list(h("To")), address_list(h("Cc")), address_list(h("Bcc")),
+              quote(h("In-Reply-To")), quote(h("Message-ID"))]
+    return "(" + " ".join(fields) + ")"

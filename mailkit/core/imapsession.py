@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from . import accounts
 from .accounts import home_of
 from . import imapmime
-from .imapproto import (ImapError, envelope, header_fields, header_text, raw_header, imap_date,
+from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
@@ -760,7 +760,6 @@ class ImapSession:
     def _fetch_one(self, seq, m: Message, items, seen_now: bool = False) -> bytes:
         parts: list[bytes] = []
         raw = None
-        parsed = None
         gone = m.uid in self.pending_expunge  # expunged by another session: its content is NIL (as Dovecot)
         for item in items:
             up = item.upper()
@@ -776,11 +775,10 @@ class ImapSession:
             elif up == "RFC822.SIZE":
                 parts.append(f"RFC822.SIZE {m.size}".encode())
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
+                raw = raw or m.crlf()
                 if up == "ENVELOPE":
-                    parsed = parsed or parse_message(m.body)
-                    text = envelope(parsed)
+                    text = imapmime.envelope(imapmime.split_header_body(raw)[0])
                 else:
-                    raw = raw or m.crlf()
                     text = imapmime.bodystructure(imapmime.parse(raw), up == "BODYSTRUCTURE")
                 parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
