@@ -13,6 +13,7 @@ message holds, as Dovecot serves it:
 from __future__ import annotations
 
 import email
+import email.message
 import email.policy
 import email.utils
 import re
@@ -47,8 +48,11 @@ def split_header_body(raw: bytes) -> tuple[bytes, bytes]:
 def _content_type(header: bytes, default: str) -> tuple[str, str, str | None]:
     """(maintype, subtype, boundary) as the stdlib reads the Content-Type field (folded lines
     and RFC 2231 continuations included); `default` when the field is missing."""
-    fields = email.message_from_bytes(header, policy=email.policy.compat32)
+    fields = email.message.Message()
     fields.set_default_type(default)
+    value = _field(header, "Content-Type")
+    if value is not None:
+        fields["Content-Type"] = _uncomment(value)
     main, _, sub = fields.get_content_type().partition("/")
     boundary = fields.get_param("boundary") if main == "multipart" else None
     if isinstance(boundary, tuple):  # RFC 2231 (charset, language, value)
@@ -56,6 +60,30 @@ def _content_type(header: bytes, default: str) -> tuple[str, str, str | None]:
     if boundary is not None:
         boundary = re.sub(r"\r?\n[ \t]", " ", str(boundary))
     return main, sub, boundary
+
+
+def _uncomment(value: str) -> str:
+    """A structured field value without its (comments), quoted strings kept."""
+    out, depth, quoted, i = [], 0, False, 0
+    while i < len(value):
+        c = value[i]
+        if c == "\\" and (quoted or depth):
+            if not depth:
+                out.append(value[i : i + 2])
+            i += 2
+            continue
+        if quoted:
+            quoted = c != '"'
+            out.append(c)
+        elif c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        elif not depth:
+            quoted = c == '"'
+            out.append(c)
+        i += 1
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def _split_multipart(body: bytes, boundary: str) -> list[tuple[int, int]]:
@@ -99,7 +127,9 @@ def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list 
     part = Part(header, body, main, sub, boundary=boundary)
     if depth >= MAX_DEPTH or budget[0] <= 0:
         return part
-    if main == "multipart" and boundary:
+    if main == "multipart" and not boundary:
+        part.children = [Part(b"", b"")]  # as Dovecot: one empty text/plain part
+    elif main == "multipart" and boundary:
         child_default = "message/rfc822" if sub == "digest" else "text/plain"
         for start, end in _split_multipart(body, boundary):
             if budget[0] <= 0:
@@ -155,6 +185,7 @@ def _params(value: str | None) -> tuple[str | None, list[tuple[str, str]]]:
     written (RFC 2231 names such as name* kept, as Dovecot shows them)."""
     if value is None:
         return None, []
+    value = _uncomment(value)
     items = re.findall(r'\s*((?:[^;"]|"(?:[^"\\]|\\.)*")*)(?:;|$)', value)
     head, params = (items[0].strip() if items else ""), []
     for item in items[1:]:
@@ -164,7 +195,7 @@ def _params(value: str | None) -> tuple[str | None, list[tuple[str, str]]]:
         val = val.strip()
         if len(val) >= 2 and val[0] == val[-1] == '"':
             val = re.sub(r"\\(.)", r"\1", val[1:-1])
-        params.append((key.strip().lower(), val))
+        params.append((key.strip(), val))
     return head, _join_continuations(params)
 
 
@@ -173,7 +204,7 @@ def _join_continuations(params):
     Dovecot shows them; "name*0*" segments make "name*" (the value stays encoded)."""
     out, joined = [], {}
     for key, val in params:
-        m = re.match(r"^(.+)\*(\d+)(\*?)$", key)
+        m = re.match(r"^(.+)\*(\d+)(\*?)$", key.lower())
         if not m:
             out.append([key, val])
             continue
@@ -201,31 +232,37 @@ def _plist(params) -> str:
 def _extension(header: bytes) -> list[str]:
     from .imapproto import quote
     disp, dparams = _params(_field(header, "Content-Disposition"))
-    disposition = f"({quote(disp.lower())} {_plist(dparams)})" if disp else "NIL"
-    return [disposition, quote(_field(header, "Content-Language")), quote(_field(header, "Content-Location"))]
+    disposition = f"({quote(disp)} {_plist(dparams)})" if disp else "NIL"
+    language = _field(header, "Content-Language")
+    languages = [x.strip() for x in _uncomment(language).split(",") if x.strip()] if language else []
+    langs = "(" + " ".join(quote(x) for x in languages) + ")" if languages else "NIL"
+    return [disposition, langs, quote(_field(header, "Content-Location"))]
 
 
 def bodystructure(part: Part, extended: bool = True) -> str:
     from .imapproto import envelope, parse_message, quote
     ctype, params = _params(_field(part.header, "Content-Type"))
+    main, _, sub = (ctype or "").partition("/")
+    if not main or part.maintype == "multipart" and main.lower() != "multipart" or (
+            part.maintype == "message" and main.lower() != "message"):
+        main, sub, params = part.maintype, part.subtype, (params if ctype else [])  # a default type
     if part.children:
         subs = "".join(bodystructure(c, extended) for c in part.children)
-        out = f"({subs} {quote(part.subtype)}"
+        out = f"({subs} {quote(sub)}"
         if extended:
             out += " " + " ".join([_plist(params)] + _extension(part.header))
         return out + ")"
-    if part.maintype == "text" and not any(k == "charset" for k, _ in params):
+    is_text = main.lower() == "text"
+    if is_text and not any(k.lower() == "charset" for k, _ in params):
         params = params + [("charset", "us-ascii")]
-    if not ctype or "/" not in ctype:
-        params = [("charset", "us-ascii")] if part.maintype == "text" else []
-    fields = [quote(part.maintype), quote(part.subtype), _plist(params), quote(_field(part.header, "Content-ID")),
+    fields = [quote(main), quote(sub), _plist(params), quote(_field(part.header, "Content-ID")),
               quote(_field(part.header, "Content-Description")),
               quote(_field(part.header, "Content-Transfer-Encoding") or "7bit"), str(len(part.body))]
     if part.message is not None:
         inner = part.message
         fields += [envelope(parse_message(inner.header + inner.body)), bodystructure(inner, extended),
                    str(part.body.count(b"\n"))]
-    elif part.maintype == "text":
+    elif is_text:
         fields.append(str(part.body.count(b"\n")))
     if extended:
         fields += [quote(_field(part.header, "Content-MD5"))] + _extension(part.header)
