@@ -106,12 +106,18 @@ def _split_multipart(body: bytes, boundary: str) -> list[tuple[int, int]]:
     return parts
 
 
-def _ends_with_close(raw: bytes, default: str) -> bool:
-    """A part whose (encapsulated) multipart ends on its own close delimiter line: Dovecot
-    counts the line break after that line to the part, and the outer boundary has none."""
+def _keeps_last_crlf(raw: bytes, default: str) -> bool:
+    """Whether the line break before the next boundary line belongs to this part, as Dovecot's
+    line-based parser has it: when the part's multipart (or its encapsulated message's) ends on
+    its own close delimiter line, or its encapsulated message is all header (that message
+    itself still ends before the line break)."""
+    def in_header(data: bytes) -> bool:
+        return bool(data) and b"\r\n\r\n" not in data and not data.startswith(b"\r\n")
     header, body = split_header_body(raw)
     main, sub, boundary = _content_type(header, default)
     if main == "message" and sub == "rfc822":
+        if in_header(body):
+            return True
         header, body = split_header_body(body)
         main, sub, boundary = _content_type(header, "text/plain")
     if main != "multipart" or not boundary:
@@ -119,7 +125,8 @@ def _ends_with_close(raw: bytes, default: str) -> bool:
     return body.rstrip(b" \t").endswith(b"--" + boundary.encode("utf-8", "surrogateescape") + b"--")
 
 
-def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list | None = None) -> Part:
+def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list | None = None,
+          inner_trim: int = 0) -> Part:
     budget = [MAX_PARTS] if budget is None else budget
     budget[0] -= 1
     header, body = split_header_body(raw)
@@ -134,11 +141,15 @@ def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list 
         for start, end in _split_multipart(body, boundary):
             if budget[0] <= 0:
                 break
-            if body[end : end + 2] == b"\r\n" and _ends_with_close(body[start:end], child_default):
-                end += 2
-            part.children.append(parse(body[start:end], child_default, depth + 1, budget))
+            trim = 0
+            if body[end : end + 2] == b"\r\n" and _keeps_last_crlf(body[start:end], child_default):
+                end, trim = end + 2, 2
+            part.children.append(parse(body[start:end], child_default, depth + 1, budget, trim))
     elif main == "message" and sub == "rfc822":
-        part.message = parse(body, "text/plain", depth + 1, budget)
+        inner = body
+        if inner_trim and b"\r\n\r\n" not in body and not body.startswith(b"\r\n"):
+            inner = body[:-inner_trim]  # all header: the line break was counted to the part only
+        part.message = parse(inner, "text/plain", depth + 1, budget)
     return part
 
 
@@ -171,6 +182,15 @@ def find(top: Part, numbers: list[int]) -> Part | None:
 
 
 # -- BODY and BODYSTRUCTURE (RFC 3501 7.4.2), as Dovecot 2.3 writes them ----------------------
+
+def quote(s: str | None) -> str:
+    """An IMAP string as Dovecot writes one: quoted, or a literal when it holds a quote or a
+    backslash (or what imapproto.quote sends as a literal: 8-bit, line breaks, length)."""
+    from .imapproto import quote as imap_quote
+    if s is not None and ('"' in s or "\\" in s):
+        return "{%d}\r\n" % len(s.encode("utf-8", "surrogateescape")) + s
+    return imap_quote(s)
+
 
 def _field(header: bytes, name: str) -> str | None:
     """A header field's value, unfolded (CRLF before white space removed), as stored."""
@@ -225,12 +245,10 @@ def _join_continuations(params):
 
 
 def _plist(params) -> str:
-    from .imapproto import quote
     return "(" + " ".join(f"{quote(k)} {quote(v)}" for k, v in params) + ")" if params else "NIL"
 
 
 def _extension(header: bytes) -> list[str]:
-    from .imapproto import quote
     disp, dparams = _params(_field(header, "Content-Disposition"))
     disposition = f"({quote(disp)} {_plist(dparams)})" if disp else "NIL"
     language = _field(header, "Content-Language")
@@ -240,7 +258,7 @@ def _extension(header: bytes) -> list[str]:
 
 
 def bodystructure(part: Part, extended: bool = True) -> str:
-    from .imapproto import envelope, parse_message, quote
+    from .imapproto import envelope, parse_message
     ctype, params = _params(_field(part.header, "Content-Type"))
     main, _, sub = (ctype or "").partition("/")
     if not main or part.maintype == "multipart" and main.lower() != "multipart" or (
@@ -293,7 +311,6 @@ def address_list(value: str | None) -> str:
     """An address field as ENVELOPE lists it: (name adl mailbox host) per address, a group as
     (NIL NIL "group" NIL) ... (NIL NIL NIL NIL); the display name as written (quotes off,
     comments out; a comment names an address that has no display name)."""
-    from .imapproto import quote
     if not value:
         return "NIL"
     value = re.sub(r"\r?\n(?=[ \t])", "", value)
@@ -308,9 +325,11 @@ def address_list(value: str | None) -> str:
         else:
             words, comments, angle = [], [], None
             return
-        spec = re.sub(r"^(@[^:]*:)", "", spec.strip())  # an obsolete source route
+        route = re.match(r"^(@[^:]*):", spec.strip())  # an obsolete source route: the "adl"
+        spec = spec.strip()[route.end():] if route else spec.strip()
         box, at, host = spec.rpartition("@") if "@" in spec else (spec, "", "")
-        out.append(f"({quote(name) if name else 'NIL'} NIL {quote(box) if box else 'NIL'} {quote(host) if host else 'NIL'})")
+        adl = quote(route.group(1)) if route else "NIL"
+        out.append(f"({quote(name) if name else 'NIL'} {adl} {quote(box) if box else 'NIL'} {quote(host) if host else 'NIL'})")
         words, comments, angle = [], [], None
 
     i = 0
@@ -344,7 +363,6 @@ def address_list(value: str | None) -> str:
 
 
 def envelope(header: bytes) -> str:
-    from .imapproto import quote
 
     def h(name):
         v = _field(header, name)

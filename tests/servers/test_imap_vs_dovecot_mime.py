@@ -12,7 +12,7 @@ from dovecot import RawImap, need_dovecot, running_dovecot
 CORPUS = sorted((Path(__file__).parent.parent / "data" / "mime").glob("*.eml"))
 SECTIONS = ["", "HEADER", "TEXT", "1", "1.MIME", "1.HEADER", "1.TEXT", "1.1", "1.2", "2", "2.MIME",
             "2.HEADER", "2.TEXT", "2.HEADER.FIELDS (SUBJECT)", "2.1", "2.1.MIME", "2.2", "2.1.1",
-            "2.2.1", "2.1.HEADER", "3", "3.MIME", "4"]
+            "2.2.1", "2.1.HEADER", "3", "3.MIME", "4", "1.1.1", "1.1.2", "1.1.2.1", "1.1.1.MIME", "1.1.TEXT"]
 
 
 def corpus_mbox() -> bytes:
