@@ -138,7 +138,7 @@ def parse(raw: bytes, default: str = "text/plain", depth: int = 0, budget: list 
         part.children = [Part(b"", b"")]  # as Dovecot: one empty text/plain part
     elif main == "multipart" and boundary:
         child_default = "message/rfc822" if sub == "digest" else "text/plain"
-        for start, end in _split_multipart(body, boundary):
+        for start, end in _split_multipart(body, boundary) or [(len(body), len(body))]:
             if budget[0] <= 0:
                 break
             trim = 0
@@ -185,9 +185,11 @@ def find(top: Part, numbers: list[int]) -> Part | None:
 
 def quote(s: str | None) -> str:
     """An IMAP string as Dovecot writes one: quoted, or a literal when it holds a quote or a
-    backslash (or what imapproto.quote sends as a literal: 8-bit, line breaks, length)."""
+    backslash or a control character such as a TAB (or what imapproto.quote sends as a literal:
+    8-bit, length)."""
     from .imapproto import quote as imap_quote
-    if s is not None and ('"' in s or "\\" in s):
+    if s is not None and ('"' in s or "\\" in s or any(c < " " for c in s)):
+        s = s.replace("\t", " ")  # Dovecot's literal shows a folded TAB as a space
         return "{%d}\r\n" % len(s.encode("utf-8", "surrogateescape")) + s
     return imap_quote(s)
 
