@@ -600,9 +600,11 @@ class ImapSession:
         for seq, m in candidates:
             now = current.get(m.uid)
             if now is None:
+                # just found gone: announced now, no flags first; kept for later: its flags when
+                # it went (Dovecot), once
+                known = m.uid in self.pending_expunge
                 self.pending_expunge.add(m.uid)
-                # announced now: no flags first; kept for later: its flags when it went (Dovecot)
-                now = None if allow_expunge else st.expunged_flags.get(m.uid)
+                now = None if allow_expunge or known else st.expunged_flags.get(m.uid)
             if now is not None and now != m.flags:
                 m.flags = now
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
@@ -830,6 +832,8 @@ class ImapSession:
         _check_system_flags(names, "STORE")
         chosen = self._select_msgs(args[0], uid)
         result, keywords = self._change_flags({m.uid for _, m in chosen if m.uid not in self.pending_expunge}, how, names)
+        # expunged by another session since this one last looked: gone here too, not yet told
+        self.pending_expunge |= {m.uid for _, m in chosen if m.uid not in result}
         out = []
         if keywords is not None:  # a new keyword: the client learns it before seeing it on a message
             self.keywords_shown = keywords
@@ -838,10 +842,8 @@ class ImapSession:
             if m.uid in self.pending_expunge:  # gone: the client's copy changes, as Dovecot's does
                 f = canonical_flags(names, list(self.keywords_shown))
                 m.flags = m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f
-            elif m.uid in result:
-                m.flags = result[m.uid]
             else:
-                continue
+                m.flags = result[m.uid]
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")

@@ -111,12 +111,11 @@ class Client:
                 self.deleted.add(meaning[1])
             elif isinstance(meaning, tuple):
                 self.ops.append(meaning)
-                if name == "STORE":  # non-UID: the reply must show the change on the message meant
-                    for u in untagged:
-                        m = re.match(r"\* \d+ FETCH \(FLAGS \(([^)]*)\)\)$", u)
-                        if m and u.startswith(f"* {line.split()[1]} ") and meaning[0] not in self.deleted:
-                            if (flag in m.group(1).split()) != (meaning[1] == "+"):
-                                self.errors.append(f"session {self.i}: {line} -> {u}")
+                if name == "STORE":  # non-UID: its reply (the first FETCH of that number) shows the change
+                    own = [u for u in untagged if u.startswith(f"* {line.split()[1]} FETCH (FLAGS (")]
+                    m = re.match(r"\* \d+ FETCH \(FLAGS \(([^)]*)\)\)$", own[0]) if own else None
+                    if not m or (flag in m.group(1).split()) != (meaning[1] == "+"):
+                        self.errors.append(f"session {self.i}: {line} -> {untagged}")
 
     def run(self, deadline):
         try:
