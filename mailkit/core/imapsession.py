@@ -2,28 +2,143 @@
 
 INBOX is the user's spool (/var/spool/mail/USER); other mailboxes are mbox files under
 ~/mail/ (hierarchy delimiter "/"). A client's mailbox name never leaves that area.
-Flag changes are kept in the session and written to the mbox at CHECK, CLOSE, EXPUNGE,
-SELECT of another mailbox and LOGOUT (as Dovecot defers them), so reading 1,000 messages
-does not rewrite the file 1,000 times.
+All sessions on one mailbox share one `Store` (the parsed mbox, in memory). A STORE (or the
+\\Seen a FETCH sets) changes that store's flags as a delta under its lock, so two sessions'
+changes to one message both stay; the mbox file gets them at CHECK, CLOSE, EXPUNGE, SELECT of
+another mailbox, LOGOUT or disconnect (as Dovecot defers them), so reading 1,000 messages
+does not rewrite the file 1,000 times. Each session keeps its own view (sequence numbers,
+the flags it was last told) and catches up at its next command from the store's change log;
+docs/architecture.md ("What each session sees, and when") gives the rules.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from . import accounts
 from .accounts import home_of
-from .imapproto import (ImapError, bodystructure, envelope, header_text, raw_header, imap_date, in_seqset, literal,
-                        parse_date, parse_message, parse_seqset, parse_tokens, quote, section,
+from . import imapmime
+from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
+                        in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
-from .mailstore import Message, Store, uid_state_path
+from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
 from .world import PathEscape, World
 
+_SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
 CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT AUTH=PLAIN"
-SYSTEM_FLAGS = ("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
+
+
+def _copy(m: Message) -> Message:
+    """A session's own copy of a message: its flags are what this client was last told."""
+    return Message(m.uid, set(m.flags), m.body, m.envelope_from, m.internal_date)
+
+
+def _list_regex(pattern: str) -> str:
+    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
+
+
+def _check_system_flags(names, command) -> None:
+    for name in names:
+        if name.startswith("\\") and name.lower() not in _SYSTEM_LOWER:
+            raise ImapError(f"Error in IMAP command {command}: Invalid system flag {name.upper()}")
+
+
+def _uid_set(uids) -> str:
+    """UIDs as an IMAP set with ranges, as Dovecot writes COPYUID: 1:3,7."""
+    out, run = [], []
+    for u in sorted(uids):
+        if run and u == run[-1] + 1:
+            run.append(u)
+            continue
+        if run:
+            out.append(f"{run[0]}:{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [u]
+    if run:
+        out.append(f"{run[0]}:{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ",".join(out)
+
+
+def body_section(raw: bytes, spec: str) -> bytes | None:
+    """The bytes of BODY[spec] (raw with CRLF), part numbers as RFC 3501 6.4.5 reads them
+    (core/imapmime); empty when the message has no such part, as Dovecot answers."""
+    spec = spec.strip()
+    if spec == "":
+        return raw
+    m = re.match(r"^((?:\d+\.)*\d+)?\.?(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME)?\s*(\(.*\))?$", spec, re.I)
+    if not m or (m.group(2) or "").upper() == "MIME" and not m.group(1):
+        raise ImapError("Error in IMAP command FETCH: Invalid BODY[..] parameter: Unknown section name")
+    numbers, what, fields = m.group(1), (m.group(2) or "").upper(), m.group(3)
+    top = imapmime.parse(raw)
+    if numbers:
+        part = imapmime.find(top, [int(n) for n in numbers.split(".")])
+        if part is None:
+            return b""
+        if not what:
+            return part.body
+        if what == "MIME":
+            return part.header
+        if part.message is None:
+            return b""  # HEADER and TEXT name an encapsulated message's
+        head, body = part.message.header, part.message.body
+    else:
+        head, body = top.header, top.body
+    if what == "HEADER":
+        return head
+    if what == "TEXT":
+        return body
+    names = parse_tokens(fields[1:-1]) if fields else []
+    return header_fields(head, [astr(n) for n in names], negate=what.endswith("NOT"))
+
+
+def _all_fields(m: Message, name: str) -> list[str]:
+    """Every occurrence of a header field (SEARCH HEADER looks at all, as Dovecot)."""
+    lname = name.lower()
+    return [v for k, v in parse_message(m.body).raw_items() if k.lower() == lname]
+
+
+def _address_text(value: str) -> str:
+    """An address field as Dovecot searches it: each address's display name and
+    mailbox@domain, comments left out (a comment stands in for a missing display name)."""
+    import email.headerregistry
+    import email.policy
+
+    try:
+        header = email.policy.default.header_factory("To", re.sub(r"\r?\n(?=[ \t])", "", value))
+        addresses = header.addresses
+    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
+        return value
+    comments = re.findall(r"\(([^()]*)\)", value)
+    out = []
+    for a in addresses:
+        name = a.display_name
+        if not name:
+            name = next((c for c in comments if a.addr_spec and a.addr_spec in value.split("(" + c + ")")[0]), "")
+        out.append(f"{name} <{a.addr_spec}>" if name else a.addr_spec)
+    for group in getattr(header, "groups", ()):
+        if group.display_name:
+            out.append(group.display_name)
+    return ", ".join(out)
+
+
+def _is_section(part: bytes) -> bool:
+    return part.startswith((b"BODY[", b"RFC822 ", b"RFC822.HEADER ", b"RFC822.TEXT "))
+
+
+def _sets_seen(item) -> bool:
+    up = str(item).upper()
+    return up in ("RFC822", "RFC822.TEXT") or up.startswith("BODY[")
+
+
+class _UidSet:
+    def __init__(self, ranges):
+        self.ranges = ranges
+
+    def __contains__(self, uid) -> bool:
+        return in_seqset(uid, self.ranges)
 
 
 @dataclass
@@ -62,8 +177,11 @@ class ImapSession:
     readonly: bool = False
     store: Store | None = None
     msgs: list = field(default_factory=list)  # the client's view: index = seq - 1
-    dirty: set = field(default_factory=set)  # UIDs whose flags changed since the last write
     recent: set = field(default_factory=set)  # UIDs that are \Recent for this session
+    pending_expunge: set = field(default_factory=set)  # UIDs gone from the mailbox, not yet announced
+    keywords_shown: list = field(default_factory=list)  # the keywords the last FLAGS response named
+    recent_told: int = 0  # the count of the last "* N RECENT"
+    log_at: tuple = (-1, 0)  # (epoch, position) in the store's change log this view has caught up to
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
@@ -206,27 +324,29 @@ class ImapSession:
         name = astr(args[0])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
-            self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
+            self._leave()
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        self.store = Store.in_world(self.world, path, self.clock)
-        with self.store.lock():
-            box = self.store.load()
-        self.generation = self.store.generation
-        self.msgs = list(box.messages)
+        closed = ["* OK [CLOSED] Previous mailbox closed."] if self.state == "SELECTED" else []
+        self._leave()
+        self.store = Store.shared(self.world, path, self.clock)
+
+        def take(box):
+            # SELECT takes the recent messages for this session alone; EXAMINE only looks
+            recent = self.store.recent_uids(box) if readonly else self.store.claim_recent(box)
+            self.log_at = (self.store.epoch, len(self.store.log))
+            return (self.store.generation, box.uidvalidity, box.uidnext, [_copy(m) for m in box.messages],
+                    recent, list(box.keywords)), False
+        self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
+        self.recent_told = len(self.recent)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
-        self.recent = {m.uid for m in self.msgs if m.recent}
-        recent = len(self.recent)
-        for m in self.msgs:
-            m.recent = False  # recent to this session only: the store hands a UID out once
         unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
-        lines = [f"* FLAGS ({' '.join(SYSTEM_FLAGS)})",
-                 f"* OK [PERMANENTFLAGS ({' '.join(SYSTEM_FLAGS)} \\*)] Flags permitted.",
-                 f"* {len(self.msgs)} EXISTS", f"* {recent} RECENT"]
+        lines = closed + self._flag_lines(self.keywords_shown) + [f"* {len(self.msgs)} EXISTS", f"* {len(self.recent)} RECENT"]
         if unseen:
             lines.append(f"* OK [UNSEEN {unseen}] First unseen.")
-        lines += [f"* OK [UIDVALIDITY {box.uidvalidity}] UIDs valid", f"* OK [UIDNEXT {box.uidnext}] Predicted next UID"]
+        lines += [f"* OK [UIDVALIDITY {validity}] UIDs valid", f"* OK [UIDNEXT {uidnext}] Predicted next UID"]
         mode = "READ-ONLY" if readonly else "READ-WRITE"
-        return self._tagged(tag, "OK", f"[{mode}] Select completed.", "".join(x + "\r\n" for x in lines).encode())
+        word = "Examine" if readonly else "Select"
+        return self._tagged(tag, "OK", f"[{mode}] {word} completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_SELECT(self, tag, args):
         return self._open(tag, args, False)
@@ -270,7 +390,7 @@ class ImapSession:
         if not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
         if self.selected == name:
-            self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
+            self._leave()
         path.unlink()
         return self._tagged(tag, "OK", "Delete completed.")
 
@@ -288,10 +408,12 @@ class ImapSession:
         if any(p.is_file() for p in dst.parents):
             raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
         dst.parent.mkdir(parents=True, exist_ok=True)
+        if self.selected == old:
+            self.flush()  # flags kept in memory belong to the old name's store
         src.rename(dst)  # a directory moves with the mailboxes inside it
         if self.selected == old and self.store is not None:
-            self.selected, self.store.path = new, dst
-            self.store.state = uid_state_path(self.world, dst)
+            self.selected, self.store = new, Store.shared(self.world, dst, self.clock)
+            self.generation = -1  # the view is compared with the renamed file at the next command
         return self._tagged(tag, "OK", "Rename completed.")
 
     def _subs(self) -> list[str]:
@@ -323,20 +445,35 @@ class ImapSession:
             raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
         ref, pattern = astr(args[0]), astr(args[1])
         if pattern == "":
-            return self._tagged(tag, "OK", f"{word} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
-        rx = "^" + re.escape(ref + pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
+            return self._tagged(tag, "OK", f"{word.capitalize()} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
+        rx = _list_regex(ref + pattern)
         out = []
         for n, attrs in names.items():
             if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
                 out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
-        return self._tagged(tag, "OK", f"{word} completed.", "".join(out).encode())
+        return self._tagged(tag, "OK", f"{word.capitalize()} completed.", "".join(out).encode())
 
     def cmd_LIST(self, tag, args):
         return self._list(tag, args, self._all_mailboxes(), "LIST")
 
     def cmd_LSUB(self, tag, args):
-        boxes = self._all_mailboxes()
-        return self._list(tag, args, {s: boxes.get(s, "\\Noselect") for s in self._subs() if s}, "LSUB")
+        # a subscribed mailbox shows "()" (Dovecot's LSUB names no children attributes); a
+        # parent of one is listed "\\Noselect" where the pattern's "%" stops short of the child
+        # (RFC 3501 6.3.9), unless subscribed itself
+        subs = [s for s in self._subs() if s]
+        names = {s: "" for s in subs}
+        if len(args) == 2:
+            ref, pattern = astr(args[0]), astr(args[1])
+            rx = re.compile(_list_regex(ref + pattern))
+            for s in subs:
+                if rx.match(s):
+                    continue
+                parts = s.split("/")
+                for i in range(len(parts) - 1, 0, -1):
+                    parent = "/".join(parts[:i])
+                    if parent not in names and rx.match(parent):
+                        names[parent] = "\\Noselect"
+        return self._list(tag, args, names, "LSUB")
 
     def cmd_STATUS(self, tag, args):
         if len(args) != 2 or not isinstance(args[1], list):
@@ -345,16 +482,22 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        if self.selected is not None and self._path(self.selected) == path:
-            self.flush()  # the counts should include this session's own changes
-        st = Store.in_world(self.world, path, self.clock)
-        with st.lock():
-            box = st.load()
-        vals = {"MESSAGES": len(box.messages), "RECENT": sum(m.recent for m in box.messages),
-                "UIDNEXT": box.uidnext, "UIDVALIDITY": box.uidvalidity,
-                "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}
+        st = Store.shared(self.world, path, self.clock)
+
+        def count(box):
+            return {"MESSAGES": len(box.messages), "RECENT": len(st.recent_uids(box)),
+                    "UIDNEXT": box.uidnext, "UIDVALIDITY": box.uidvalidity,
+                    "UNSEEN": sum("\\Seen" not in m.flags for m in box.messages)}
+        vals = st.peek(count)
+        if self.store is not None and self.store.path == path:
+            # as Dovecot: the selected mailbox is counted as this session last saw it, nothing told
+            vals.update(MESSAGES=len(self.msgs), RECENT=len(self.recent),
+                        UNSEEN=sum("\\Seen" not in m.flags for m in self.msgs))
         items = " ".join(f"{k.upper()} {vals[k.upper()]}" for k in args[1] if k.upper() in vals)
-        return self._tagged(tag, "OK", "Status completed.", f"* STATUS {quote(name)} ({items})\r\n".encode())
+        text = "Status completed."
+        if self.store is not None and self.store.path == path:
+            text = "[CLIENTBUG] Status on selected mailbox completed."  # Dovecot's hint: the view has it
+        return self._tagged(tag, "OK", text, f"* STATUS {quote(name)} ({items})\r\n".encode())
 
     def cmd_APPEND(self, tag, args):
         if len(args) < 2 or not isinstance(args[-1], bytes):
@@ -363,7 +506,8 @@ class ImapSession:
         flags, date = set(), None
         for a in args[1:-1]:
             if isinstance(a, list):
-                flags = {str(f) for f in a}
+                flags = [astr(f) for f in a]
+                _check_system_flags(flags, "APPEND")
             elif isinstance(a, str):
                 try:
                     date = datetime.strptime(a, "%d-%b-%Y %H:%M:%S %z")
@@ -372,53 +516,130 @@ class ImapSession:
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
-        st = Store.in_world(self.world, path, self.clock)
-        uid = st.append(args[-1], flags, self.user or "MAILER-DAEMON", date)
-        with st.lock():
-            validity = st.load().uidvalidity
+        st = Store.shared(self.world, path, self.clock)
+        body = args[-1].replace(b"\r\n", b"\n")
+
+        def add(box):  # recent for the next session that selects the mailbox
+            box.messages.append(Message(box.uidnext, canonical_flags(flags, box.keywords), body,
+                                        self.user or "MAILER-DAEMON", date or st._now()))
+            box.uidnext += 1
+            return (box.uidvalidity, box.uidnext - 1), True
+        validity, uid = st.apply(add)
         return self._tagged(tag, "OK", f"[APPENDUID {validity} {uid}] Append completed.", self.updates())
 
     # -- selected
     def flush(self) -> None:
-        """Write the session's flag changes to the mbox."""
-        if not self.dirty or self.store is None or self.readonly:
-            self.dirty = set()
-            return
-        # only what this session changed: another session's flags on other messages stay
-        flags = {m.uid: set(m.flags) for m in self.msgs if m.uid in self.dirty}
+        """Write the mailbox's flag changes (this session's and the others', kept in the shared
+        store) to the mbox: at CHECK, CLOSE, SELECT of another mailbox, LOGOUT and disconnect."""
+        if self.store is not None:
+            self.store.flush()
 
-        def apply(box):
-            for m in box.messages:
-                if m.uid in flags:
-                    m.flags = flags[m.uid]
-        self.store.update(apply)
-        self.dirty = set()
+    def _leave(self) -> None:
+        self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
+        self.pending_expunge, self.keywords_shown = set(), []
+
+    def _flag_lines(self, keywords) -> list[str]:
+        names = " ".join([*SYSTEM_FLAGS, *keywords])
+        if self.readonly:
+            return [f"* FLAGS ({names})", "* OK [PERMANENTFLAGS ()] Read-only mailbox."]
+        return [f"* FLAGS ({names})", f"* OK [PERMANENTFLAGS ({names} \\*)] Flags permitted."]
 
     def updates(self) -> bytes:
-        """Untagged EXPUNGE/EXISTS for what changed in the mbox since the client last looked."""
+        """What changed in the mailbox since this session last looked (at any command that may
+        renumber, and in IDLE): expunges, other sessions' flag changes, new messages."""
+        return self._sync(allow_expunge=True)
+
+    def _sync(self, allow_expunge: bool) -> bytes:
+        """Untagged responses that bring the client's view up to date. An expunge is announced
+        only when `allow_expunge` (RFC 3501 7.4.1: never during a non-UID FETCH, STORE or
+        SEARCH); until then the message keeps its sequence number here."""
         if self.state != "SELECTED" or self.store is None:
             return b""
-        if self.generation == self.store.generation and not self.store.changed():
+        if (self.generation == self.store.generation and not self.store.changed()
+                and not (allow_expunge and self.pending_expunge)):
             return b""  # the usual case: a stat, nothing read
-        with self.store.lock():
-            box = self.store.load()
-        self.generation = self.store.generation
-        current = {m.uid: m for m in box.messages}
+        last = self.msgs[-1].uid if self.msgs else 0
+        st = self.store
+
+        def look(box):
+            fresh = []
+            for m in reversed(box.messages):  # new mail is at the end
+                if m.uid <= last:
+                    break
+                fresh.append(_copy(m))
+            fresh.reverse()
+            if not fresh:
+                recent = set()
+            elif self.readonly:
+                recent = st.recent_uids(box)
+            else:
+                recent = st.claim_recent(box)
+            if self.log_at[0] != st.epoch or self.log_at[1] > len(st.log):
+                current = {m.uid: set(m.flags) for m in box.messages if m.uid <= last}  # re-read: compare all
+                touched = None
+            else:  # only what the store's log names since this session last looked
+                index = st.by_uid(box)
+                touched = {u for u in st.log[self.log_at[1]:] if u <= last}
+                current = {u: set(index[u].flags) for u in touched if u in index}
+            self.log_at = (st.epoch, len(st.log))
+            return st.generation, current, touched, fresh, recent, list(box.keywords)
+        self.generation, current, touched, fresh, recent, keywords = st.peek(look)
         out = []
-        for seq in range(len(self.msgs), 0, -1):
-            if self.msgs[seq - 1].uid not in current:
-                del self.msgs[seq - 1]
-                out.append(f"* {seq} EXPUNGE\r\n")
-        known = {m.uid for m in self.msgs}
-        new = [m for m in box.messages if m.uid not in known]
-        if new:
-            self.msgs.extend(new)
-            for m in new:
-                if m.recent:
-                    self.recent.add(m.uid)
-                    m.recent = False
-            out.append(f"* {len(self.msgs)} EXISTS\r\n* {len(self.recent)} RECENT\r\n")
-        return "".join(out).encode()
+        if keywords != self.keywords_shown:
+            self.keywords_shown = keywords
+            out += self._flag_lines(keywords)
+        if touched is None:
+            candidates = list(enumerate(self.msgs, 1))
+        else:
+            candidates = []
+            for uid in sorted(touched):
+                i = bisect.bisect_left(self.msgs, uid, key=lambda m: m.uid)
+                if i < len(self.msgs) and self.msgs[i].uid == uid:
+                    candidates.append((i + 1, self.msgs[i]))
+        # Dovecot's order: flag changes (numbered as the client knows them), expunges, new mail
+        for seq, m in candidates:
+            now = current.get(m.uid)
+            if now is None:
+                # just found gone: announced now, no flags first; kept for later: its flags when
+                # it went (Dovecot), once
+                known = m.uid in self.pending_expunge
+                self.pending_expunge.add(m.uid)
+                now = None if allow_expunge or known else st.expunged_flags.get(m.uid)
+            if now is not None and now != m.flags:
+                m.flags = now
+                out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
+        if allow_expunge and self.pending_expunge:
+            for seq in range(len(self.msgs), 0, -1):
+                if self.msgs[seq - 1].uid in self.pending_expunge:
+                    self.recent.discard(self.msgs[seq - 1].uid)
+                    del self.msgs[seq - 1]
+                    out.append(f"* {seq} EXPUNGE")
+            self.pending_expunge = set()
+        if fresh:
+            self.msgs.extend(fresh)
+            self.recent |= {m.uid for m in fresh if m.uid in recent}
+            out.append(f"* {len(self.msgs)} EXISTS")
+        if len(self.recent) != self.recent_told:  # as Dovecot: whenever the count is not what was told
+            self.recent_told = len(self.recent)
+            out.append(f"* {self.recent_told} RECENT")
+        return "".join(x + "\r\n" for x in out).encode("utf-8", "surrogateescape")
+
+    def _as_now(self, chosen):
+        """`chosen` (seq, message) with each message's flags as the mailbox has them now: FETCH
+        and SEARCH answer from the mailbox, and the change is still announced afterwards."""
+        if self.generation == self.store.generation and not self.store.changed():
+            return chosen
+        wanted = {m.uid for _, m in chosen}
+
+        def look(box):
+            index = self.store.by_uid(box)
+            return {u: set(index[u].flags) for u in wanted if u in index}
+        now = self.store.peek(look)
+        for u in wanted - now.keys():
+            if u in self.store.expunged_flags:
+                now[u] = set(self.store.expunged_flags[u])
+        return [(seq, m if m.uid not in now or now[m.uid] == m.flags else
+                 Message(m.uid, now[m.uid], m.body, m.envelope_from, m.internal_date)) for seq, m in chosen]
 
     def cmd_CHECK(self, tag, args):
         self.flush()
@@ -426,44 +647,36 @@ class ImapSession:
 
     def cmd_CLOSE(self, tag, args):
         if not self.readonly:
-            self._expunge()
+            self._remove_deleted(None)  # silently: CLOSE sends no EXPUNGE (the others will see them)
         self.flush()
-        self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
+        self._leave()
         return self._tagged(tag, "OK", "Close completed.")
 
     def cmd_UNSELECT(self, tag, args):
         self.flush()
-        self.state, self.selected, self.store, self.msgs, self.recent = "AUTHENTICATED", None, None, [], set()
+        self._leave()
         return self._tagged(tag, "OK", "Unselect completed.")
 
-    def _expunge(self, only_uids=None) -> bytes:
-        gone = {m.uid for m in self.msgs if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
-        if not gone:
-            return b""
-        keep_flags = {m.uid: set(m.flags) for m in self.msgs if m.uid in self.dirty}
-
+    def _remove_deleted(self, only_uids) -> set:
+        """Remove every \\Deleted message of the mailbox (as it is now, whoever set the flag)."""
         def drop(box):
-            box.messages = [m for m in box.messages if m.uid not in gone]
-            for m in box.messages:
-                if m.uid in keep_flags:
-                    m.flags = keep_flags[m.uid]
-        self.store.update(drop)
-        self.dirty = set()
-        out = []
-        for seq in range(len(self.msgs), 0, -1):
-            if self.msgs[seq - 1].uid in gone:
-                del self.msgs[seq - 1]
-                out.append(f"* {seq} EXPUNGE\r\n")
-        return "".join(out).encode()
+            gone = {m.uid for m in box.messages if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
+            if gone:
+                self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in gone})
+                box.messages = [m for m in box.messages if m.uid not in gone]
+            return gone, bool(gone)
+        return self.store.apply(drop)
 
     def cmd_EXPUNGE(self, tag, args, uid=False):
         if self.readonly:
             raise ImapError("Mailbox is read-only.", "NO")
         only = None
         if uid:
-            ranges = parse_seqset(astr(args[0]), max((m.uid for m in self.msgs), default=0))
-            only = {m.uid for m in self.msgs if in_seqset(m.uid, ranges)}
-        return self._tagged(tag, "OK", "Expunge completed.", self._expunge(only) + self.updates())
+            if not args:
+                raise ImapError("Error in IMAP command UID EXPUNGE: Invalid arguments.")
+            only = _UidSet(parse_seqset(astr(args[0]), max((m.uid for m in self.msgs), default=0)))
+        self._remove_deleted(only)
+        return self._tagged(tag, "OK", "Expunge completed.", self.updates())
 
     def _select_msgs(self, setspec, uid) -> list[tuple[int, Message]]:
         if uid:
@@ -475,6 +688,31 @@ class ImapSession:
             raise ImapError("Error in IMAP command: Invalid messageset")
         seqs = sorted({i for lo, hi in ranges for i in range(lo, min(hi, n) + 1)})
         return [(i, self.msgs[i - 1]) for i in seqs]
+
+    def _change_flags(self, uids, how: str, names) -> tuple[dict, bool]:
+        """Apply +FLAGS/-FLAGS/FLAGS to `uids` in the mailbox itself, under its lock, as a delta:
+        a flag another session set on the same message meanwhile stays. Returns each UID's
+        flags after the change (UIDs no longer in the mailbox are absent) and whether a new
+        keyword joined the mailbox's list."""
+        def change(box):
+            before = len(box.keywords)
+            flags = canonical_flags(names, box.keywords)  # even -FLAGS names a keyword into the list, as Dovecot
+            result, changed = {}, []
+            index = self.store.by_uid(box)
+            for uid in sorted(uids):
+                m = index.get(uid)
+                if m is None:
+                    continue
+                new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else set(flags)
+                if new != m.flags:
+                    m.flags = new
+                    changed.append(m)
+                result[m.uid] = set(m.flags)
+            if changed or len(box.keywords) != before:
+                self.store.flags_changed(changed)  # in memory now, in the file at the next flush
+            return result, len(box.keywords) != before, list(box.keywords)
+        result, new_keyword, keywords = self.store.peek(change)
+        return result, (keywords if new_keyword else None)
 
     def cmd_FETCH(self, tag, args, uid=False):
         if len(args) != 2:
@@ -488,87 +726,128 @@ class ImapSession:
             expanded += macros.get(str(it).upper(), [str(it)])
         if uid and not any(i.upper() == "UID" for i in expanded):
             expanded.insert(0, "UID")
-        out = []
-        for seq, m in self._select_msgs(args[0], uid):
-            out.append(self._fetch_one(seq, m, expanded))
-        return self._tagged(tag, "OK", "Fetch completed.", b"".join(out) + self.updates())
+        chosen = self._select_msgs(args[0], uid)
+        for item in expanded:  # a bad item is refused before anything is marked \Seen
+            self._check_fetch_item(item)
+        chosen = self._as_now(chosen)
+        seen_now: set = set()
+        if not self.readonly and any(_sets_seen(i) for i in expanded):
+            want = {m.uid for _, m in chosen if "\\Seen" not in m.flags and m.uid not in self.pending_expunge}
+            if want:
+                result, _ = self._change_flags(want, "+FLAGS", ["\\Seen"])
+                for _, m in chosen:
+                    if m.uid in result:
+                        seen_now.add(m.uid)
+                        m.flags = result[m.uid]
+                self._mark_told(result)
+        out = [self._fetch_one(seq, m, expanded, m.uid in seen_now) for seq, m in chosen]
+        text = "Fetch completed."
+        if any(m.uid in self.pending_expunge for _, m in chosen):
+            text = "[EXPUNGEISSUED] Some messages were already expunged."
+        return self._tagged(tag, "OK", text, b"".join(out) + self._sync(allow_expunge=uid))
 
-    def _fetch_one(self, seq, m: Message, items) -> bytes:
+    @staticmethod
+    def _check_fetch_item(item) -> None:
+        up = str(item).upper()
+        if up in ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
+                  "RFC822", "RFC822.HEADER", "RFC822.TEXT"):
+            return
+        if (up.startswith("BODY[") or up.startswith("BODY.PEEK[")) and re.match(
+                r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", str(item), re.I):
+            return
+        if up.startswith("BODY[") or up.startswith("BODY.PEEK["):
+            raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
+        raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
+
+    def _fetch_one(self, seq, m: Message, items, seen_now: bool = False) -> bytes:
         parts: list[bytes] = []
         raw = None
-        parsed = None
-        set_seen = False
+        gone = m.uid in self.pending_expunge  # expunged by another session: its content is NIL (as Dovecot)
         for item in items:
             up = item.upper()
-            if up == "UID":
+            if gone and up not in ("UID", "FLAGS"):
+                name = up.replace(".PEEK", "") if up.startswith("BODY") else up
+                parts.append(f"{name} NIL".encode())
+            elif up == "UID":
                 parts.append(f"UID {m.uid}".encode())
             elif up == "FLAGS":
-                continue  # written last, after \Seen may have been set
+                continue  # written first, with \Seen as this command left it
             elif up == "INTERNALDATE":
                 parts.append(f'INTERNALDATE "{imap_date(m.internal_date)}"'.encode())
             elif up == "RFC822.SIZE":
                 parts.append(f"RFC822.SIZE {m.size}".encode())
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
-                parsed = parsed or parse_message(m.body)
-                text = envelope(parsed) if up == "ENVELOPE" else bodystructure(parsed, up == "BODYSTRUCTURE")
+                raw = raw or m.crlf()
+                if up == "ENVELOPE":
+                    text = imapmime.envelope(imapmime.split_header_body(raw)[0])
+                else:
+                    text = imapmime.bodystructure(imapmime.parse(raw), up == "BODYSTRUCTURE")
                 parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
                 raw = raw or m.crlf()
                 head, body = split_header_body(raw)
                 data = {"RFC822": raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[up]
                 parts.append(up.encode() + b" " + literal(data))
-                set_seen = set_seen or up != "RFC822.HEADER"
-            elif up.startswith("BODY[") or up.startswith("BODY.PEEK["):
+            else:
                 raw = raw or m.crlf()
                 mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
-                if not mm:
-                    raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
-                data = section(raw, mm.group(2))
+                data = body_section(raw, mm.group(2))
                 name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
                 if mm.group(3) is not None:
                     start, length = int(mm.group(3)), int(mm.group(4))
-                    data = data[start : start + length]
+                    data = None if data is None else data[start : start + length]
                     name += f"<{start}>"
-                parts.append(name.encode() + b" " + literal(data))
-                set_seen = set_seen or not mm.group(1)
-            else:
-                raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
-        if set_seen and not self.readonly and "\\Seen" not in m.flags:
-            m.flags.add("\\Seen")
-            self.dirty.add(m.uid)
-            if not any(i.upper() == "FLAGS" for i in items):
-                parts.append(f"FLAGS ({self._flags(m)})".encode())
-        if any(i.upper() == "FLAGS" for i in items):
-            parts.insert(0, f"FLAGS ({self._flags(m)})".encode())
-        return f"* {seq} FETCH (".encode() + b" ".join(parts) + b")\r\n"
+                parts.append(name.encode() + b" " + (b"NIL" if data is None else literal(data)))
+        flags = f"FLAGS ({self._flags(m)})".encode()
+        asked = [i.upper() for i in items]
+        if "FLAGS" in asked:
+            parts.insert(sum(1 for i in asked[: asked.index("FLAGS")] if i != "FLAGS"), flags)
+        elif seen_now:
+            parts.append(flags)
+        # Dovecot's order: the short items as asked (FLAGS where asked, or after them when \Seen
+        # was just set), then the sections (literals) as asked
+        short = [p for p in parts if not _is_section(p)]
+        return f"* {seq} FETCH (".encode() + b" ".join(short + [p for p in parts if _is_section(p)]) + b")\r\n"
+
+    def _mark_told(self, flags_by_uid: dict) -> None:
+        """The client was just told these flags: the view's copies hold them now."""
+        for m in self.msgs:
+            if m.uid in flags_by_uid:
+                m.flags = set(flags_by_uid[m.uid])
 
     def _flags(self, m: Message) -> str:
-        return " ".join(sorted(m.flags) + (["\\Recent"] if m.uid in self.recent else []))
+        return " ".join(ordered_flags(m.flags, self.keywords_shown, m.uid in self.recent))
 
     def cmd_STORE(self, tag, args, uid=False):
         if len(args) < 3 or self.readonly:
             raise ImapError("Mailbox is read-only." if self.readonly else "Error in IMAP command STORE: Invalid arguments.",
                             "NO" if self.readonly else "BAD")
         how = astr(args[1]).upper()
-        flags = args[2] if isinstance(args[2], list) else args[2:]
-        flags = {astr(f) for f in flags} - {"\\Recent"}  # \Recent is the server's to set
         silent = how.endswith(".SILENT")
         how = how.replace(".SILENT", "")
+        if how not in ("+FLAGS", "-FLAGS", "FLAGS"):
+            raise ImapError("Error in IMAP command STORE: Invalid arguments.")
+        names = args[2] if isinstance(args[2], list) else args[2:]
+        names = [astr(f) for f in names]
+        _check_system_flags(names, "STORE")
+        chosen = self._select_msgs(args[0], uid)
+        result, keywords = self._change_flags({m.uid for _, m in chosen if m.uid not in self.pending_expunge}, how, names)
+        # expunged by another session since this one last looked: gone here too, not yet told
+        self.pending_expunge |= {m.uid for _, m in chosen if m.uid not in result}
         out = []
-        for seq, m in self._select_msgs(args[0], uid):
-            if how == "+FLAGS":
-                m.flags |= flags
-            elif how == "-FLAGS":
-                m.flags -= flags
-            elif how == "FLAGS":
-                m.flags = set(flags)
+        if keywords is not None:  # a new keyword: the client learns it before seeing it on a message
+            self.keywords_shown = keywords
+            out += [x + "\r\n" for x in self._flag_lines(keywords)]
+        for seq, m in chosen:
+            if m.uid in self.pending_expunge:  # gone: the client's copy changes, as Dovecot's does
+                f = canonical_flags(names, list(self.keywords_shown))
+                m.flags = m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f
             else:
-                raise ImapError("Error in IMAP command STORE: Invalid arguments.")
-            self.dirty.add(m.uid)
+                m.flags = result[m.uid]
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")
-        return self._tagged(tag, "OK", "Store completed.", "".join(out).encode() + self.updates())
+        return self._tagged(tag, "OK", "Store completed.", "".join(out).encode() + self._sync(allow_expunge=uid))
 
     def cmd_COPY(self, tag, args, uid=False):
         if len(args) != 2:
@@ -578,17 +857,21 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
-        dest = Store.in_world(self.world, path, self.clock)
-        src_uids, dst_uids = [], []
+        if any(m.uid in self.pending_expunge for _, m in chosen):
+            return self._tagged(tag, "NO", "[EXPUNGEISSUED] Some of the requested messages no longer exist.", self.updates())
+        dest = Store.shared(self.world, path, self.clock)
 
         def add(box):
-            for _, m in chosen:
-                box.messages.append(Message(box.uidnext, set(m.flags) - {"\\Recent"}, m.body, m.envelope_from, m.internal_date))
+            src_uids, dst_uids = [], []
+            for _, m in chosen:  # flags and keywords go with the copy; it is recent where it lands
+                box.messages.append(Message(box.uidnext, canonical_flags(m.flags, box.keywords), m.body,
+                                            m.envelope_from, m.internal_date))
                 src_uids.append(m.uid)
                 dst_uids.append(box.uidnext)
                 box.uidnext += 1
-        box = dest.update(add)
-        code = f"[COPYUID {box.uidvalidity} {','.join(map(str, src_uids))} {','.join(map(str, dst_uids))}] " if chosen else ""
+            return (box.uidvalidity, src_uids, dst_uids), bool(chosen)
+        validity, src_uids, dst_uids = dest.apply(add)
+        code = f"[COPYUID {validity} {_uid_set(src_uids)} {_uid_set(dst_uids)}] " if chosen else ""
         return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
 
     def cmd_SEARCH(self, tag, args, uid=False):
@@ -597,10 +880,10 @@ class ImapSession:
         keys = list(args) or ["ALL"]
         self._match_all(keys, 0, Message(0, set(), b"\n", "", datetime.now(timezone.utc)))  # BAD before any hit
         hits = []
-        for seq, m in enumerate(self.msgs, 1):
+        for seq, m in self._as_now(list(enumerate(self.msgs, 1))):
             if self._match_all(keys, seq, m):
                 hits.append(m.uid if uid else seq)
-        return self._tagged(tag, "OK", "Search completed.", f"* SEARCH{''.join(' ' + str(h) for h in hits)}\r\n".encode() + self.updates())
+        return self._tagged(tag, "OK", "Search completed.", f"* SEARCH{''.join(' ' + str(h) for h in hits)}\r\n".encode() + self._sync(allow_expunge=uid))
 
     def _match_all(self, keys, seq, m) -> bool:
         keys = list(keys)
@@ -633,20 +916,22 @@ class ImapSession:
             return a or b
         if K in ("KEYWORD", "UNKEYWORD"):
             kw = str(keys.pop(0))
-            return (kw in m.flags) == (K == "KEYWORD")
+            return (kw.lower() in {f.lower() for f in m.flags}) == (K == "KEYWORD")
         if K in ("LARGER", "SMALLER"):
             n = self._arg(keys)
             if not n.isdigit():
                 raise ImapError(f"Error in IMAP command SEARCH: Invalid size {n}")
             n = int(n)
             return m.size > n if K == "LARGER" else m.size < n
-        if K in ("FROM", "TO", "CC", "BCC", "SUBJECT"):
+        if K == "SUBJECT":
             needle = self._arg(keys).lower()
             return needle in header_text(raw_header(parse_message(m.body), K)).lower()
+        if K in ("FROM", "TO", "CC", "BCC"):
+            needle = self._arg(keys).lower()
+            return any(needle in header_text(_address_text(v)).lower() for v in _all_fields(m, K))
         if K == "HEADER":
             name, needle = self._arg(keys), self._arg(keys).lower()
-            v = raw_header(parse_message(m.body), name)
-            return v is not None and needle in header_text(v).lower()
+            return any(needle in header_text(v).lower() for v in _all_fields(m, name))
         if K in ("BODY", "TEXT"):
             needle = self._arg(keys).lower().encode("utf-8", "surrogateescape")
             data = m.body if K == "TEXT" else m.body.partition(b"\n\n")[2]

@@ -22,7 +22,9 @@ import fcntl
 import hashlib
 import os
 import re
+import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,6 +38,41 @@ from .world import IMAP_STATE_DIR
 HIDDEN = (b"x-imapbase", b"x-uid", b"status", b"x-status", b"x-keywords", b"content-length")
 STATUS_FLAGS = {"R": "\\Seen"}
 XSTATUS_FLAGS = {"A": "\\Answered", "F": "\\Flagged", "T": "\\Draft", "D": "\\Deleted"}
+SYSTEM_FLAGS = ("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft")  # Dovecot's order
+_SYSTEM_BY_LOWER = {f.lower(): f for f in SYSTEM_FLAGS}
+
+
+
+HEAD_BYTES = 512  # enough to hold the first From_ line and X-IMAPbase: a rewritten file differs there
+
+def canonical_flags(names, keywords: list) -> set:
+    """Flag names as a client wrote them -> the stored spelling. System flags are
+    case-insensitive (RFC 3501: "\\seen" is "\\Seen"); a keyword takes the spelling the mailbox
+    already knows it by (Dovecot's keywords are case-insensitive too), and a new one is added
+    to `keywords`, the mailbox's list."""
+    out = set()
+    known = {k.lower(): k for k in keywords}
+    for name in names:
+        low = name.lower()
+        if low in _SYSTEM_BY_LOWER:
+            out.add(_SYSTEM_BY_LOWER[low])
+        elif low.startswith("\\"):
+            continue  # \Recent and unknown system flags are the server's, never stored
+        else:
+            if low not in known:
+                known[low] = name
+                keywords.append(name)
+            out.add(known[low])
+    return out
+
+
+def ordered_flags(flags, keywords: list, recent: bool = False) -> list:
+    """Flags in the order Dovecot prints them: system flags, \\Recent, then keywords in the
+    mailbox's keyword order."""
+    out = [f for f in SYSTEM_FLAGS if f in flags] + (["\\Recent"] if recent else [])
+    out += [k for k in keywords if k in flags]
+    out += sorted(f for f in flags if f not in SYSTEM_FLAGS and f not in keywords)
+    return out
 _FROM = re.compile(rb"^From (\S+) +(.*)$")
 
 
@@ -62,6 +99,7 @@ class Mailbox:
     uidvalidity: int
     uidnext: int
     messages: list = field(default_factory=list)
+    keywords: list = field(default_factory=list)  # every keyword the mailbox has known, in order (X-IMAPbase)
 
 
 def _parse_date(text: str) -> datetime:
@@ -109,7 +147,7 @@ def _parse_entry(from_line: bytes, raw: bytes) -> tuple[Message, tuple | None]:
             elif lname == b"x-imapbase":
                 parts = v.split()
                 if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
-                    base = (int(parts[0]), int(parts[1]))
+                    base = (int(parts[0]), int(parts[1]), parts[2:])
             elif lname == b"x-keywords":
                 flags |= set(v.split())
             continue
@@ -121,19 +159,21 @@ def _parse_entry(from_line: bytes, raw: bytes) -> tuple[Message, tuple | None]:
     return Message(uid, flags, body_text, sender, date), base
 
 
-def _render_entry(m: Message, base: tuple | None) -> bytes:
+def _render_entry(m: Message, base: tuple | None, keywords=()) -> bytes:
     head, sep, body = m.body.partition(b"\n\n")
     extra = []
     if base:
-        extra.append(f"X-IMAPbase: {base[0]} {base[1]}".encode())
+        words = [str(base[0]), str(base[1]), *(base[2] if len(base) > 2 else ())]
+        extra.append(b"X-IMAPbase: " + " ".join(words).encode("utf-8", "surrogateescape"))
     status = "R" if "\\Seen" in m.flags else ""
     extra.append(f"Status: {status}O".encode())
     xs = "".join(c for c, f in XSTATUS_FLAGS.items() if f in m.flags)
     if xs:
         extra.append(f"X-Status: {xs}".encode())
-    keywords = sorted(f for f in m.flags if not f.startswith("\\"))
-    if keywords:
-        extra.append(b"X-Keywords: " + " ".join(keywords).encode())
+    own = [k for k in keywords if k in m.flags]
+    own += sorted(f for f in m.flags if not f.startswith("\\") and f not in own)
+    if own:
+        extra.append(b"X-Keywords: " + " ".join(own).encode("utf-8", "surrogateescape"))
     extra.append(f"X-UID: {m.uid}".encode())
     body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
     if not body.endswith(b"\n"):
@@ -167,6 +207,24 @@ def uid_state_path(world, mailbox: Path) -> Path:
     return world.path(f"{IMAP_STATE_DIR}/{name}")
 
 
+def _note_keywords(box: Mailbox, msgs) -> None:
+    """Keywords set by another writer (X-Keywords only) join the mailbox's list."""
+    known = set(box.keywords)
+    for m in msgs:
+        for f in m.flags:
+            if not f.startswith("\\") and f not in known:
+                known.add(f)
+                box.keywords.append(f)
+
+
+# \Recent, as Dovecot's index keeps it: every UID from a mailbox's "first recent UID" on is
+# recent, until a session that selects the mailbox read-write takes them (claim_recent) and the
+# floor moves to UIDNEXT. Per process, keyed by the mailbox's real path and UIDVALIDITY.
+_recent_floors: dict[str, tuple[int, int]] = {}
+_shared_stores: "weakref.WeakValueDictionary[str, Store]" = weakref.WeakValueDictionary()
+_registry_lock = threading.Lock()
+
+
 def _read_state(path: Path | None) -> tuple[int, int] | None:
     if path is None:
         return None
@@ -193,10 +251,116 @@ class Store:
         self.state = Path(state) if state is not None else None
         self._sig = None
         self._parsed_size = 0
+        self._head = b""  # the file's first bytes when it was parsed: the same file, only grown?
         self.generation = 0  # counts every (re)read and rewrite: a view can tell it is behind
         self._held: list[int] | None = None  # descriptors kept open while lock() is held
         self._box: Mailbox | None = None
         self.world = None  # set by in_world: files are then opened through World.open
+        self._mutex = threading.RLock()  # one thread at a time in lock(): the store may be shared
+        self.expunged_flags: dict[int, set] = {}  # the last flags of messages expunged through this store
+        self._dirty: dict[int, set] = {}  # flags changed in memory (set_flags), not yet in the file
+        # UIDs whose flags changed or that were expunged, in order, for sessions to catch up
+        # from where they last looked; a new epoch (file re-read, log too long) means "compare all"
+        self.log: list[int] = []
+        self.epoch = 0
+        self._index: tuple | None = None
+        self._key = os.path.realpath(self.path)
+
+    @classmethod
+    def shared(cls, world, path: Path, clock=None) -> "Store":
+        """The one store of mailbox `path` in this process, shared by every IMAP session on it,
+        so a change one session writes is the others' parsed index without a re-read."""
+        key = os.path.realpath(path)
+        with _registry_lock:
+            store = _shared_stores.get(key)
+            if store is None or store.path != Path(path):
+                store = cls.in_world(world, path, clock)
+                _shared_stores[key] = store
+            return store
+
+    def flags_changed(self, messages) -> None:
+        """Flags of `messages` (of the loaded box) were changed in memory, under the lock: every
+        user of this store sees them at once; the file gets them at the next flush() (or any
+        rewrite), so a client reading 1,000 messages does not rewrite the mbox 1,000 times."""
+        for m in messages:
+            self._dirty[m.uid] = set(m.flags)
+        self._log([m.uid for m in messages])
+        self.generation += 1
+
+    def _log(self, uids) -> None:
+        self.log.extend(uids)
+        if len(self.log) > 100_000:
+            self.log, self.epoch = [], self.epoch + 1
+
+    def by_uid(self, box: Mailbox) -> dict:
+        """uid -> message of the loaded box (cached while its message list is the same)."""
+        cached = self._index
+        if cached is None or cached[0] is not box.messages or cached[1] != len(box.messages):
+            self._index = cached = (box.messages, len(box.messages), {m.uid: m for m in box.messages})
+        return cached[2]
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def flush(self) -> None:
+        """Write flags changed in memory to the mbox (CHECK, CLOSE, LOGOUT, a session leaving)."""
+        if not self._dirty:
+            return
+        with self.lock():
+            box = self.load()
+            if self._dirty:
+                self.write(box)
+
+    def note_expunged(self, flags_by_uid: dict) -> None:
+        """Remember what flags expunged messages had, for sessions that still show them (bounded)."""
+        self.expunged_flags.update({u: set(f) for u, f in flags_by_uid.items()})
+        self._log(list(flags_by_uid))
+        while len(self.expunged_flags) > 10000:
+            del self.expunged_flags[next(iter(self.expunged_flags))]
+
+    def _recent_floor(self, box: Mailbox) -> int:
+        with _registry_lock:
+            known = _recent_floors.get(self._key)
+            if known is not None and known[0] == box.uidvalidity and known[1] <= box.uidnext:
+                return known[1]  # (a floor past UIDNEXT belonged to a mailbox made anew at this path)
+            # first look in this process: what this store just numbered (or will) is recent
+            floor = min((m.uid for m in box.messages if m.recent and m.uid), default=box.uidnext)
+            _recent_floors[self._key] = (box.uidvalidity, floor)
+            return floor
+
+    def recent_uids(self, box: Mailbox) -> set:
+        """UIDs not yet taken by any session as \\Recent (caller holds the lock, box loaded)."""
+        floor = self._recent_floor(box)
+        return {m.uid for m in box.messages if m.uid >= floor}
+
+    def claim_recent(self, box: Mailbox) -> set:
+        """Take the recent UIDs for one session: no other session gets them."""
+        uids = self.recent_uids(box)
+        with _registry_lock:
+            _recent_floors[self._key] = (box.uidvalidity, box.uidnext)
+        return uids
+
+    def peek(self, change):
+        """change(box) -> result, on the box in memory, for looking and for flag changes (which
+        flush() writes later). When the file is as last read (a stat), only this store's own
+        mutex is taken; otherwise the mailbox lock, and the file is read first."""
+        with self._mutex:
+            if self._box is not None and self._held is None and not self.changed():
+                self._recent_floor(self._box)
+                return change(self._box)
+        return self.apply(lambda box: (change(box), False))
+
+    def apply(self, change):
+        """Under the lock: load (a stat tells whether the file changed), change(box) mutates it
+        and returns (result, write?); the file is rewritten only when asked. Returns result."""
+        with self.lock():
+            box = self.load()
+            self._recent_floor(box)  # what change() adds is recent when nothing else was yet
+            result, write = change(box)
+            if write:
+                self.write(box)
+            return result
 
     @classmethod
     def in_world(cls, world, path: Path, clock=None) -> "Store":
@@ -211,19 +375,20 @@ class Store:
         of the file, so while it is held the store keeps every descriptor it opened (the one
         it read through, the rewritten file it locked before renaming it into place) and
         closes them only when the lock ends."""
-        if self._held is not None:  # already held by this store (nested use)
-            yield
-            return
-        w = self.world
-        opener = None if w is None else (lambda flags, mode: w.open(w.host_of(self.path), flags, mode))
-        with locked(self.path, opener):
-            self._held = []
-            try:
+        with self._mutex:
+            if self._held is not None:  # already held by this thread (nested use)
                 yield
-            finally:
-                held, self._held = self._held, None
-                for fd in held:
-                    os.close(fd)
+                return
+            w = self.world
+            opener = None if w is None else (lambda flags, mode: w.open(w.host_of(self.path), flags, mode))
+            with locked(self.path, opener):
+                self._held = []
+                try:
+                    yield
+                finally:
+                    held, self._held = self._held, None
+                    for fd in held:
+                        os.close(fd)
 
     def _done_with(self, fd: int) -> None:
         if self._held is not None:
@@ -305,11 +470,15 @@ class Store:
         if self._box is not None and sig == self._sig:
             return self._box
         stored = True  # the state file is up to date, or not needed (a message carries the values)
-        if self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size:
+        if (self._box is not None and self._sig and st.st_ino == self._sig[0] and st.st_size > self._parsed_size
+                and self._parsed_size > 0 and self._read(0, len(self._head)) == self._head):
+            # only appended to (an inode number alone can be reused by a file that replaced it,
+            # and an emptied file needs the state file read again: both are parsed whole)
             tail = self._read(self._parsed_size, st.st_size - self._parsed_size)  # only what was appended
             new = [_parse_entry(fl, raw)[0] for fl, raw in _split_entries(tail)]
             box = self._box
             box.messages = list(box.messages) + new
+            _note_keywords(box, new)
         else:
             data = self._read(0, st.st_size)
             box = None
@@ -317,7 +486,7 @@ class Store:
             for fl, raw in _split_entries(data):
                 m, base = _parse_entry(fl, raw)
                 if base and box is None:
-                    box = Mailbox(base[0], base[1])
+                    box = Mailbox(base[0], base[1], keywords=list(base[2]))
                 msgs.append(m)
             if box is None:  # no X-IMAPbase (new or emptied file, or only appended to since)
                 validity, uidnext, stored = self._base_without_header()
@@ -325,10 +494,19 @@ class Store:
             else:
                 self._drop_state()  # left over from a rewrite cut short: X-IMAPbase is the truth
             box.messages = msgs
+            _note_keywords(box, msgs)
+            if self._dirty and self._box is not None:  # rewritten behind us: our unwritten flags still count
+                for m in msgs:
+                    if m.uid in self._dirty:
+                        m.flags = set(self._dirty[m.uid])
+                box.keywords += [k for k in self._box.keywords if k not in box.keywords]
+            self.log, self.epoch = [], self.epoch + 1  # what changed in the file is unknown: compare all
         self._box = box
         self.generation += 1
         self._sig = sig
         self._parsed_size = st.st_size
+        self._head = self._read(0, min(HEAD_BYTES, st.st_size))
+        self._recent_floor(box)  # before new messages get UIDs: they are the recent ones
         if any(m.uid == 0 or m.uid >= box.uidnext for m in box.messages):
             for m in box.messages:
                 if m.uid == 0 or m.uid < 0:
@@ -348,7 +526,7 @@ class Store:
         them again, the state file goes."""
         if not box.messages:
             self._save_state(box)
-        data = b"".join(_render_entry(m, (box.uidvalidity, box.uidnext) if i == 0 else None)
+        data = b"".join(_render_entry(m, (box.uidvalidity, box.uidnext, box.keywords) if i == 0 else None, box.keywords)
                         for i, m in enumerate(box.messages))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.mailkit{os.getpid()}")
@@ -369,6 +547,8 @@ class Store:
             self._done_with(fd)
         st = self.path.stat()
         self._box, self._sig, self._parsed_size = box, (st.st_ino, st.st_size, st.st_mtime_ns), st.st_size
+        self._head = self._read(0, min(HEAD_BYTES, st.st_size))
+        self._dirty = {}
         self.generation += 1
         if box.messages:
             self._drop_state()
