@@ -133,6 +133,22 @@ def _sets_seen(item) -> bool:
     return up in ("RFC822", "RFC822.TEXT") or up.startswith("BODY[")
 
 
+
+def _list_depth(value) -> int:
+    """How deep parenthesised lists nest in parsed arguments (iterative: any depth is safe)."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, list):
+            if d:
+                deepest = max(deepest, d)
+            stack.extend((x, d + 1) for x in v)
+    return deepest
+
+
+def _printable(text: str) -> str:
+    return "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in text)
+
 class _UidSet:
     def __init__(self, ranges):
         self.ranges = ranges
@@ -235,6 +251,9 @@ class ImapSession:
         handler = getattr(self, f"cmd_{cmd}", None)
         allowed = {"NOT_AUTHENTICATED": {"CAPABILITY", "NOOP", "LOGOUT", "LOGIN", "AUTHENTICATE", "ID"},
                    "AUTHENTICATED": None, "SELECTED": None}[self.state]
+        if self.state != "NOT_AUTHENTICATED" and (handler is None or cmd in ("LOGIN", "AUTHENTICATE")):
+            # Dovecot's imap process (after login) names the command it does not know
+            return self._tagged(tag, "BAD", f"Error in IMAP command {_printable(cmd)}: Unknown command.")
         if handler is None or (allowed is not None and cmd not in allowed):
             if self.state == "NOT_AUTHENTICATED":
                 self.bad_before_login += 1
@@ -273,6 +292,12 @@ class ImapSession:
         return self._tagged(tag, "OK", "NOOP completed.", self.updates())
 
     def cmd_ID(self, tag, args):
+        if self.state == "NOT_AUTHENTICATED":  # imap-login's parser allows one level of lists
+            depth = _list_depth(args)
+            if depth >= 3:
+                return self._tagged(tag, "BAD", "Too many '('")
+            if depth == 2:
+                return self._tagged(tag, "BAD", "Invalid ID parameters")
         return self._tagged(tag, "OK", "ID completed.", b'* ID ("name" "mailkit")\r\n')
 
     def cmd_LOGOUT(self, tag, args):
