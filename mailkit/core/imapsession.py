@@ -28,7 +28,7 @@ from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_fl
 from .world import PathEscape, World
 
 _SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
-CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT AUTH=PLAIN"
+CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT CHILDREN NAMESPACE MOVE AUTH=PLAIN"
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
 
 
@@ -875,8 +875,39 @@ class ImapSession:
         return self._tagged(tag, "OK", "Store completed.", "".join(out).encode() + self._sync(allow_expunge=uid))
 
     def cmd_COPY(self, tag, args, uid=False):
+        done = self._copy(tag, args, uid, "COPY")
+        if isinstance(done, Response):
+            return done
+        chosen, validity, src_uids, dst_uids = done
+        code = f"[COPYUID {validity} {_uid_set(src_uids)} {_uid_set(dst_uids)}] " if chosen else ""
+        return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
+
+    def cmd_MOVE(self, tag, args, uid=False):
+        """RFC 6851: COPY, then the originals expunged at once, as Dovecot answers it."""
+        done = self._copy(tag, args, uid, "MOVE")
+        if isinstance(done, Response):
+            return done
+        chosen, validity, src_uids, dst_uids = done
+        moved = set(src_uids)
+
+        def drop(box):
+            self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in moved})
+            box.messages = [m for m in box.messages if m.uid not in moved]
+            return None, bool(moved)
+        untagged = b""
+        if chosen:
+            self.store.apply(drop)
+            untagged = f"* OK [COPYUID {validity} {_uid_set(src_uids)} {_uid_set(dst_uids)}] Moved UIDs.\r\n".encode()
+        return self._tagged(tag, "OK", "Move completed.", untagged + self.updates())
+
+    def cmd_NAMESPACE(self, tag, args):
+        return self._tagged(tag, "OK", "Namespace completed.", b'* NAMESPACE (("" "/")) NIL NIL\r\n')
+
+    def _copy(self, tag, args, uid, verb):
+        """COPY's work for COPY and MOVE: (chosen, uidvalidity, source UIDs, new UIDs), or the
+        Response that ends the command early."""
         if len(args) != 2:
-            raise ImapError("Error in IMAP command COPY: Invalid arguments.")
+            raise ImapError(f"Error in IMAP command {verb}: Invalid arguments.")
         name = astr(args[1])
         path = self._path(name)
         if name.upper() != "INBOX" and not path.is_file():
@@ -896,8 +927,7 @@ class ImapSession:
                 box.uidnext += 1
             return (box.uidvalidity, src_uids, dst_uids), bool(chosen)
         validity, src_uids, dst_uids = dest.apply(add)
-        code = f"[COPYUID {validity} {_uid_set(src_uids)} {_uid_set(dst_uids)}] " if chosen else ""
-        return self._tagged(tag, "OK", f"{code}Copy completed.", self.updates())
+        return chosen, validity, src_uids, dst_uids
 
     def cmd_SEARCH(self, tag, args, uid=False):
         if args and isinstance(args[0], str) and args[0].upper() == "CHARSET":

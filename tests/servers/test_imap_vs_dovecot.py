@@ -275,3 +275,20 @@ def test_list_status_create_tell_nothing_of_the_mailbox(servers):
     s.run(0, "CREATE Box")
     s.run(0, "SUBSCRIBE Box")
     s.run(1, "STATUS Box (MESSAGES)")
+
+
+def test_move_and_namespace_as_dovecot(servers):
+    """RFC 6851 MOVE (COPYUID, the originals expunged at once, told to another session) and NAMESPACE."""
+    s = servers(mbox("one", "two", "three", "four"))
+    s.run(0, "CREATE Archive")
+    s.run(0, "SELECT INBOX")
+    s.run(1, "SELECT INBOX")
+    s.run(0, "STORE 2 +FLAGS (\\Flagged)")
+    s.run(0, "MOVE 1:2 Archive")
+    s.run(1, "NOOP")
+    s.run(0, "UID MOVE 4 Archive")
+    s.run(0, "MOVE 1 Nope")
+    s.run(0, "NAMESPACE")
+    s.run(1, "FETCH 1:* (UID FLAGS)")
+    s.run(0, "EXAMINE Archive")
+    s.run(0, "FETCH 1:* (UID FLAGS)")

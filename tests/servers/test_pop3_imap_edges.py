@@ -126,6 +126,12 @@ def test_imap_authenticate_plain_with_and_without_initial_response(running_host)
         f.readline()
         s.sendall(b"a AUTHENTICATE PLAIN AGJvYgBzZWNyZXQ=\r\n")  # SASL-IR, as curl does
         assert f.readline().startswith(b"a OK")
+        # logged in, AUTHENTICATE is a command Dovecot's imap process does not know
+        s.sendall(b"z AUTHENTICATE PLAIN\r\n")
+        assert f.readline() == b"z BAD Error in IMAP command AUTHENTICATE: Unknown command.\r\n"
+    with socket.create_connection(running_host.connect_address(143), timeout=10) as s:
+        f = s.makefile("rb")
+        f.readline()
         s.sendall(b"b AUTHENTICATE PLAIN\r\n")
         assert f.readline() == b"+ \r\n"
         s.sendall(b"*\r\n")
