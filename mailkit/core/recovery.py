@@ -19,9 +19,11 @@ from . import qflock
 from .files import fsync_dir
 from .world import World
 
-# A tf younger than this may belong to a message another process is committing right now
-# (writing and renaming a tf takes milliseconds); an older one is left over.
-STALE_TF_AGE = 2.0
+# How long before the start a tf must have been last written to count as left over. Zero: a tf
+# written before this daemon started is the crashed one's. Should another live process be
+# committing into the same queue at that instant, removing its tf only makes its rename fail
+# before it answers 250 (451 instead): no acknowledged message can be lost by it.
+STALE_TF_AGE = 0.0
 
 
 @dataclass
