@@ -11,10 +11,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime
 
 import pytest
 
+from hypothesis import given, settings, strategies as st
+
 from mailkit.core import config, deliver, runner
+from mailkit.core.accounts import home_of
 from mailkit.core.queue import Envelope, Queue, join_message
 
 MB = 1 << 20
@@ -58,6 +62,17 @@ def test_streamed_entry_is_byte_identical_to_the_old_one(i, chunk, clock):
     got = b"".join(deliver.mbox_chunks(m, "alice@localhost", clock.now(), chunk_size=chunk))
     assert got == old_mbox_entry(data, "alice@localhost", clock.now())
     assert deliver.mbox_entry(data, "", clock.now()) == old_mbox_entry(data, "", clock.now())
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from([b"\r", b"\n", b"\r\n", b">", b"From ", b"Fro", b"m ", b"x", b"\n\n", b"\xff"]),
+                max_size=30), st.integers(0, 30), st.integers(1, 9))
+def test_any_split_into_chunks_gives_the_old_entry(parts, cut, chunk):
+    data = b"".join(parts)
+    lead, body = data[:cut], data[cut:]
+    m = deliver.Message(lead, lambda n: (body[i:i + n] for i in range(0, len(body), n)), len(body))
+    when = datetime(2026, 11, 30, 9)
+    assert b"".join(deliver.mbox_chunks(m, "a@b", when, chunk_size=chunk)) == old_mbox_entry(data, "a@b", when)
 
 
 def test_queue_delivery_writes_the_same_bytes_as_before(world, clock):
@@ -134,8 +149,16 @@ def write_big_df(path, size):
     return n
 
 
-def test_run_queue_delivers_a_64_mb_message_in_bounded_memory(world, clock):
+PROCMAILRC = (":0 B\n* never-in-the-body\n/dev/null\n"  # reads the body's first megabyte
+              ":0\n* ^Subject: big\nbig\n")  # into ~/big, an mbox folder
+
+
+@pytest.mark.parametrize("procmail", [False, True])
+def test_run_queue_delivers_a_64_mb_message_in_bounded_memory(world, clock, procmail):
     cfg = config.load(world)
+    home = home_of(world, "carol")
+    if procmail:
+        world.path(f"{home}/.procmailrc").write_text(PROCMAILRC)
     q = Queue(world, cfg.queue_dir)
     q.enqueue(Envelope("alice@localhost", ["bob@localhost"]), b"Subject: small\n\nwarm-up\n", clock)
     e = q.enqueue(Envelope("alice@localhost", ["carol@localhost"]), b"Subject: big\n\nx\n", clock)
@@ -145,7 +168,7 @@ def test_run_queue_delivers_a_64_mb_message_in_bounded_memory(world, clock):
                           str(q.dir / f"qf{e.qid}")], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     grown_mb = int(out.stdout.split()[-1]) / 1024
-    box = world.path("/var/spool/mail/carol")
+    box = world.path(f"{home}/big" if procmail else "/var/spool/mail/carol")
     assert box.stat().st_size > size
     with box.open("rb") as f:
         f.seek(-200, os.SEEK_END)
