@@ -1,4 +1,9 @@
-"""Returned mail: an RFC 3464 delivery status notification, worded as sendmail words it."""
+"""Returned mail: an RFC 3464 delivery status notification, worded as sendmail words it.
+
+The original message comes back as its header only (text/rfc822-headers, what sendmail returns
+for RET=HDRS): the header lines are the qf's, the df is never read, so returning a huge message
+costs no memory. (sendmail's default, RET=FULL, would return the body too; the course's notices
+have always shown the header only.)"""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The local MDA: a message into a mailbox (mbox), a file, a program, through procmail.
 
 An mbox message is a "From sender date" line, the headers (Return-Path first), a blank line,
-the body with "From " lines quoted as ">From ", and a blank line. Appends hold the mailbox
-lock (core/mboxlock.py) and are fsync'ed before delivery counts as done.
+the body with "From " lines quoted as ">From ", and a blank line. A queued message is streamed
+from its df file (core/message.py) in 64 KB pieces, never held whole in memory. Appends hold
+the mailbox lock (core/mboxlock.py), are fsync'ed before delivery counts as done, and are cut
+back to the mailbox's old size when they fail half-way.
 
 Every file is opened through `World.open` (checked at the open, never followed out of the
 world). `/file` deliveries follow sendmail's mailfile(): the file may not be a symlink, have an
@@ -20,6 +22,7 @@ import stat
 from dataclasses import dataclass
 
 from . import procmail, smrsh
+from .message import CHUNK, Message, as_message, mbox_chunks, mbox_entry  # noqa: F401 (re-exported)
 from .accounts import home_of
 from .mboxlock import locked
 from .world import MAIL_SPOOL, SENDMAIL_CF, PathEscape, World, safe_name
@@ -38,36 +41,36 @@ class Delivered:
     forward_to: tuple = ()  # addresses a procmail "!" recipe hands back to routing
 
 
-def mbox_entry(message: bytes, sender: str, when) -> bytes:
-    msg = message.replace(b"\r\n", b"\n")
-    head, sep, body = msg.partition(b"\n\n")
-    rp = f"Return-Path: <{sender}>\n".encode()
-    if not head.lower().startswith(b"return-path:"):
-        head = rp + head
-    body = re.sub(rb"(?m)^(>*From )", rb">\1", body)
-    if not body.endswith(b"\n"):
-        body += b"\n"
-    from_line = f"From {sender or 'MAILER-DAEMON'} {when.strftime('%a %b %d %H:%M:%S %Y')}\n".encode()
-    return from_line + head + b"\n\n" + body + b"\n"
-
-
-def append_mbox(path, data: bytes, world: World | None = None, host_path: str | None = None,
+def append_mbox(path, data, world: World | None = None, host_path: str | None = None,
                 follow: bool = True) -> None:
-    """Append `data` to the mbox at real `path` under its lock, fsync'ed. With `world`, the file
-    is opened through World.open (the host path is read off `path` unless given)."""
+    """Append `data` (bytes, or an iterable of bytes: a streamed mbox entry) to the mbox at real
+    `path` under its lock, fsync'ed. With `world`, the file is opened through World.open (the
+    host path is read off `path` unless given). When a write, a read of the message or the
+    fsync fails (disk full, a df that cannot be read), the mailbox is cut back to the size it
+    had, so no half message stays in it, and the error goes on to the caller."""
     opener = None
     if world is not None:
         hp = host_path or world.host_of(path)
         opener = lambda flags, mode: world.open(hp, flags, mode, follow=follow)  # noqa: E731
+    chunks = (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data
     with locked(path, opener) as fd:
-        os.lseek(fd, 0, os.SEEK_END)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
+        old_size = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except BaseException:
+            try:
+                os.ftruncate(fd, old_size)
+                os.fsync(fd)
+            except OSError:
+                pass  # the first error is the one to report
+            raise
 
 
-def _spool_append(world: World, host_path: str, data: bytes) -> None:
+def _spool_append(world: World, host_path: str, data) -> None:
     """An append to a mailbox of the spool. A spool that leads out of the world is a local
     error: the message stays queued (the runner defers on OSError), nothing is written."""
     try:
@@ -76,12 +79,12 @@ def _spool_append(world: World, host_path: str, data: bytes) -> None:
         raise OSError(errno.EACCES, f"Permission denied ({e})") from None
 
 
-def run_program(world: World, command: str, message: bytes, user: str, timeout: float = 10) -> None:
+def run_program(world: World, command: str, message, user: str, timeout: float = 10) -> None:
     """`|program` through smrsh (core/smrsh.py): only mailkit's programs named in /etc/smrsh."""
     home = home_of(world, user)
     env = {"HOME": home, "USER": user, "LOGNAME": user}
     try:
-        smrsh.run(world, command, message, env)
+        smrsh.run(world, command, as_message(message), env)
     except smrsh.ProgramError as e:
         raise DeliveryError(e.code, e.dsn, e.text) from None
 
@@ -122,7 +125,7 @@ def _cant_create() -> DeliveryError:
     return DeliveryError("550", "5.0.0", "Can't create output")
 
 
-def deliver_file(world: World, host_path: str, message: bytes, sender: str, clock,
+def deliver_file(world: World, host_path: str, message, sender: str, clock,
                  create_dirs: bool = False, safe_file_env: bool = True) -> Delivered:
     """Append the message (mbox format) to a file named by an alias, a .forward or procmail
     (procmail, not sendmail, writes its folders: no SafeFileEnvironment there)."""
@@ -148,7 +151,8 @@ def deliver_file(world: World, host_path: str, message: bytes, sender: str, cloc
         if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o111 or st.st_nlink != 1:
             raise _cant_create()
     try:
-        append_mbox(world.path(target), mbox_entry(message, sender, clock.now()), world, target, follow=False)
+        append_mbox(world.path(target), mbox_chunks(as_message(message), sender, clock.now()), world, target,
+                    follow=False)
     except PathEscape:
         raise _cant_create() from None
     except OSError as e:
@@ -158,19 +162,19 @@ def deliver_file(world: World, host_path: str, message: bytes, sender: str, cloc
     return Delivered(host_path, "*file*")
 
 
-def procmail_log(world: World, logfile: str, home: str, message: bytes, sender: str, clock,
+def procmail_log(world: World, logfile: str, home: str, message: Message, sender: str, clock,
                  folders: list[str]) -> None:
     """procmail's LOGFILE lines: "From sender  date", " Subject: ...", "  Folder: name  size"."""
     if not logfile.startswith("/"):
         logfile = f"{home.rstrip('/')}/{logfile}"
-    head = message.replace(b"\r\n", b"\n").partition(b"\n\n")[0].decode("utf-8", "replace")
+    head = message.head().decode("utf-8", "replace")
     m = re.search(r"(?im)^Subject:[ \t]*(.*)$", head)
     when = clock.now().strftime("%a %b %d %H:%M:%S %Y")
     lines = [f"From {sender or 'MAILER-DAEMON'}  {when}\n"]
     if m:
         lines.append(f" Subject: {m.group(1)[:56]}\n")
     for folder in folders:
-        lines.append(f"  Folder: {folder:<47}{len(message):>8}\n")
+        lines.append(f"  Folder: {folder:<47}{message.size:>8}\n")
     try:
         host_path = world.normalize(logfile)
         world.makedirs(host_path.rpartition("/")[0] or "/")
@@ -183,8 +187,10 @@ def procmail_log(world: World, logfile: str, home: str, message: bytes, sender: 
         pass  # procmail too goes on delivering when it cannot log
 
 
-def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clock) -> list[Delivered]:
-    """Deliver to a local user's mailbox, through ~/.procmailrc when the user has one."""
+def deliver_local(world: World, cfg, user: str, message, sender: str, clock) -> list[Delivered]:
+    """Deliver to a local user's mailbox, through ~/.procmailrc when the user has one.
+    `message`: bytes, or a Message streamed from the queue's df (core/message.py)."""
+    message = as_message(message)
     home = home_of(world, user)
     spool = f"{MAIL_SPOOL}/{safe_name(user)}"
     rc_text = _read_procmailrc(world, f"{home}/.procmailrc")
@@ -214,7 +220,7 @@ def deliver_local(world: World, cfg, user: str, message: bytes, sender: str, clo
         if env.get("LOGFILE"):
             procmail_log(world, env["LOGFILE"], home, message, sender, clock, [d.target for d in results])
         return results
-    _spool_append(world, spool, mbox_entry(message, sender, clock.now()))
+    _spool_append(world, spool, mbox_chunks(message, sender, clock.now()))
     return [Delivered(spool, "local")]
 
 
@@ -233,11 +239,12 @@ def _read_procmailrc(world: World, host_path: str) -> str | None:
         os.close(fd)
 
 
-def _folder(world: World, folder: str, message: bytes, sender: str, clock) -> None:
+def _folder(world: World, folder: str, message: Message, sender: str, clock) -> None:
     """A procmail folder (an mbox file; the spool for DEFAULT). procmail makes the folder's
     directory when it is missing, as mailkit always has."""
+    message = as_message(message)
     host_path = world.normalize(folder)
     if host_path.startswith(MAIL_SPOOL + "/"):
-        _spool_append(world, host_path, mbox_entry(message, sender, clock.now()))
+        _spool_append(world, host_path, mbox_chunks(message, sender, clock.now()))
         return
     deliver_file(world, folder, message, sender, clock, create_dirs=True, safe_file_env=False)

@@ -8,12 +8,21 @@ Flags H B D c (copy: keep going) and h b (what a pipe or folder gets) are honour
 (wait for the program) are accepted, as every pipe here is waited for; f (filter) is not
 supported: its recipe is reported as an error. LOGFILE gets procmail's three-line log
 (From, Subject, Folder) per delivery, written by core/deliver.py.
+
+A message streamed from the queue (core/message.py) is never read whole: conditions on the
+header read the header only, and a B (body) condition sees the first BODY_LIMIT bytes of the
+body (procmail too looks at a bounded buffer of a huge message; a condition on text beyond the
+first megabyte of a body does not match). Folders and pipes get the message streamed.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from .message import Message, as_message
+
+BODY_LIMIT = 1 << 20  # what a B condition sees of a body
 
 TO_MACRO = r"(^((Original-)?(Resent-)?(To|Cc|Bcc)|(X-Envelope|Apparently(-Resent)?)-To):(.*[^-a-zA-Z0-9_.])?)"
 FROM_DAEMON = r"(^(Mailing-List:|Precedence:.*(junk|bulk|list)|To: Multiple recipients of |(((Resent-)?(From|Sender)|X-Envelope-From):|>?From )([^>]*[^(.%@a-z0-9])?(Post(ma?(st(e?r)?|n)|office)|(send)?Mail(er)?|daemon|m(mdf|ajordomo)|n?uucp|LIST(SERV|proc)|NETSERV|o(wner|ps)|r(e(quest|sponse)|oot)|b(ounce|bs\.smtp)|echo|mirror|s(erv(ices?|er)|mtp(error)?|ystem)|A(dmin(istrator)?|MMGR|utoanswer))(([^).!:a-z0-9][-_a-z0-9]*)?[%@>\t ][^<)]*(\(.*\).*)?)?$([^>]|$)))"
@@ -81,19 +90,22 @@ def _regex(cond: str) -> str:
     return cond.replace("^TO_", TO_MACRO).replace("^FROM_DAEMON", FROM_DAEMON)
 
 
-def evaluate(text: str, message: bytes, env: dict[str, str], filename: str = "~/.procmailrc") -> tuple[list[Action], dict[str, str]]:
+def evaluate(text: str, message, env: dict[str, str], filename: str = "~/.procmailrc") -> tuple[list[Action], dict[str, str]]:
     """The actions procmail would take; a final implicit DEFAULT delivery is the caller's job
     when no delivering (non-copy) action came back."""
     assigns, recipes = parse(text, filename)
     env = dict(env)
     for name, value in assigns:
         env[name] = _expand(value, env)
-    msg = message.replace(b"\r\n", b"\n").decode("utf-8", "replace")
-    head, _, body = msg.partition("\n\n")
+    message = as_message(message)
+    head = message.head().decode("utf-8", "replace")
+    body = None  # read when a recipe looks at the body
     actions: list[Action] = []
     for r in recipes:
         use_head = "H" in r.flags or "B" not in r.flags
         use_body = "B" in r.flags
+        if use_body and body is None:
+            body = message.body_prefix(BODY_LIMIT).decode("utf-8", "replace")
         subject = (head + "\n" if use_head else "") + (body if use_body else "")
         re_flags = re.M | (0 if "D" in r.flags else re.I)
         if all(bool(re.search(_regex(c), subject, re_flags)) != neg for neg, c in r.conditions):
@@ -117,9 +129,12 @@ def evaluate(text: str, message: bytes, env: dict[str, str], filename: str = "~/
     return actions, env
 
 
-def select_part(message: bytes, part: str) -> bytes:
-    """The header (h), the body (b) or both of a message, as a pipe or folder receives it."""
+def select_part(message, part: str):
+    """The header (h), the body (b) or both of a message, as a pipe or folder receives it
+    (bytes for bytes; for a streamed Message, a Message: the body stays streamed)."""
     if part == "hb":
         return message
+    if isinstance(message, Message):
+        return message.head() + b"\n\n" if part == "h" else message.body_only()
     head, sep, body = message.replace(b"\r\n", b"\n").partition(b"\n\n")
     return head + b"\n\n" if part == "h" else body

@@ -10,6 +10,7 @@ skipped, as sendmail skips it, so no message is delivered twice.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -18,7 +19,8 @@ from . import qflock, route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
-from .queue import Envelope, Queue, QueueEntry, QueueFileError, format_qf
+from .message import Message
+from .queue import Envelope, Queue, QueueEntry, QueueFileError, format_qf, join_message
 from .world import World
 
 DOUBLE_BOUNCE_ADDRESS = "postmaster"  # O DoubleBounceAddress's default
@@ -46,7 +48,7 @@ def _delay(entry: QueueEntry, now: datetime) -> str:
     return (f"{d}+" if d else "") + f"{h:02d}:{m:02d}:{s:02d}"
 
 
-def _deliver_target(world, cfg, clock, t, msg: bytes, sender: str, rcpt: str, res: RunResult, depth=0):
+def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, res: RunResult, depth=0):
     """Deliver to one resolved target; remote targets are returned (to stay queued)."""
     if isinstance(t, route.Mailbox):
         for d in deliver_local(world, cfg, t.user, msg, sender, clock):
@@ -76,15 +78,17 @@ def _deliver_target(world, cfg, clock, t, msg: bytes, sender: str, rcpt: str, re
     raise TypeError(t)
 
 
-def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
-                  held: qflock.QfLock | None = None) -> RunResult:
-    """One attempt on a message. `held` is the lock on its qf (see attempt()); a deferred
-    message's qf is rewritten under it, so the lock carries over to the new qf."""
-    res = RunResult(entry.qid)
-    msg = queue.message(entry)
-    now = clock.now()
-    still: list[tuple[str, str]] = []
-    done: set = set()  # one copy per final target, however many addresses lead to it (as sendmail)
+def open_message(queue: Queue, entry: QueueEntry) -> Message:
+    """The queued message for delivery: its header lines from the qf, its body streamed from
+    the df (opened through the world's checked open; FileNotFoundError when it is gone)."""
+    fd = queue.world.open(f"{queue.queue_dir}/df{entry.qid}", os.O_RDONLY, follow=False)
+    return Message.from_fd(join_message(entry.headers, b""), fd)
+
+
+def _deliver_recipients(world, cfg, clock, entry: QueueEntry, msg: Message, res: RunResult, still: list) -> None:
+    """Every recipient of the entry, once per final target (however many addresses lead to
+    it, as sendmail); what cannot go now is added to `still` as (original, recipient)."""
+    done: set = set()
     for orig, rcpt in zip(entry.orig_recipients or entry.recipients, entry.recipients):
         try:
             remote = []
@@ -100,6 +104,17 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
         except OSError as e:  # disk trouble: keep it queued, try again later
             still.append((orig, rcpt))
             res.deferred.append((rcpt, f"Deferred: local mailer error: {e.strerror}"))
+
+
+def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
+                  held: qflock.QfLock | None = None) -> RunResult:
+    """One attempt on a message. `held` is the lock on its qf (see attempt()); a deferred
+    message's qf is rewritten under it, so the lock carries over to the new qf."""
+    res = RunResult(entry.qid)
+    now = clock.now()
+    still: list[tuple[str, str]] = []
+    with open_message(queue, entry) as msg:
+        _deliver_recipients(world, cfg, clock, entry, msg, res, still)
     for rcpt, where in res.delivered:
         mailer = "local" if where == "local" else ("prog" if where.startswith("|") else "*file*")
         log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, mailer={mailer}, pri={entry.priority}, dsn=2.0.0, stat=Sent", qid=entry.qid)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from .message import Message, as_message
 from .world import SMRSH_DIR, PathEscape, World
 
 
@@ -37,7 +38,7 @@ class ProgramError(RuntimeError):
 class Call:
     world: World
     argv: tuple[str, ...]  # argv[0] is the name the command used
-    stdin: bytes
+    stdin: Message  # read with stdin.raw_chunks(): a queued message is streamed from its df
     env: dict  # HOME etc., host paths
 
 
@@ -47,9 +48,10 @@ def _autoreply(call: Call) -> int:
     fd = call.world.open(f"{home.rstrip('/')}/autoreply.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND,
                          0o600, follow=False)
     try:
-        view = memoryview(call.stdin)
-        while view:
-            view = view[os.write(fd, view):]
+        for chunk in call.stdin.raw_chunks():
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
     return 0
@@ -89,7 +91,7 @@ def allowed(world: World, name: str) -> bool:
         os.close(dfd)
 
 
-def run(world: World, command: str, message: bytes, env: dict) -> None:
+def run(world: World, command: str, message, env: dict) -> None:
     """Run `command` (the text after "|") on `message`, as smrsh would; ProgramError if it may not
     run or exits non-zero."""
     argv = tuple(command.split())
@@ -101,7 +103,7 @@ def run(world: World, command: str, message: bytes, env: dict) -> None:
         raise ProgramError("554", "5.0.0", f"smrsh: {name} not available for sendmail programs")
     sm_env = {"AGENT": "sendmail", "SHELL": "/bin/sh", **{k: v for k, v in env.items() if k in ("HOME", "USER", "LOGNAME")}}
     try:
-        status = impl(Call(world, (name, *argv[1:]), message, sm_env))
+        status = impl(Call(world, (name, *argv[1:]), as_message(message), sm_env))
     except (OSError, PathEscape) as e:
         raise ProgramError("554", "5.3.0", f"{name}: {getattr(e, 'strerror', None) or e}") from None
     if status != 0:
