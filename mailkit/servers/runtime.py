@@ -13,6 +13,7 @@ The host binds loopback addresses only (`loopback_only`, the default): a cf that
 from __future__ import annotations
 
 import asyncio
+import errno
 import concurrent.futures
 import ipaddress
 import json
@@ -102,6 +103,15 @@ def _set_backlog(server, backlog: int) -> None:
             s.listen(backlog)
         finally:
             s.close()
+
+
+def _free_on_all(addrs: list[str], tries: int = 50) -> int:
+    """A port no socket holds on any of `addrs` (each tried with a bind)."""
+    for _ in range(tries):
+        port = free_port(addrs[0])
+        if all(_can_bind(a, port) for a in addrs[1:]):
+            return port
+    raise OSError(errno.EADDRINUSE, "Address already in use")
 
 
 def _can_bind(addr: str, port: int) -> bool:
@@ -376,8 +386,17 @@ class HostRuntime:
             if self._holder(real) is not None:
                 raise OSError(98, "Address already in use")
             if kind == "protocol":
-                srv = await asyncio.get_running_loop().create_server(
-                    factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog)
+                try:
+                    srv = await asyncio.get_running_loop().create_server(
+                        factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog)
+                except OSError as e:
+                    # the port kept for this service was chosen free on one address; another
+                    # program may hold it on another loopback address (a client's source port):
+                    # take a port free on every address this bind needs
+                    if e.errno != errno.EADDRINUSE or len(bound) < 2 or self.real_ports:
+                        raise
+                    real = self._reserved[service_port] = _free_on_all(bound)
+                    srv = await asyncio.get_running_loop().create_server(factory, bound, real, backlog=backlog)
             else:
                 srv = await factory(bound[0], real)
                 _set_backlog(srv, backlog)

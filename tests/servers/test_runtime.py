@@ -166,3 +166,26 @@ def test_real_ports_fall_back_to_free_ones_when_25_cannot_be_bound(world, clock)
                 assert s.noop()[0] == 250
         finally:
             rt.stop()
+
+
+def test_addr_0_0_0_0_takes_another_port_when_its_port_is_held_on_another_loopback_address(world, clock):
+    """0.0.0.0 binds every loopback address of /etc/hosts; another program holding the kept port
+    on one of them (a client's source port, say) must not fail the restart."""
+    import socket
+
+    from mailkit.commands.base import Host, run
+    from mailkit.servers.runtime import HostRuntime
+
+    rt = HostRuntime(world, clock).start()
+    try:
+        port = rt.ports[25][1]
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.2", port))
+            cf = world.path("/etc/mail/sendmail.cf")
+            cf.write_text(cf.read_text().replace("Port=smtp,Addr=127.0.0.1", "Port=smtp,Addr=0.0.0.0"))
+            assert run(Host(world, clock, rt), ["systemctl", "restart", "sendmail"]).code == 0
+            assert rt.ports[25][0] == "0.0.0.0" and rt.ports[25][1] != port
+            with socket.create_connection(("127.0.0.2", rt.ports[25][1]), timeout=5) as c:
+                assert c.recv(100).startswith(b"220 ")
+    finally:
+        rt.stop()
