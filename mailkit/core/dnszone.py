@@ -1,0 +1,268 @@
+"""The network's DNS data: BIND zone files in the world's /var/named, read with dnspython.
+
+Every `/var/named/NAME.zone` is the master file of zone NAME (its `$ORIGIN` may say so too),
+parsed by `dns.zone.from_text` as named-checkzone would: a bad line is a `ZoneError` naming
+file:line, and a zone that loaded before keeps serving until the file is good again (as
+`rndc reload` keeps the old zone of a file that no longer loads). Files are re-read when their
+mtime or size changes, so an edit is seen by the next query, sendmail's lookups included.
+
+`lookup` answers one question from the zones as an authoritative server would (CNAMEs
+followed inside the zones); a name outside every zone is SERVFAIL, since this server never
+asks anyone else. `mx_hosts` and `resolve_a` are the resolver calls the MTA makes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import dns.exception
+import dns.name
+import dns.rdataclass
+import dns.rdatatype
+import dns.zone
+
+from .world import World
+
+ZONE_DIR = "/var/named"
+ZONE_SUFFIX = ".zone"
+MAX_ZONE_BYTES = 1 << 20  # a master file larger than this is refused, not read
+MAX_CNAME_CHAIN = 8  # BIND follows at most a few; a loop ends here
+
+NOERROR, SERVFAIL, NXDOMAIN = "NOERROR", "SERVFAIL", "NXDOMAIN"
+
+
+class ZoneError(ValueError):
+    """A master file that does not load; the text reads like named-checkzone's."""
+
+
+@dataclass
+class Loaded:
+    origin: str  # "korea.example." (absolute)
+    file: str  # the world path
+    zone: dns.zone.Zone
+    stamp: tuple  # (mtime_ns, size) of the file when it was read
+
+    @property
+    def serial(self) -> int:
+        return self.zone.get_soa().serial
+
+
+@dataclass
+class Answer:
+    rcode: str  # NOERROR, NXDOMAIN, SERVFAIL
+    answer: list = field(default_factory=list)  # dns.rrset.RRset, in order (CNAMEs first)
+    authority: list = field(default_factory=list)
+    additional: list = field(default_factory=list)  # addresses of the MX and NS hosts named
+    authoritative: bool = False
+
+
+def zone_origin(filename: str) -> str:
+    """The zone a file under /var/named is the master of: korea.example.zone -> korea.example."""
+    base = filename.rsplit("/", 1)[-1]
+    return base[: -len(ZONE_SUFFIX)].rstrip(".").lower() + "."
+
+
+def parse_zone(text: str, origin: str, filename: str) -> dns.zone.Zone:
+    """One master file as named-checkzone reads it; ZoneError (file:line: why) when bad."""
+    head = f"zone {origin.rstrip('.')}/IN"
+    try:
+        return dns.zone.from_text(text, origin, filename=filename, relativize=False, check_origin=True)
+    except dns.zone.NoSOA:
+        why = f"{filename}: no SOA record at the zone apex {origin}"
+    except dns.zone.NoNS:
+        why = f"{filename}: no NS records at the zone apex {origin}"
+    except dns.exception.SyntaxError as e:
+        why = str(e)
+        if not why.startswith(filename):
+            why = f"{filename}: {why}"
+    except (dns.exception.DNSException, ValueError, UnicodeError) as e:
+        why = f"{filename}: {e}"
+    raise ZoneError(f"{why}\n{head}: loading from master file {filename} failed\n{head}: not loaded due to errors.")
+
+
+def check_zone(world: World, origin: str, path: str) -> Loaded:
+    """Read and parse one zone file of the world (named-checkzone ZONE FILE)."""
+    origin = origin.rstrip(".").lower() + "."
+    p = world.path(path)
+    st = p.stat()
+    if st.st_size > MAX_ZONE_BYTES:
+        raise ZoneError(f"{path}: file too large ({st.st_size} bytes)\n"
+                        f"zone {origin.rstrip('.')}/IN: loading from master file {path} failed")
+    text = world.read_text(path)
+    return Loaded(origin, path, parse_zone(text, origin, path), (st.st_mtime_ns, st.st_size))
+
+
+class ZoneSet:
+    """The zones of one world, kept up to date with their files; a file that stops loading
+    keeps its last good zone (and its error is in `errors` until fixed)."""
+
+    def __init__(self, world: World, on_error=None):
+        self.world = world
+        self.on_error = on_error  # called with the error text once per bad version of a file
+        self._zones: dict[str, Loaded] = {}  # origin -> last good zone
+        self._seen: dict[str, tuple] = {}  # file -> stamp last read (good or bad)
+        self.errors: dict[str, str] = {}  # file -> error text of its current (bad) version
+        self._lock = threading.Lock()
+
+    def _files(self) -> list[str]:
+        try:
+            d = self.world.path(ZONE_DIR)
+            names = sorted(p.name for p in d.iterdir() if p.name.endswith(ZONE_SUFFIX))
+        except (OSError, ValueError):
+            return []
+        return [f"{ZONE_DIR}/{n}" for n in names]
+
+    def refresh(self) -> dict[str, Loaded]:
+        with self._lock:
+            files = self._files()
+            for path in files:
+                try:
+                    st = self.world.path(path).stat()
+                except (OSError, ValueError):
+                    continue
+                stamp = (st.st_mtime_ns, st.st_size)
+                if self._seen.get(path) == stamp:
+                    continue
+                self._seen[path] = stamp
+                origin = zone_origin(path)
+                try:
+                    self._zones[origin] = check_zone(self.world, origin, path)
+                    self.errors.pop(path, None)
+                except (ZoneError, OSError, ValueError) as e:
+                    self.errors[path] = str(e)
+                    if self.on_error is not None:
+                        self.on_error(str(e))
+            gone = {zone_origin(p) for p in self._seen if p not in files}
+            for path in [p for p in self._seen if p not in files]:
+                self._seen.pop(path)
+                self.errors.pop(path, None)
+            for origin in gone:
+                self._zones.pop(origin, None)
+            return dict(self._zones)
+
+    def broken(self) -> set[str]:
+        """Origins whose file does not load and that have no good zone to serve instead."""
+        with self._lock:
+            return {zone_origin(p) for p in self.errors} - set(self._zones)
+
+
+_sets: dict[str, ZoneSet] = {}
+_sets_lock = threading.Lock()
+
+
+def zones_of(world: World) -> ZoneSet:
+    """The one ZoneSet of a world (shared by the DNS server and the MTA's lookups)."""
+    key = str(world.root)
+    with _sets_lock:
+        zs = _sets.get(key)
+        if zs is None:
+            zs = _sets[key] = ZoneSet(world)
+        return zs
+
+
+def _zone_for(zones: dict[str, Loaded], qname: dns.name.Name) -> Loaded | None:
+    best = None
+    for origin, z in zones.items():
+        if qname.is_subdomain(dns.name.from_text(origin)):
+            if best is None or len(origin) > len(best.origin):
+                best = z
+    return best
+
+
+def lookup(zoneset: ZoneSet, qname, qtype) -> Answer:
+    """The answer an authoritative server gives to (qname, qtype) from the zones."""
+    zones = zoneset.refresh()
+    name = qname if isinstance(qname, dns.name.Name) else dns.name.from_text(qname)
+    rdtype = dns.rdatatype.RdataType.make(qtype)
+    out = Answer(NOERROR)
+    for _ in range(MAX_CNAME_CHAIN):
+        z = _zone_for(zones, name)
+        if z is None:
+            if out.answer:  # a CNAME pointing out of our zones: what we have is the answer
+                return out
+            return Answer(SERVFAIL)  # not ours (or ours but not loadable): we ask no one else
+        out.authoritative = True
+        node = z.zone.get_node(name)
+        soa = z.zone.find_rrset(z.zone.origin, dns.rdatatype.SOA)
+        if node is None:
+            exists_below = any(n.is_subdomain(name) for n in z.zone.nodes)  # an empty non-terminal
+            out.rcode = NOERROR if exists_below else NXDOMAIN
+            out.authority = [soa]
+            return out
+        if rdtype == dns.rdatatype.ANY:
+            out.answer = [_rrset(name, rds) for rds in node.rdatasets]
+            return out
+        found = node.get_rdataset(dns.rdataclass.IN, rdtype)
+        if found is not None:
+            out.answer.append(_rrset(name, found))
+            out.additional = _glue(zones, found)
+            return out
+        cname = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.CNAME)
+        if cname is not None and rdtype != dns.rdatatype.CNAME:
+            out.answer.append(_rrset(name, cname))
+            name = cname[0].target
+            continue
+        out.authority = [soa]  # the name exists, not with this type (NODATA)
+        return out
+    return out
+
+
+def _glue(zones: dict[str, Loaded], rdataset) -> list:
+    """The A records of the hosts an MX or NS answer names, when our zones hold them (BIND
+    adds them to the additional section so the client need not ask again)."""
+    targets = [r.exchange for r in rdataset] if rdataset.rdtype == dns.rdatatype.MX else \
+        [r.target for r in rdataset] if rdataset.rdtype == dns.rdatatype.NS else []
+    out = []
+    for t in targets:
+        z = _zone_for(zones, t)
+        node = z.zone.get_node(t) if z is not None else None
+        a = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.A) if node is not None else None
+        if a is not None and all(x.name != t for x in out):
+            out.append(_rrset(t, a))
+    return out
+
+
+def _rrset(name, rdataset):
+    import dns.rrset
+
+    rrs = dns.rrset.RRset(name, rdataset.rdclass, rdataset.rdtype)
+    rrs.update(rdataset)
+    return rrs
+
+
+def _text(name) -> str:
+    return name.to_text()
+
+
+def mx_hosts(world: World, domain: str) -> list[tuple[int, str]]:
+    """The MX records of a domain, lowest preference first: [(10, "mail.korea.example.")]."""
+    try:
+        ans = lookup(zones_of(world), domain.rstrip(".") + ".", "MX")
+    except (dns.exception.DNSException, ValueError):
+        return []
+    found = [(r.preference, _text(r.exchange)) for rrs in ans.answer if rrs.rdtype == dns.rdatatype.MX for r in rrs]
+    return sorted(found)
+
+
+def resolve_a(world: World, name: str) -> list[str]:
+    """The IPv4 addresses of a name in the zones (CNAMEs followed); [] when it has none."""
+    try:
+        ans = lookup(zones_of(world), name.rstrip(".") + ".", "A")
+    except (dns.exception.DNSException, ValueError):
+        return []
+    return [r.address for rrs in ans.answer if rrs.rdtype == dns.rdatatype.A for r in rrs]
+
+
+def canonical_name(world: World, name: str) -> str | None:
+    """A name as the resolver canonicalises it (sendmail's getcanonname with DNS): the end of
+    its CNAME chain, when that has an address or MX record; else None."""
+    try:
+        zs = zones_of(world)
+        for rdtype in ("A", "MX"):
+            ans = lookup(zs, name.rstrip(".") + ".", rdtype)
+            if any(rrs.rdtype == dns.rdatatype.RdataType.make(rdtype) for rrs in ans.answer):
+                return _text(ans.answer[-1].name).rstrip(".")
+    except (dns.exception.DNSException, ValueError):
+        return None
+    return None
