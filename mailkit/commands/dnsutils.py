@@ -36,19 +36,7 @@ class Unreachable(Exception):
 
 # -- where to ask
 def resolv_conf(host: Host) -> tuple[list[str], list[str]]:
-    """(nameservers, search domains) of the world's /etc/resolv.conf."""
-    servers, search = [], []
-    try:
-        text = host.world.read_text("/etc/resolv.conf")
-    except (OSError, ValueError):
-        text = ""
-    for line in text.splitlines():
-        f = line.split("#", 1)[0].split(";", 1)[0].split()
-        if len(f) >= 2 and f[0] == "nameserver":
-            servers.append(f[1])
-        elif len(f) >= 2 and f[0] in ("search", "domain"):
-            search = f[1:]
-    return servers or ["127.0.0.1"], search
+    return dnszone.resolv_conf(host.world)
 
 
 def _server_address(host: Host, server: str) -> str | None:
@@ -144,18 +132,10 @@ def _type(word: str):
         return None
 
 
-def _candidates(name: str, search: list[str]) -> list[str]:
-    """The names a resolver tries: as given when absolute or dotted (ndots:1), then the search list."""
-    if name.endswith("."):
-        return [name]
-    tried = [f"{name}.{d}." for d in search]
-    return ([name + "."] + tried) if "." in name else (tried + [name + "."])
-
-
 def _resolve(host, name, rdtype, addr, port, search, edns=False):
     """Ask for name (and the search list's names until one exists): (asked name, response, size, proto, ms)."""
     last = None
-    for cand in _candidates(name, search):
+    for cand in dnszone.search_names(host.world, name):
         resp, size, proto, ms = exchange(host, _query(cand, rdtype, edns), addr, port)
         last = (cand, resp, size, proto, ms)
         if resp.rcode() != dns.rcode.NXDOMAIN:

@@ -254,15 +254,43 @@ def resolve_a(world: World, name: str) -> list[str]:
     return [r.address for rrs in ans.answer if rrs.rdtype == dns.rdatatype.A for r in rrs]
 
 
+def resolv_conf(world: World) -> tuple[list[str], list[str]]:
+    """(nameservers, search domains) of the world's /etc/resolv.conf; 127.0.0.1 when it names none."""
+    servers, search = [], []
+    try:
+        text = world.read_text("/etc/resolv.conf")
+    except (OSError, ValueError):
+        text = ""
+    for line in text.splitlines():
+        f = line.split("#", 1)[0].split(";", 1)[0].split()
+        if len(f) >= 2 and f[0] == "nameserver":
+            servers.append(f[1])
+        elif len(f) >= 2 and f[0] in ("search", "domain"):
+            search = f[1:]
+    return servers or ["127.0.0.1"], search
+
+
+def search_names(world: World, name: str) -> list[str]:
+    """The absolute names a resolver tries for `name`: as given when it is absolute or has a dot
+    (ndots:1), then with each domain of resolv.conf's search list."""
+    if name.endswith("."):
+        return [name]
+    tried = [f"{name}.{d.rstrip('.')}." for d in resolv_conf(world)[1]]
+    return ([name + "."] + tried) if "." in name else (tried + [name + "."])
+
+
 def canonical_name(world: World, name: str) -> str | None:
     """A name as the resolver canonicalises it (sendmail's getcanonname with DNS): the end of
     its CNAME chain, when that has an address or MX record; else None."""
+    if not name or len(name) > 255:
+        return None
     try:
         zs = zones_of(world)
-        for rdtype in ("A", "MX"):
-            ans = lookup(zs, name.rstrip(".") + ".", rdtype)
-            if any(rrs.rdtype == dns.rdatatype.RdataType.make(rdtype) for rrs in ans.answer):
-                return _text(ans.answer[-1].name).rstrip(".")
+        for cand in search_names(world, name):
+            for rdtype in ("A", "MX"):
+                ans = lookup(zs, cand, rdtype)
+                if any(rrs.rdtype == dns.rdatatype.RdataType.make(rdtype) for rrs in ans.answer):
+                    return _text(ans.answer[-1].name).rstrip(".")
     except (dns.exception.DNSException, ValueError):
         return None
     return None
