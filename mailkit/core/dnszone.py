@@ -20,7 +20,9 @@ import dns.exception
 import dns.name
 import dns.rdataclass
 import dns.rdatatype
+import dns.tokenizer
 import dns.zone
+import dns.zonefile
 
 from .world import World
 
@@ -63,18 +65,46 @@ def zone_origin(filename: str) -> str:
     return base[: -len(ZONE_SUFFIX)].rstrip(".").lower() + "."
 
 
+class _LineTokenizer(dns.tokenizer.Tokenizer):
+    """Errors name the line of the last token read: dnspython finds a bad rdata once it has read
+    the end of its line, and would name the next one; named-checkzone names the record's."""
+
+    def __init__(self, text, filename):
+        super().__init__(text, filename)
+        self.token_line = 1
+        self.token_text = ""
+
+    def get(self, want_leading=False, want_comment=False):
+        token = super().get(want_leading, want_comment)
+        if not (token.is_eol() or token.is_eof() or token.is_whitespace()):
+            self.token_line = self.line_number - (1 if self.ungotten_char == "\n" else 0)
+            self.token_text = token.value
+        return token
+
+    def where(self):
+        return self.filename, self.token_line
+
+
 def parse_zone(text: str, origin: str, filename: str) -> dns.zone.Zone:
     """One master file as named-checkzone reads it; ZoneError (file:line: why) when bad."""
     head = f"zone {origin.rstrip('.')}/IN"
+    tok = _LineTokenizer(text, filename)
     try:
-        return dns.zone.from_text(text, origin, filename=filename, relativize=False, check_origin=True)
+        zone = dns.zone.Zone(origin, dns.rdataclass.IN, relativize=False)
+        with zone.writer(True) as txn:  # dns.zone.from_text's steps, with our tokenizer
+            dns.zonefile.Reader(tok, dns.rdataclass.IN, txn, allow_include=False).read()
+        zone.check_origin()
+        return zone
     except dns.zone.NoSOA:
         why = f"{filename}: no SOA record at the zone apex {origin}"
     except dns.zone.NoNS:
         why = f"{filename}: no NS records at the zone apex {origin}"
     except dns.exception.SyntaxError as e:
         why = str(e)
-        if not why.startswith(filename):
+        where = f"{filename}:{tok.token_line}: "
+        if why.startswith(where) and tok.token_text:  # as BIND says it: file:line: near 'token': why
+            why = f"{where}near '{tok.token_text}': {why[len(where):]}"
+        elif not why.startswith(filename):
             why = f"{filename}: {why}"
     except (dns.exception.DNSException, ValueError, UnicodeError) as e:
         why = f"{filename}: {e}"
@@ -237,8 +267,12 @@ def _text(name) -> str:
 
 def mx_hosts(world: World, domain: str) -> list[tuple[int, str]]:
     """The MX records of a domain, lowest preference first: [(10, "mail.korea.example.")]."""
+    return mx_hosts_of(zones_of(world), domain)
+
+
+def mx_hosts_of(zoneset: ZoneSet, domain: str) -> list[tuple[int, str]]:
     try:
-        ans = lookup(zones_of(world), domain.rstrip(".") + ".", "MX")
+        ans = lookup(zoneset, domain.rstrip(".") + ".", "MX")
     except (dns.exception.DNSException, ValueError):
         return []
     found = [(r.preference, _text(r.exchange)) for rrs in ans.answer if rrs.rdtype == dns.rdatatype.MX for r in rrs]
