@@ -147,6 +147,14 @@ def _bare(n) -> str:
     return n.to_text().rstrip(".") or "."
 
 
+def _reverse_name(text: str) -> str | None:
+    """1.0.0.127.in-addr.arpa. for 127.0.0.1; None when text is no IPv4 address."""
+    parts = text.split(".")
+    if len(parts) == 4 and all(p.isdigit() and int(p) < 256 for p in parts):
+        return ".".join(reversed(parts)) + ".in-addr.arpa."
+    return None
+
+
 # -- host
 _HOST_WORDS = {dns.rdatatype.A: "has address", dns.rdatatype.AAAA: "has IPv6 address",
                dns.rdatatype.MX: "mail is handled by", dns.rdatatype.NS: "name server",
@@ -198,6 +206,9 @@ def host_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     if not words or len(words) > 2:
         return Result(err=usage, code=1)
     name = words[0]
+    reverse = _reverse_name(name)
+    if reverse is not None:  # host 127.0.0.1 asks for the PTR record of 1.0.0.127.in-addr.arpa
+        name, rdtype = reverse.rstrip("."), rdtype or dns.rdatatype.PTR
     servers, search = resolv_conf(host)
     out: list[str] = []
     if len(words) == 2:
@@ -211,7 +222,9 @@ def host_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     try:
         asked, resp, *_ = _resolve(host, name, types[0], addr, port, search)
         if resp.rcode() != dns.rcode.NOERROR:
-            out.append(f"Host {name} not found: {resp.rcode()}({_rcode(resp)})")
+            # host names a reverse name absolutely for NXDOMAIN (as BIND 9.18's does), not otherwise
+            shown = name + "." if reverse is not None and resp.rcode() == dns.rcode.NXDOMAIN else name
+            out.append(f"Host {shown} not found: {resp.rcode()}({_rcode(resp)})")
             return Result(out="".join(x + "\n" for x in out), code=1)
         shown = {dns.rdatatype.CNAME, types[0]}
         lines = _host_lines(resp, shown)
@@ -281,13 +294,16 @@ def nslookup_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Resul
     if len(words) > 2:
         return Result(err="nslookup: too many arguments\n", code=1)
     name = words[0]
+    reverse = _reverse_name(name) is not None
+    if reverse:  # an address: its PTR record, printed without the Server/Address lines
+        name, rdtype = _reverse_name(name).rstrip("."), dns.rdatatype.PTR
     servers, search = resolv_conf(host)
     addr = servers[0]
     if len(words) == 2:
         addr = _server_address(host, words[1])
         if addr is None:
             return Result(err=f"nslookup: couldn't get address for '{words[1]}': not found\n", code=1)
-    head = [f"Server:\t\t{words[1] if len(words) == 2 else addr}", f"Address:\t{addr}#{port}", ""]
+    head = [] if reverse else [f"Server:\t\t{words[1] if len(words) == 2 else addr}", f"Address:\t{addr}#{port}", ""]
     try:
         asked, resp, *_ = _resolve(host, name, rdtype, addr, port, search)
         if resp.rcode() != dns.rcode.NOERROR:
@@ -315,15 +331,16 @@ def nslookup_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Resul
 
 # -- dig
 def _indent(col: int, to: int) -> tuple[str, int]:
-    """Tabs (8 wide) from column col to column to; one space when col is already past it."""
-    if col >= to:
-        return " ", col + 1
+    """BIND's masterdump indent(): tabs (8 wide) and spaces from column col to column to, at
+    least one character."""
+    to = max(to, col + 1)
     tabs = to // 8 - col // 8
-    return "\t" * tabs + " " * (to % 8 if tabs else to - col), to
+    return ("\t" * tabs + " " * (to % 8)) if tabs > 0 else " " * (to - col), to
 
 
-def _columns(fields: list[str], stops: list[int]) -> str:
-    out, col = fields[0], len(fields[0])
+def _columns(fields: list[str], stops: list[int], col: int | None = None) -> str:
+    out = fields[0]
+    col = len(fields[0]) if col is None else col
     for f, stop in zip(fields[1:], stops):
         pad, col = _indent(col, stop)
         out += pad + f
@@ -375,6 +392,11 @@ def dig_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
                 rdtype = _type(val)
                 if rdtype is None:
                     return Result(err=f"dig: invalid type {val}\n", code=10)
+        elif a == "-x":
+            if i >= len(args) or _reverse_name(args[i]) is None:
+                return Result(err=f"Invalid IP address {args[i] if i < len(args) else ''}\n", code=10)
+            name, rdtype = _reverse_name(args[i]), rdtype or dns.rdatatype.PTR
+            i += 1
         elif a.startswith("-") and len(a) > 1:
             return Result(err=f"Invalid option: {a}\nUsage:  dig [@global-server] [domain] [q-type] [q-class] {{q-opt}}\n",
                           code=1)
@@ -425,8 +447,9 @@ def dig_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         out += [";; OPT PSEUDOSECTION:", f"; EDNS: version: {resp.edns}, flags:; udp: {resp.payload}"]
     out.append(";; QUESTION SECTION:")
     for q in resp.question:
-        out.append(_columns([";" + q.name.to_text(), dns.rdataclass.to_text(q.rdclass), dns.rdatatype.to_text(q.rdtype)],
-                            [32, 40]))
+        qname = q.name.to_text()  # dig counts the columns without the ";"
+        out.append(_columns([";" + qname, dns.rdataclass.to_text(q.rdclass), dns.rdatatype.to_text(q.rdtype)],
+                            [32, 40], col=len(qname)))
     out.append("")
     for title, section in (("ANSWER", resp.answer), ("AUTHORITY", resp.authority), ("ADDITIONAL", resp.additional)):
         if section:

@@ -41,6 +41,16 @@ CASES = [
     "dig -p PORT @127.0.0.1 -t soa korea.example",
     "dig -p PORT @127.0.0.1 korea.example any",
     "dig -p PORT @127.0.0.1 a-name-longer-than-the-first-column.korea.example",
+    "dig -p PORT @127.0.0.1 123456789012345.korea.example",
+    "dig -p PORT @127.0.0.1 1234567.korea.example",
+    "dig -p PORT @127.0.0.1 -x 127.0.0.4",
+    "dig -p PORT @127.0.0.1 +short -x 127.0.0.1",
+    "host -p PORT 127.0.0.1 127.0.0.1",
+    "host -p PORT 127.0.0.9 127.0.0.1",
+    "host -p PORT 10.1.2.3 127.0.0.1",
+    "host -p PORT -t ptr 4.0.0.127.in-addr.arpa 127.0.0.1",
+    "nslookup -port=PORT 127.0.0.5 127.0.0.1",
+    "nslookup -port=PORT 127.0.0.9 127.0.0.1",
 ]
 
 
