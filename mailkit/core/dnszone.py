@@ -44,6 +44,14 @@ class Loaded:
     file: str  # the world path
     zone: dns.zone.Zone
     stamp: tuple  # (mtime_ns, size) of the file when it was read
+    rrsets: dict = field(default_factory=dict)  # (name, type) -> RRset built once (hashing rdata is slow)
+
+    def rrset(self, name, rdataset):
+        key = (name, rdataset.rdtype)
+        found = self.rrsets.get(key)
+        if found is None:
+            found = self.rrsets[key] = _rrset(name, rdataset)
+        return found
 
     @property
     def serial(self) -> int:
@@ -194,7 +202,7 @@ def zones_of(world: World) -> ZoneSet:
 def _zone_for(zones: dict[str, Loaded], qname: dns.name.Name) -> Loaded | None:
     best = None
     for origin, z in zones.items():
-        if qname.is_subdomain(dns.name.from_text(origin)):
+        if qname.is_subdomain(z.zone.origin):
             if best is None or len(origin) > len(best.origin):
                 best = z
     return best
@@ -214,23 +222,24 @@ def lookup(zoneset: ZoneSet, qname, qtype) -> Answer:
             return Answer(SERVFAIL)  # not ours (or ours but not loadable): we ask no one else
         out.authoritative = True
         node = z.zone.get_node(name)
-        soa = z.zone.find_rrset(z.zone.origin, dns.rdatatype.SOA)
+        apex = z.zone.origin
+        soa = z.rrset(apex, z.zone.get_rdataset(apex, dns.rdatatype.SOA))
         if node is None:
             exists_below = any(n.is_subdomain(name) for n in z.zone.nodes)  # an empty non-terminal
             out.rcode = NOERROR if exists_below else NXDOMAIN
             out.authority = [soa]
             return out
         if rdtype == dns.rdatatype.ANY:
-            out.answer = [_rrset(name, rds) for rds in node.rdatasets]
+            out.answer = [z.rrset(name, rds) for rds in node.rdatasets]
             return out
         found = node.get_rdataset(dns.rdataclass.IN, rdtype)
         if found is not None:
-            out.answer.append(_rrset(name, found))
+            out.answer.append(z.rrset(name, found))
             out.additional = _glue(zones, found)
             return out
         cname = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.CNAME)
         if cname is not None and rdtype != dns.rdatatype.CNAME:
-            out.answer.append(_rrset(name, cname))
+            out.answer.append(z.rrset(name, cname))
             name = cname[0].target
             continue
         out.authority = [soa]  # the name exists, not with this type (NODATA)
@@ -249,7 +258,7 @@ def _glue(zones: dict[str, Loaded], rdataset) -> list:
         node = z.zone.get_node(t) if z is not None else None
         a = node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.A) if node is not None else None
         if a is not None and all(x.name != t for x in out):
-            out.append(_rrset(t, a))
+            out.append(z.rrset(t, a))
     return out
 
 

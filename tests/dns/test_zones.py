@@ -120,3 +120,9 @@ def test_named_checkzone_command(world, clock, write_zone, test_zone):
     write_zone("test.example", test_zone.replace("ns      IN A   127.0.0.1", "ns      IN A   127.0.0.300"))
     r = run(host, ["named-checkzone", "test.example", "test.example.zone"])
     assert r.code == 1 and r.out.startswith("/var/named/test.example.zone:6: ")
+
+
+def test_include_is_refused_so_no_file_outside_var_named_is_read(world, write_zone, test_zone):
+    write_zone("test.example", test_zone + "$INCLUDE /etc/shadow\n")
+    with pytest.raises(dnszone.ZoneError, match=r"test.example.zone:8: near '\$INCLUDE': .*not allowed"):
+        dnszone.check_zone(world, "test.example", "/var/named/test.example.zone")
