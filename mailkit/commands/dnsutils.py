@@ -132,6 +132,22 @@ def _type(word: str):
         return None
 
 
+def _illegal(prog: str, name: str, code: int) -> Result | None:
+    """The tools' refusal of a name that cannot be one (before any query is sent)."""
+    try:
+        dns.name.from_text(name)
+        return None
+    except dns.name.LabelTooLong:
+        why = "label too long"
+    except dns.name.EmptyLabel:
+        why = "empty label"
+    except dns.name.NameTooLong:
+        why = "name too long"
+    except (dns.exception.DNSException, ValueError, UnicodeError):
+        why = "bad label type"
+    return Result(err=f"{prog}: '{name}' is not a legal name ({why})\n", code=code)
+
+
 def _resolve(host, name, rdtype, addr, port, search, edns=False):
     """Ask for name (and the search list's names until one exists): (asked name, response, size, proto, ms)."""
     last = None
@@ -206,6 +222,9 @@ def host_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     if not words or len(words) > 2:
         return Result(err=usage, code=1)
     name = words[0]
+    bad = _illegal("host", name, 1)
+    if bad:
+        return bad
     reverse = _reverse_name(name)
     if reverse is not None:  # host 127.0.0.1 asks for the PTR record of 1.0.0.127.in-addr.arpa
         name, rdtype = reverse.rstrip("."), rdtype or dns.rdatatype.PTR
@@ -294,6 +313,9 @@ def nslookup_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Resul
     if len(words) > 2:
         return Result(err="nslookup: too many arguments\n", code=1)
     name = words[0]
+    bad = _illegal("nslookup", name, 10)
+    if bad:
+        return bad
     reverse = _reverse_name(name) is not None
     if reverse:  # an address: its PTR record, printed without the Server/Address lines
         name, rdtype = _reverse_name(name).rstrip("."), dns.rdatatype.PTR
@@ -413,6 +435,9 @@ def dig_cmd(host: Host, argv: list[str], stdin: str | None = None) -> Result:
             return Result(err=f"dig: '{a}' is not a legal name\n", code=10)
     rdtype = rdtype if rdtype is not None else (dns.rdatatype.A if name else dns.rdatatype.NS)
     name = name or "."
+    bad = _illegal("dig", name, 10)
+    if bad:
+        return bad
     servers, _ = resolv_conf(host)
     addr = servers[0]
     if server is not None:

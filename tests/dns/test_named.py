@@ -134,3 +134,22 @@ def test_an_active_named_comes_back_with_the_host(world, clock):
         assert resolver(rt.ports[53][1]).resolve("mail.korea.example", "A")[0].address == "127.0.0.1"
     finally:
         rt.stop()
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600), flip=st.integers(min_value=0, max_value=40))
+def test_any_bytes_get_an_answer_or_silence_never_an_exception(world, data, flip):
+    from mailkit.core import dnszone
+    from mailkit.servers.dns import respond
+
+    zs = dnszone.zones_of(world)
+    wire = bytearray(dns.message.make_query("jeju.example", "MX").to_wire())
+    if flip < len(wire):
+        wire[flip] ^= 0xFF  # a valid query with one byte broken
+    for packet in (bytes(data), bytes(wire)):
+        out = respond(zs, packet, 512)
+        assert out is None or (len(out) <= 512 and out[:2] == packet[:2])

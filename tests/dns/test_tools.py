@@ -51,6 +51,9 @@ CASES = [
     "host -p PORT -t ptr 4.0.0.127.in-addr.arpa 127.0.0.1",
     "nslookup -port=PORT 127.0.0.5 127.0.0.1",
     "nslookup -port=PORT 127.0.0.9 127.0.0.1",
+    "host -p PORT a..b 127.0.0.1",
+    "dig -p PORT @127.0.0.1 " + "a" * 70 + ".example",
+    "nslookup -port=PORT " + "a" * 70 + ".example 127.0.0.1",
 ]
 
 
@@ -70,6 +73,8 @@ def test_same_output_as_bind_tools(dns_host, dns_port, line):
     ours = run(dns_host, argv)
     assert masked(ours.out) == masked(real.stdout)
     assert ours.code == real.returncode
+    if "not a legal name" in real.stderr:
+        assert ours.err == real.stderr
 
 
 def test_mx_answers_through_the_service_port(dns_host):
