@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .base import Host, Result, command
 
+UDP_SERVICES = ("named",)  # units that listen on UDP as well as TCP (DNS on 53)
+
 
 def _listeners(host: Host):
     rt = host.runtime
@@ -27,9 +29,12 @@ def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     if "p" in flags:
         cols += " PID/Program name    "
     lines = [head, cols]
-    for ln in _listeners(host):
+    tcp, udp = "t" in flags or "u" not in flags, "u" in flags or "t" not in flags
+    rows = [("tcp", ln) for ln in _listeners(host) if tcp]
+    rows += [("udp", ln) for ln in _listeners(host) if udp and ln.service in UDP_SERVICES]  # udp after tcp
+    for proto, ln in rows:
         local = f"{ln.addr}:{ln.port}"
-        row = f"tcp        0      0 {local:<23} {'0.0.0.0:*':<23} LISTEN     "
+        row = f"{proto}        0      0 {local:<23} {'0.0.0.0:*':<23} {'LISTEN' if proto == 'tcp' else '':<11}"
         if "p" in flags:
             row += f" {(str(ln.pid) + '/' + ln.program)[:19]:<20}"
         lines.append(row.rstrip() if "p" not in flags else row)

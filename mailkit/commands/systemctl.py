@@ -1,6 +1,6 @@
 """`systemctl start|stop|restart|status|enable|disable|is-active|is-enabled UNIT`.
 
-Units: sendmail (the MTA), dovecot (POP3 + IMAP), postfix (not installed until `yum -y
+Units: sendmail (the MTA), dovecot (POP3 + IMAP), named (DNS for /var/named's zones), postfix (not installed until `yum -y
 install postfix`; when running it holds port 25, so sendmail cannot start: the exam's
 "stop postfix first").
 """
@@ -14,6 +14,7 @@ UNITS = {
     "sendmail": ("Sendmail Mail Transport Agent", "/usr/sbin/sendmail -bd -q1h"),
     "dovecot": ("Dovecot IMAP/POP3 email server", "/usr/sbin/dovecot"),
     "postfix": ("Postfix Mail Transport Agent", "/usr/sbin/postfix start"),
+    "named": ("Berkeley Internet Name Domain (DNS)", "/usr/sbin/named -u named -c /etc/named.conf"),
 }
 WANTS = "/etc/systemd/system/multi-user.target.wants"
 

@@ -14,7 +14,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 LEARNERS = ("alice", "bob", "carol", "ihduser", "kaituser")
 PASSWORD = "secret"
 DIRS = ("etc/mail", "root", "home", "var/spool/mail", "var/log", "var/lib/mailkit", "tmp",
-        "var/spool/mqueue", "var/spool/clientmqueue", "usr/bin", "usr/sbin")
+        "var/spool/mqueue", "var/spool/clientmqueue", "usr/bin", "usr/sbin", "var/named")
 
 
 def build_maps(world: World) -> None:

@@ -10,8 +10,8 @@ temporary failure, -f keep the key's case, -m match only (return the key), -q ke
 Lookups follow sendmail's map.c: a hash map is the world's built `.db` (core/maps.py, keys
 lower-cased unless -f), its value with %0 (the key) and %1..%9 (the $@ arguments)
 substituted; `host` canonicalises a name from the world's /etc/hosts (HostsFile; the first
-name of the matching line that has a dot), or an IP literal [a.b.c.d] by its address, with no
-DNS behind it; `dequote` removes quotes (nothing to remove, spaces or unbalanced quotes: no
+name of the matching line that has a dot), or an IP literal [a.b.c.d] by its address, then
+from the zones of /var/named as the DNS would (core/dnszone.py); `dequote` removes quotes (nothing to remove, spaces or unbalanced quotes: no
 match); `arith` computes `$(arith + $@ 1 $@ 2 $)`; `macro` sets a macro and returns "".
 """
 
@@ -195,6 +195,17 @@ class Map:
 
 
 def canonical_host(world: World | None, hosts_file: str, name: str) -> str | None:
+    """A host name as "hosts: files dns" canonicalises it: the hosts file first, then the
+    zones of /var/named (core/dnszone.py: the CNAME's target, a name with an A or MX record)."""
+    found = _files_canonical(world, hosts_file, name)
+    if found is None and world is not None and not name.strip().startswith("["):
+        from . import dnszone
+
+        found = dnszone.canonical_name(world, name.strip())
+    return found
+
+
+def _files_canonical(world: World | None, hosts_file: str, name: str) -> str | None:
     """A host name as the `files` service canonicalises it; [a.b.c.d] by its address."""
     if world is None:
         return None

@@ -34,7 +34,7 @@ SERVICES_FILE = STATE_DIR + "/services.json"
 PORTS_FILE = STATE_DIR + "/ports.json"  # where a `mailkit serve` host listens, for CLI commands
 
 
-_PID_OFFSET = {"sendmail": 0, "dovecot": 118, "postfix": 231}
+_PID_OFFSET = {"sendmail": 0, "dovecot": 118, "postfix": 231, "named": 344}
 
 # The listen queue of every daemon (the kernel caps it at net.core.somaxconn). sendmail's own
 # default (DaemonPortOptions Listen=) is 10 and Dovecot's 100, enough for daemons that fork a
@@ -205,7 +205,7 @@ class HostRuntime:
         with self._lock:
             self._ensure_loop()
             state = load_services(self.world)
-            for name in ("postfix", "sendmail", "dovecot"):
+            for name in ("postfix", "sendmail", "dovecot", "named"):
                 if state.get(name, {}).get("active") and name not in self._servers:
                     try:
                         self.start_service(name)
@@ -426,6 +426,11 @@ class HostRuntime:
                 servers = await self._start_dovecot()
             elif name == "postfix":
                 servers = [await self._bind("postfix", "master", _PostfixStandIn, "127.0.0.1", 25)]
+            elif name == "named":  # DNS for the zones in /var/named, UDP and TCP (servers/dns.py)
+                from .dns import serve_dns
+
+                servers = [await self._bind("named", "named", lambda a, p: serve_dns(self.world, self.clock, a, p),
+                                            "127.0.0.1", 53, kind="coroutine", daemon="named")]
             else:
                 raise ServiceError(f"Unit {name}.service not found.")
         except ServiceError:
