@@ -115,6 +115,65 @@ CELLS = [
     print("MaxMessageSize =", editor.inputs["MaxMessageSize"].value)
     editor
     """, "seed:F02"),
+    md(ko="""
+    ## .mc와 .cf를 나란히
+    시험은 .mc의 한 줄이 .cf의 어느 줄이 되는지 자주 묻습니다.
+
+    | sendmail.mc (m4 매크로) | sendmail.cf (m4가 만든 줄) |
+    | --- | --- |
+    | ``DAEMON_OPTIONS(`Port=smtp,Addr=127.0.0.1, Name=MTA')dnl`` | `O DaemonPortOptions=Port=smtp,Addr=127.0.0.1, Name=MTA` |
+    | ``define(`confMAX_MESSAGE_SIZE', `5000')dnl`` | `O MaxMessageSize=5000` |
+    | ``FEATURE(`access_db', ...)dnl`` | `Kaccess hash ... /etc/mail/access.db` 와 그것을 쓰는 규칙들 |
+    | ``FEATURE(`virtusertable', ...)dnl`` | `Kvirtuser hash -o /etc/mail/virtusertable.db` |
+    | `dnl` (줄 끝까지 지움) | 아무것도 만들지 않음 |
+
+    아래 셀이 지금의 두 파일에서 짝을 찾아 보여 줍니다.
+    """, en="""
+    ## The .mc and the .cf side by side
+    The exam often asks which .cf line a .mc line becomes.
+
+    | sendmail.mc (m4 macros) | sendmail.cf (the lines m4 makes) |
+    | --- | --- |
+    | ``DAEMON_OPTIONS(`Port=smtp,Addr=127.0.0.1, Name=MTA')dnl`` | `O DaemonPortOptions=Port=smtp,Addr=127.0.0.1, Name=MTA` |
+    | ``define(`confMAX_MESSAGE_SIZE', `5000')dnl`` | `O MaxMessageSize=5000` |
+    | ``FEATURE(`access_db', ...)dnl`` | `Kaccess hash ... /etc/mail/access.db` and the rules that use it |
+    | ``FEATURE(`virtusertable', ...)dnl`` | `Kvirtuser hash -o /etc/mail/virtusertable.db` |
+    | `dnl` (delete to new line) | nothing at all |
+
+    The cell below finds each pair in the two files as they are now.
+    """),
+    code("""
+    %%host
+    grep -E '^(DAEMON_OPTIONS|define\\(`confMAX_MESSAGE_SIZE|FEATURE\\(`(access_db|virtusertable))' /etc/mail/sendmail.mc
+    grep -E '^(O DaemonPortOptions|O MaxMessageSize|Kaccess|Kvirtuser)' /etc/mail/sendmail.cf
+    """, "seed:F02"),
+    md(ko="""
+    ## 실전 과제: 모든 주소에서 메일 받기 (.mc로)
+    처음 설치한 sendmail은 `Addr=127.0.0.1`이라 이 컴퓨터 안에서만 메일을 받습니다. 다른 컴퓨터의
+    메일도 받으려면 .mc의 `DAEMON_OPTIONS`에서 `Addr=127.0.0.1,`을 지우고(또는 `0.0.0.0`으로 바꾸고)
+    m4로 .cf를 다시 만든 뒤 재시작합니다. 새 파일에 먼저 만들고 확인한 다음 바꿔 넣습니다.
+    (이 노트북의 메일 호스트는 안전을 위해 실제로는 루프백 주소에서만 기다리지만, netstat은 진짜 서버처럼
+    cf가 요청한 `0.0.0.0:25`를 보여 줍니다.)
+    """, en="""
+    ## A real task: accept mail from every address (in the .mc)
+    A fresh sendmail has `Addr=127.0.0.1`: it takes mail from this computer only. To accept mail
+    from other machines, remove `Addr=127.0.0.1,` from the .mc's `DAEMON_OPTIONS` (or make it
+    `0.0.0.0`), rebuild the .cf with m4, and restart. Build into a new file first, check, then move
+    it into place. (For safety this notebook's mail host still listens on loopback addresses only,
+    but netstat shows `0.0.0.0:25`, what the cf asked for, as a real server would.)
+    """),
+    code("""
+    edit("/etc/mail/sendmail.mc", "DAEMON_OPTIONS(`Port=smtp,Addr=127.0.0.1, Name=MTA')dnl",
+                                  "DAEMON_OPTIONS(`Port=smtp, Name=MTA')dnl")
+    """, "seed:F02"),
+    code("""
+    %%host
+    m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf.new
+    grep DaemonPortOptions /etc/mail/sendmail.cf.new
+    mv /etc/mail/sendmail.cf.new /etc/mail/sendmail.cf
+    systemctl restart sendmail
+    netstat -anp | grep LISTEN -w | grep :25
+    """, "seed:F02"),
     quiz(
         q(("sendmail.mc로 sendmail.cf를 만드는 명령은?", ["m4 sendmail.cf > sendmail.mc", "makemap hash sendmail.cf < sendmail.mc",
                                                       "m4 sendmail.mc > sendmail.cf", "newaliases sendmail.mc"],
