@@ -12,6 +12,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from . import rulecache
 from .cf import EX_CONFIG, EX_OSFILE, CfError, CfFile, parse_cf
 from .world import SENDMAIL_CF, World
 
@@ -250,7 +251,11 @@ def load(world: World, cf: str = SENDMAIL_CF) -> Config:
         raise CfError(cf, 0, "cannot open: Permission denied", EX_OSFILE) from None
     parsed = parse_cf(text, cf)
     check_complete(parsed)
-    return from_cf(world, parsed)
+    cfg = from_cf(world, parsed)
+    # the cf's rules compiled now, with the class files as they are now: a daemon keeps them
+    # until it is restarted, as sendmail does (core/rulecache.py)
+    rulecache.rules_for(world, cfg)
+    return cfg
 
 
 def check_complete(cf: CfFile) -> None:

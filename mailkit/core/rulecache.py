@@ -1,0 +1,68 @@
+"""Answers of the cf's rulesets remembered per compiled cf and per state of the maps they read.
+
+A ruleset's answer depends on the rules (core/rules.load compiles again when the cf changes),
+its input, the macros given, and the files its maps read (access.db, virtusertable.db,
+/etc/hosts...). The MTA asks the same questions over and over (every RCPT to the same user),
+so the answers are kept until one of those files changes; a file is checked with one stat.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from . import rules as rules_mod
+
+MAX_ENTRIES = 4096
+# What a running sendmail adds to class w at start beyond the cf: the addresses of its
+# interfaces as [a.b.c.d] (load_if_names); the world's host has the loopback one.
+DAEMON_CLASSES = {"w": frozenset({"[127.0.0.1]"})}
+
+_lock = threading.Lock()
+_state: dict = {"key": None, "answers": {}}
+
+
+def _map_files(rs) -> tuple:
+    files = getattr(rs, "_map_files", None)
+    if files is None:
+        paths = {m.file for m in rs.maps.values() if m.file}
+        paths |= {m.hosts_file for m in rs.maps.values() if m.mclass == "host"}
+        files = rs._map_files = tuple(sorted(paths))
+    return files
+
+
+def remember(rs, question: tuple, answer):
+    """The answer to `question` under rules `rs`: computed by answer() once, then reused."""
+    key = (rs, rules_mod._file_sigs(rs.world, _map_files(rs))) if rs.world is not None else None
+    with _lock:
+        if key is not None and _state["key"] == key and question in _state["answers"]:
+            return _state["answers"][question]
+    value = answer()
+    if key is None:
+        return value
+    with _lock:
+        if _state["key"] != key or len(_state["answers"]) >= MAX_ENTRIES:
+            _state["key"], _state["answers"] = key, {}
+        _state["answers"][question] = value
+    return value
+
+
+_pinned: dict = {}
+MAX_PINNED = 256
+
+
+def rules_for(world, cfg):
+    """The rules of the cf `cfg` was read from, as they were when first asked for this cfg: a
+    running daemon keeps its rules (and class files) until it is restarted, as sendmail does;
+    a fresh Config (a command, a restart) compiles the cf again if it changed."""
+    hit = _pinned.get(id(cfg))
+    if hit is not None and hit[0] is cfg and hit[1] == world.root:
+        return hit[2]
+    try:
+        rs = rules_mod.load(world, getattr(cfg, "cf_path", rules_mod.SENDMAIL_CF))
+    except Exception:  # a cf the engine cannot compile: the callers fall back (None)
+        rs = None
+    with _lock:
+        while len(_pinned) >= MAX_PINNED:
+            _pinned.pop(next(iter(_pinned)))  # the oldest first
+        _pinned[id(cfg)] = (cfg, world.root, rs)
+    return rs
