@@ -139,8 +139,10 @@ def mailkit_dialogues(port: int, todo) -> list:
     return ns["dialogues"](port, todo)
 
 
-def make_world(root):
+def make_world(root, cf_text: str | None = None):
     world = create_world(root)
+    if cf_text is not None:
+        world.path("/etc/mail/sendmail.cf").write_text(cf_text)
     world.path("/etc/mail/access").write_text(ACCESS)
     host = Host(world, FixedClock())
     assert run(host, ["makemap", "hash", "/etc/mail/access"], stdin=ACCESS).code == 0
@@ -174,3 +176,24 @@ def test_smtp_dialogues_equal_the_real_sendmail(tmp_path):
     real, ours, diffs = compare(world, todo)
     assert len(real) == len(ours) == len(todo)
     assert not diffs, "\n".join(diffs)
+
+
+@pytest.mark.skipif(shutil.which("m4") is None, reason="m4 is not installed")
+def test_smtp_dialogues_on_an_m4_built_cf_equal_the_real_sendmail(tmp_path):
+    """The cf built by m4 with FEATURE(`promiscuous_relay') and a LOCAL_RULESETS block: the
+    same dialogues, and those its own rules answer, equal on both sides."""
+    from .test_bt_differential import changed_cf
+
+    cf = changed_cf(create_world(tmp_path / "probe"))
+    world = make_world(tmp_path / "host", cf)
+    todo = scripts()
+    for src in ("127.0.0.1", "127.0.0.2"):
+        todo.append((src, ["EHLO client.example.com", "MAIL FROM:<u@host.invalid>", "QUIT"]))
+        todo.append((src, ["EHLO client.example.com", "MAIL FROM:<a@client.example.com>", "RCPT TO:<u@blocked.test>",
+                           "RCPT TO:<u@tarpit.test>", "RCPT TO:<bob@example.com>", "QUIT"]))
+    real, ours, diffs = compare(world, todo)
+    assert not diffs, "\n".join(diffs)
+    flat = [ln for d in ours for reply in d for ln in reply]
+    assert "550 5.7.1 <u@blocked.test>... blocked.test is closed" in flat
+    assert "553 5.1.8 <u@host.invalid>... sender domain host is invalid" in flat
+    assert not any("Relaying denied" in ln for ln in flat)  # promiscuous_relay
