@@ -14,9 +14,9 @@ from . import rules as rules_mod
 
 MAX_ENTRIES = 4096
 # What a running sendmail adds to class w at start beyond the cf: the addresses of its
-# interfaces as [a.b.c.d] (load_if_names), loopback skipped. The world's host has only
-# loopback, so nothing: the real sendmail relays root@[127.0.0.1] with esmtp, and refuses
-# it from another machine ("Relaying denied").
+# interfaces as [a.b.c.d] (load_if_names), loopback skipped, and none at all under the stock
+# cf's DontProbeInterfaces=True. So nothing: the real sendmail relays root@[127.0.0.1] with
+# esmtp, and refuses it from another machine ("Relaying denied").
 DAEMON_CLASSES: dict = {}
 
 _lock = threading.Lock()
