@@ -127,7 +127,13 @@ def check_mail(world: World, cfg, sender: str, client_addr=_UNSET, client_name=_
     if s is not None:
         s["sender"] = sender
     env = session_env(cfg, client_addr, client_name, sender)
-    return _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, sender)
+    verdict = _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, sender)
+    if verdict is not None and verdict.code // 100 == 4:
+        # the real sendmail 8.17 answers a temporary refusal at MAIL without the address:
+        # "451 4.3.2 Try again later" (at RCPT it keeps "<addr>... ")
+        prefix = f"<{sender}>... "
+        verdict = Reply(verdict.code, verdict.dsn, verdict.text.removeprefix(prefix))
+    return verdict
 
 
 def relay_ok(world: World, cfg, client_addr: str, client_name: str | None, rcpt_domain: str) -> bool:

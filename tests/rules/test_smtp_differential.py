@@ -34,10 +34,14 @@ ACCESS = """\
 From:spammer@spam.example.net	REJECT
 From:quiet@spam.example.net	DISCARD
 From:angry@spam.example.net	ERROR:5.7.0:550 Go away, spammer
+From:later@spam.example.net	ERROR:4.3.2:451 Try again later
+From:client.example.com	RELAY
 To:daemon@localhost.localdomain	REJECT
 To:root@localhost	REJECT
 To:gone@localhost.localdomain	ERROR:5.1.1:550 This user has gone away
 To:dropped@localhost.localdomain	DISCARD
+To:busy@localhost.localdomain	ERROR:4.2.1:450 Mailbox busy, try later
+To:closed.example	ERROR:"550 We do not take mail for closed.example"
 To:partner.example	RELAY
 Connect:127.0.0.4	REJECT
 """
@@ -45,12 +49,12 @@ Connect:127.0.0.4	REJECT
 SENDERS = [
     "<>", "<root>", "<root@localhost>", "<a@client.example.com>", "<a@CLIENT.example.com.>",
     "<x@nonexistent.invalid>", "<spammer@spam.example.net>", "<quiet@spam.example.net>",
-    "<angry@spam.example.net>", "<a@[127.0.0.1]>", "<a@[127.0.0.2]>", "<@client.example.com:a@client.example.com>",
+    "<angry@spam.example.net>", "<later@spam.example.net>", "<other@spam.example.net>", "<a@[127.0.0.1]>", "<a@[127.0.0.2]>", "<@client.example.com:a@client.example.com>",
 ]
 RECIPIENTS = [
     "<root>", "<root@localhost>", "<ROOT@LOCALHOST.LOCALDOMAIN>", "<postmaster>", "<nosuch@localhost.localdomain>",
     "<nosuch>", "<x@remote.example>", "<x@client.example.com>", "<gone@localhost.localdomain>",
-    "<daemon@localhost>", "<dropped@localhost.localdomain>", "<x@partner.example>", "<x@sub.partner.example>",
+    "<daemon@localhost>", "<dropped@localhost.localdomain>", "<busy@localhost.localdomain>", "<x@closed.example>", "<x@partner.example>", "<x@sub.partner.example>",
     "<root@[127.0.0.1]>", "<x%remote.example@localhost>", "<remote.example!x>",
     "<@localhost:root@localhost>", "<|/bin/true>", "</tmp/x>", "<x@localhost/../etc>",
 ]
@@ -58,7 +62,7 @@ RECIPIENTS = [
 
 def scripts() -> list[tuple[str, list[str]]]:
     out = []
-    for src in ("127.0.0.1", "127.0.0.2"):
+    for src in ("127.0.0.1", "127.0.0.2", "127.0.0.3"):
         for s in SENDERS:
             out.append((src, ["EHLO client.example.com", f"MAIL FROM:{s}", "QUIT"]))
         out.append((src, ["EHLO client.example.com", "MAIL FROM:<a@client.example.com>"]
