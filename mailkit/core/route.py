@@ -115,7 +115,7 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
         if parsed.mailer == "*error*":
             return [_failure_of(addr, parsed)]
         if parsed.mailer not in LOCAL_MAILERS:
-            return [Remote(f"{user}@{domain}" if domain else parsed.user)]
+            return [Remote(_remote_address(user, domain, parsed))]
         if parsed.mailer == "local":
             user, domain = parsed.user, ""  # virtusertable already applied by ruleset 0
     if domain and not cfg.is_local_domain(domain):
@@ -160,6 +160,16 @@ def parse(world: World, cfg, addr: str) -> rules.Parsed | None:
             world, cfg, addr, rules.Env(classes=dict(rulecache.DAEMON_CLASSES)), rules=rs))
     except rules.RuleError:
         return None
+
+
+def _remote_address(user: str, domain: str, parsed: rules.Parsed) -> str:
+    """The address a non-local mailer got: as written (domain lower-cased) unless the rules
+    rewrote it (the percent hack, a source route, a bang path): then the rewritten one."""
+    if domain and parsed.user.lower() == f"{user}@{domain}".lower():
+        return f"{user}@{domain}"
+    if "@" in parsed.user:
+        return parsed.user
+    return f"{parsed.user}@{(parsed.host or '').rstrip('.')}"
 
 
 def _failure_of(addr: str, parsed: rules.Parsed) -> Failure:
