@@ -8,6 +8,7 @@ so the answers are kept until one of those files changes; a file is checked with
 
 from __future__ import annotations
 
+import os
 import threading
 
 from . import rules as rules_mod
@@ -24,17 +25,36 @@ _state: dict = {"key": None, "answers": {}}
 
 
 def _map_files(rs) -> tuple:
+    """The real paths of the files the maps of `rs` read, found once per compiled cf (the maps
+    themselves still open them through World.path, with its checks, at each lookup)."""
     files = getattr(rs, "_map_files", None)
     if files is None:
-        paths = {m.file for m in rs.maps.values() if m.file}
-        paths |= {m.hosts_file for m in rs.maps.values() if m.mclass == "host"}
-        files = rs._map_files = tuple(sorted(paths))
+        names = {m.file for m in rs.maps.values() if m.file}
+        names |= {m.hosts_file for m in rs.maps.values() if m.mclass == "host"}
+        found = []
+        for name in sorted(names):
+            try:
+                found.append(str(rs.world.path(name)))
+            except (ValueError, OSError):
+                found.append(None)  # a path the world refuses: never changes
+        files = rs._map_files = tuple(found)
     return files
+
+
+def _signature(rs) -> tuple:
+    out = []
+    for path in _map_files(rs):
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        out.append((st.st_ino, st.st_mtime_ns, st.st_size) if st else None)
+    return tuple(out)
 
 
 def remember(rs, question: tuple, answer):
     """The answer to `question` under rules `rs`: computed by answer() once, then reused."""
-    key = (rs, rules_mod._file_sigs(rs.world, _map_files(rs))) if rs.world is not None else None
+    key = (rs, _signature(rs)) if rs.world is not None else None
     with _lock:
         if key is not None and _state["key"] == key and question in _state["answers"]:
             return _state["answers"][question]
