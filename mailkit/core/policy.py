@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from . import route, rulecache, rules
 from .world import World
 
-LOCAL_ADDRS = ("127.0.0.1", "::1", "0", "")
 # The client and sender of the SMTP session this call belongs to. Each session runs in its own
 # task (its own context), so check_connect's client is what check_mail sees, and check_mail's
-# sender is what check_rcpt sees, as sendmail's macros live for its session.
+# sender is what check_rcpt sees, as sendmail's macros live for its session. A caller outside
+# that context (a thread pool does not copy it) must pass client_addr/client_name itself.
 _session: ContextVar[dict | None] = ContextVar("mailkit_policy_session", default=None)
 _UNSET = object()
 
