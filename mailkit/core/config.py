@@ -12,6 +12,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from . import rulecache, rulemaps
 from .cf import EX_CONFIG, EX_OSFILE, CfError, CfFile, parse_cf
 from .world import SENDMAIL_CF, World
 
@@ -37,18 +38,19 @@ HANDLED_MACROS = {"j", "n", "Z", "e"}  # $e: the greeting of old cf files
 HANDLED_CLASSES = {"w", "R", "t"}
 HANDLED_MAPS = {"access", "virtuser"}
 
+# Lines the rules engine (core/rules.py) runs for the MTA's decisions: rulesets and rules
+# (check_relay, check_mail, check_rcpt, ruleset 0...), the macros and classes they read, and
+# maps of the classes it has (an unknown map class is listed by the engine itself).
+ACTED_ON_BY_RULES = {"R", "S", "D", "C", "F"}
+RULES_OPTIONS = {"OperatorChars", "o", "BlankSub", "B", "HostsFile"}  # read by core/rules.py
+
 _REASONS = {
-    "R": "rewriting rules: mailkit resolves addresses with its own resolver (core/route.py)",
-    "S": "rulesets: mailkit resolves addresses with its own resolver",
-    "M": "mailer definitions: local delivery is built in, nothing is sent off the machine",
+    "M": "mailer definitions: the rules choose a mailer by name, F= flags and R= ruleset; "
+         "delivery is built in (P= and A= are not run), nothing is sent off the machine",
     "H": "header templates: mailkit writes Received and Return-Path itself",
     "P": "precedence values are not used for queue ordering",
-    "K": "map not used by mailkit",
+    "K": "map class the rules engine does not have",
     "O": "option not acted on by mailkit",
-    "D": "macro not used by mailkit",
-    "C": "class not used by mailkit",
-    "F": "class file not read by mailkit",
-    "V": "configuration version level",
     "E": "environment for mailers",
     "Q": "queue groups are not supported",
     "L": "obsolete line",
@@ -250,7 +252,11 @@ def load(world: World, cf: str = SENDMAIL_CF) -> Config:
         raise CfError(cf, 0, "cannot open: Permission denied", EX_OSFILE) from None
     parsed = parse_cf(text, cf)
     check_complete(parsed)
-    return from_cf(world, parsed)
+    cfg = from_cf(world, parsed)
+    # the cf's rules compiled now, with the class files as they are now: a daemon keeps them
+    # until it is restarted, as sendmail does (core/rulecache.py)
+    rulecache.rules_for(world, cfg)
+    return cfg
 
 
 def check_complete(cf: CfFile) -> None:
@@ -297,6 +303,8 @@ def from_cf(world: World, cf: CfFile) -> Config:
             classes[line.name].update(names or ())
         elif k == "K" and line.name in HANDLED_MAPS:
             kw["access_db" if line.name == "access" else "virtuser_db"] = _map_db_path(line.value)
+        elif k == "K" and (line.value.split() or [""])[0] in rulemaps.SUPPORTED:
+            continue  # declared for the rules, which look it up
         elif k == "O" and OLD_OPTION_NAMES.get(line.name, line.name) in HANDLED_OPTIONS:
             name, value = OLD_OPTION_NAMES.get(line.name, line.name), line.value
             if line.name == "T" and "/" in value:  # old "T5d/4h": queuereturn/queuewarn
@@ -307,6 +315,8 @@ def from_cf(world: World, cf: CfFile) -> Config:
             classes["t"].update(line.value.split())
         elif k == "V":
             continue  # the version level is read, and 10 is what sendmail 8.17 writes
+        elif k in ACTED_ON_BY_RULES or (k == "O" and line.name in RULES_OPTIONS):
+            continue  # compiled and run by core/rules.py (core/policy.py, core/route.py)
         else:
             skip(line)
 

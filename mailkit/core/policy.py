@@ -1,4 +1,14 @@
-"""The MTA's decisions for one SMTP transaction, as sendmail's check_* rulesets make them.
+"""The MTA's decisions for one SMTP transaction, made by the world's sendmail.cf.
+
+As sendmail 8.17 does: check_relay runs at connect, check_mail at MAIL and check_rcpt at RCPT,
+each on the compiled rules of the cf (core/rules.py, compiled once per cf) with the run-time
+macros sendmail sets ({client_addr}, {client_name}, {client_resolve}, {daemon_flags}, $&f...).
+A `$#error $@ 5.7.1 $: "550 Relaying denied"` result becomes the reply "550 5.7.1 <addr>...
+Relaying denied"; `$#discard` accepts and drops. Before check_rcpt, the recipient is parsed
+(rulesets 3 and 0, where the virtusertable lookup of the stock cf happens); after it, a local
+recipient is looked up as the local mailer does (aliases, ~/.forward, the account: "User
+unknown"), and a program, file or :include: recipient is refused (core/route.py) - those are
+sendmail's own checks outside the rulesets.
 
 Each function returns the reply sendmail would give (code, enhanced code, text) or None to go
 on. The SMTP server only asks and sends; nothing here knows about sockets.
@@ -6,12 +16,19 @@ on. The SMTP server only asks and sends; nothing here knows about sockets.
 
 from __future__ import annotations
 
+import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from . import access, route
+from . import route, rulecache, rules
 from .world import World
 
-LOCAL_ADDRS = ("127.0.0.1", "::1", "0", "")
+# The client and sender of the SMTP session this call belongs to. Each session runs in its own
+# task (its own context), so check_connect's client is what check_mail sees, and check_mail's
+# sender is what check_rcpt sees, as sendmail's macros live for its session. A caller outside
+# that context (a thread pool does not copy it) must pass client_addr/client_name itself.
+_session: ContextVar[dict | None] = ContextVar("mailkit_policy_session", default=None)
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -25,85 +42,129 @@ class Reply:
         return f"{self.code} {self.dsn} {self.text}" if self.dsn else f"{self.code} {self.text}"
 
 
-def _access_reply(res: access.AccessResult, addr: str, reject_text: str, reject_dsn: str) -> Reply | None:
-    if res.action == "REJECT":
-        return Reply(550, reject_dsn, f"<{addr}>... {reject_text}" if addr else reject_text)
-    if res.action == "ERROR":
-        code = int(res.code or 550)
-        dsn = res.dsn or ("5.0.0" if code >= 500 else "4.0.0")
-        return Reply(code, dsn, f"<{addr}>... {res.text}" if addr else res.text)
-    if res.action == "DISCARD":
+def session_env(cfg, client_addr: str, client_name: str | None, sender: str | None = None) -> rules.Env:
+    """The macros sendmail has set when its check_* rulesets run for this client."""
+    addr = client_addr or "127.0.0.1"
+    macros = {
+        "client_addr": addr,
+        "client_name": client_name or f"[{addr}]",
+        # resolved from the world's /etc/hosts (no DNS): a name is OK, none is FAIL
+        "client_resolve": "OK" if client_name else "FAIL",
+        "client_port": "0",
+        "daemon_flags": "",
+        "daemon_name": "MTA",
+        "server_addr": "127.0.0.1",
+        "server_name": cfg.hostname,
+        "_": f"{client_name or ''} [{addr}]".strip(),
+        "deliveryMode": getattr(cfg, "delivery_mode", "b") or "b",
+    }
+    if sender is not None:
+        macros["f"] = sender
+    return rules.Env(macros, classes=dict(rulecache.DAEMON_CLASSES))
+
+
+def reply_of(text: str, addr: str | None) -> Reply:
+    """A reply line as sendmail's usrerr builds it from "550 5.7.1 Relaying denied": the
+    `<addr>... ` prefix goes after the codes when the refusal is about an address."""
+    m = re.match(r"([245]\d\d) (?:([245]\.\d{1,3}\.\d{1,3}) )?(.*)$", text, re.S)
+    code, dsn, msg = (int(m.group(1)), m.group(2) or "", m.group(3)) if m else (553, "5.3.0", text)
+    if not dsn:
+        dsn = {2: "2.0.0", 4: "4.0.0", 5: "5.0.0"}[code // 100]
+    return Reply(code, dsn, f"<{addr}>... {msg}" if addr else msg)
+
+
+def _verdict(rs: rules.Rules, res: rules.Result, env: rules.Env, addr: str | None) -> Reply | None:
+    """What a check_* result means: $#error -> the reply, $#discard -> discard, else go on."""
+    t = rules.triple(rs, res.tokens)
+    if t is None:
+        return None
+    mailer = t[0].lower()
+    if mailer == "discard":
         return Reply(250, "", "", discard=True)
-    return None
+    if mailer != "error":
+        return None  # $#OK, $#RELAY and the like: accepted
+    parsed = rules.build_address(rs, res.tokens, env)
+    return reply_of(parsed.error or "553 5.3.0 Unknown error", addr)
+
+
+def _rules_for(world: World, cfg) -> rules.Rules:
+    return rulecache.rules_for(world, cfg)
+
+
+def _run_check(world: World, cfg, name: str, parts: list[str], env: rules.Env,
+               addr: str | None) -> Reply | None:
+    rs = _rules_for(world, cfg)
+    if rs is None or rs.ruleset_number(name) is None or not rs.rulesets.get(rs.ruleset_number(name)):
+        return None  # a cf without this ruleset: sendmail accepts
+    key = (name, tuple(parts), tuple(sorted(env.macros.items())))
+    try:
+        res = rulecache.remember(rs, key, lambda: rules.check(rs, name, parts, env))
+    except rules.RuleError:
+        # sendmail logs the config error and answers a temporary failure
+        return Reply(451, "4.3.0", f"<{addr}>... Temporary system failure. Please try again later." if addr
+                     else "Temporary system failure. Please try again later.")
+    return _verdict(rs, res, env, addr)
+
+
+def _client(client_addr, client_name) -> tuple[str, str | None]:
+    if client_addr is not _UNSET:
+        return client_addr, client_name if client_name is not _UNSET else None
+    s = _session.get()
+    return (s["addr"], s["name"]) if s else ("127.0.0.1", "localhost")
 
 
 def check_connect(world: World, cfg, client_addr: str, client_name: str | None) -> Reply | None:
-    res = access.check_connect(world, cfg, client_addr, client_name)
-    if res is None:
-        return None
-    if res.action == "REJECT":
-        return Reply(550, "5.7.1", "Access denied")
-    if res.action == "ERROR":
-        return Reply(int(res.code or 550), res.dsn or "5.0.0", res.text)
-    if res.action == "DISCARD":
-        return Reply(250, "", "", discard=True)
-    return None
+    _session.set({"addr": client_addr, "name": client_name, "sender": ""})
+    env = session_env(cfg, client_addr, client_name)
+    return _run_check(world, cfg, "check_relay", [env.macros["client_name"], env.macros["client_addr"]],
+                      env, None)
 
 
-def check_mail(world: World, cfg, sender: str) -> Reply | None:
-    if sender == "":
-        return None  # the null sender <> of bounces
-    user, domain = route.split_address(sender)
-    if not domain:
-        return Reply(553, "5.5.4", f"<{sender}>... Domain name required for sender address {sender}")
-    res = access.check(world, cfg, "From", sender)
-    if res is None:
-        return None
-    return _access_reply(res, sender, "Access denied", "5.7.1")
+def check_mail(world: World, cfg, sender: str, client_addr=_UNSET, client_name=_UNSET) -> Reply | None:
+    """check_mail for `sender`; the client is the session's (from check_connect) unless given."""
+    client_addr, client_name = _client(client_addr, client_name)
+    s = _session.get()
+    if s is not None:
+        s["sender"] = sender
+    env = session_env(cfg, client_addr, client_name, sender)
+    verdict = _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, sender)
+    if verdict is not None and verdict.code // 100 == 4:
+        # the real sendmail 8.17 answers a temporary refusal at MAIL without the address:
+        # "451 4.3.2 Try again later" (at RCPT it keeps "<addr>... ")
+        prefix = f"<{sender}>... "
+        verdict = Reply(verdict.code, verdict.dsn, verdict.text.removeprefix(prefix))
+    return verdict
 
 
 def relay_ok(world: World, cfg, client_addr: str, client_name: str | None, rcpt_domain: str) -> bool:
-    """sendmail's Relay_ok and the recipient-side relay checks."""
-    if client_addr in LOCAL_ADDRS:
-        return True  # "originated locally"
-    if any(client_addr == r or client_addr.startswith(r + ".") for r in cfg.relay_domains):
-        return True
-    res = access.check_connect(world, cfg, client_addr, client_name)
-    if res is not None and res.action == "RELAY":
-        return True
-    if f"[{client_addr}]" in cfg.local_names:
-        return True
-    if client_name:
-        name = client_name.lower()
-        if name in cfg.local_names or _in_domains(name, cfg.relay_domains):
-            return True
-    if _in_domains(rcpt_domain, cfg.relay_domains):
-        return True
-    res = access.check(world, cfg, "To", f"@{rcpt_domain}")
-    return res is not None and res.action == "RELAY"
+    """Whether the cf's check_rcpt lets this client send to a user at `rcpt_domain`."""
+    env = session_env(cfg, client_addr, client_name, "")
+    probe = f"postmaster@{rcpt_domain}"
+    reply = _run_check(world, cfg, "check_rcpt", [f"<{probe}>"], env, probe)
+    return reply is None or reply.discard
 
 
-def _in_domains(name: str, domains) -> bool:
-    name = name.lower().rstrip(".")
-    return any(name == d or name.endswith("." + d) for d in domains)
-
-
-def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str | None) -> Reply | None:
-    user, domain = route.split_address(rcpt)
+def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str | None,
+               sender: str | None = None) -> Reply | None:
+    if sender is None:
+        s = _session.get()
+        sender = s["sender"] if s else ""
     # sendmail parses the address before check_rcpt runs: a domain that is no host name is
-    # refused first. A program, file or :include: recipient is refused after the relay checks,
-    # by route (only aliases and .forward may name them).
+    # refused first, then whatever ruleset 0 answers with $#error (virtusertable error:...).
     bad = route.refuse_direct(rcpt, cfg)
     if bad is not None and bad.code == "553":
         return Reply(553, bad.dsn, f"<{rcpt}>... {bad.text}")
-    res = access.check(world, cfg, "To", rcpt if domain else f"{user}@{cfg.hostname}")
-    if res is not None and res.action not in ("OK", "RELAY"):
-        return _access_reply(res, rcpt, "Mailbox disabled for this recipient", "5.2.1")
-    if domain and not cfg.is_local_domain(domain):
-        if res is not None and res.action == "RELAY" or relay_ok(world, cfg, client_addr, client_name, domain):
-            return None
-        return Reply(550, "5.7.1", f"<{rcpt}>... Relaying denied")
-    ok, code, dsn, text = route.check_recipient(world, cfg, rcpt if domain else f"{user}@{cfg.hostname}")
-    if not ok:
-        return Reply(int(code), dsn, f"<{rcpt}>... {text}")
+    env = session_env(cfg, client_addr, client_name, sender)
+    parsed = route.parse(world, cfg, rcpt)
+    if parsed is not None and parsed.mailer == "*error*" and parsed.error:
+        return reply_of(parsed.error, rcpt)
+    verdict = _run_check(world, cfg, "check_rcpt", [f"<{rcpt}>"], env, rcpt)
+    if verdict is not None:
+        return verdict
+    # The local mailer's own checks: no program, file or :include: from the envelope, and a
+    # user that aliases, .forward or an account know.
+    if parsed is None or parsed.mailer in ("local", "prog", "*file*", "*include*"):
+        ok, code, dsn, text = route.check_recipient(world, cfg, rcpt)
+        if not ok:
+            return Reply(int(code), dsn, f"<{rcpt}>... {text}")
     return None

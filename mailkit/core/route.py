@@ -1,4 +1,13 @@
-"""Where a recipient's mail goes: virtusertable -> aliases -> ~/.forward -> a mailbox.
+"""Where a recipient's mail goes: the cf's ruleset 0 -> aliases -> ~/.forward -> a mailbox.
+
+The mailer of an address is what the world's sendmail.cf says: rulesets 3 and 0 and
+buildaddr (core/rules.parse_address), as sendmail's parseaddr. The stock cf's ruleset 0 also
+does the virtusertable lookup (FEATURE(`virtusertable')), so a virtual address arrives here
+already rewritten to its local user, its remote address or its error, exactly as in the real
+sendmail; `$#error` becomes a Failure with the rule's code and text, a mailer other than local
+(esmtp, smtp, relay...) a Remote. Aliases, ~/.forward and :include: stay here: sendmail does
+them in the local mailer's recipient(), not in the rulesets. A cf that cannot be compiled
+falls back to mailkit's own reading of class w and the virtusertable (core/virtusers.py).
 
 Only aliases, .forward and :include: lists may name a program (`|prog`), a file (`/path`) or
 an :include: list: an envelope recipient (from SMTP, the command line or a queue file) that
@@ -14,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import aliases, forward, virtusers
+from . import aliases, forward, rulecache, rules, virtusers
 from .accounts import accounts
 from .world import World
 
@@ -101,6 +110,14 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
             return [Failure(addr, "550", "5.1.1", f"{addr[9:].strip()}: cannot open: No such file or directory")]
         return _dedupe(t for a in included for t in resolve(world, cfg, a, _seen, _depth + 1, _owner, True))
     user, domain = split_address(addr)
+    parsed = None if user.startswith("\\") else parse(world, cfg, addr)
+    if parsed is not None:
+        if parsed.mailer == "*error*":
+            return [_failure_of(addr, parsed)]
+        if parsed.mailer not in LOCAL_MAILERS:
+            return [Remote(_remote_address(user, domain, parsed))]
+        if parsed.mailer == "local":
+            user, domain = parsed.user, ""  # virtusertable already applied by ruleset 0
     if domain and not cfg.is_local_domain(domain):
         return [Remote(f"{user}@{domain}")]
     if domain:
@@ -127,6 +144,42 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
             seen = _seen | {key}
             return _dedupe(t for a in fwd for t in resolve(world, cfg, a, seen, _depth + 1, user, True))
     return _mailbox_or_unknown(world, user, addr)
+
+
+LOCAL_MAILERS = ("local", "prog", "*file*", "*include*")
+
+
+def parse(world: World, cfg, addr: str) -> rules.Parsed | None:
+    """The cf's verdict on `addr` (rulesets 3, 0, buildaddr): its mailer, host and user, or
+    `*error*` with the reply text. None when the cf cannot be run (a config error)."""
+    rs = rulecache.rules_for(world, cfg)
+    if rs is None or not rs.rulesets.get(0):
+        return None
+    try:
+        return rulecache.remember(rs, ("parse", addr), lambda: rules.parse_address(
+            world, cfg, addr, rules.Env(classes=dict(rulecache.DAEMON_CLASSES)), rules=rs))
+    except rules.RuleError:
+        return None
+
+
+def _remote_address(user: str, domain: str, parsed: rules.Parsed) -> str:
+    """The address a non-local mailer got: as written (domain lower-cased) unless the rules
+    rewrote it (the percent hack, a source route, a bang path): then the rewritten one."""
+    if domain and parsed.user.lower() == f"{user}@{domain}".lower():
+        return f"{user}@{domain}"
+    if "@" in parsed.user:
+        return parsed.user
+    return f"{parsed.user}@{(parsed.host or '').rstrip('.')}"
+
+
+def _failure_of(addr: str, parsed: rules.Parsed) -> Failure:
+    """A `$#error` of ruleset 0 as a Failure: "550 5.1.1 User unknown" split in three."""
+    text = parsed.error or "553 5.3.0 Unknown error"
+    code, _, rest = text.partition(" ")
+    dsn, _, msg = rest.partition(" ")
+    if not (dsn[:1].isdigit() and dsn.count(".") == 2):
+        dsn, msg = {"4": "4.0.0", "2": "2.0.0"}.get(code[:1], "5.0.0"), rest
+    return Failure(addr, code, dsn, msg)
 
 
 def refuse_direct(addr: str, cfg) -> Failure | None:

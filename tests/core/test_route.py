@@ -14,8 +14,11 @@ def add_aliases(world, clock, text):
 def test_bare_and_local_names_reach_the_mailbox(world):
     cfg = config.load(world)
     for a in ("alice", "alice@localhost", "<alice@LOCALHOST>", f"alice@{cfg.hostname}", "Alice@localhost",
-              "alice@[127.0.0.1]", "\\ALICE"):
+              "\\ALICE"):
         assert route.resolve(world, cfg, a) == [route.Mailbox("alice")], a
+    # [127.0.0.1] is not in the real sendmail 8.17's class w (it skips loopback interfaces):
+    # the address goes out with esmtp, and a client on another machine is told "Relaying denied"
+    assert route.resolve(world, cfg, "alice@[127.0.0.1]") == [route.Remote("alice@[127.0.0.1]")]
     assert route.resolve(world, cfg, "nosuchuser@localhost") == [route.Failure("nosuchuser@localhost", "550", "5.1.1", "User unknown")]
     assert route.check_recipient(world, cfg, "nosuchuser@localhost") == (False, "550", "5.1.1", "User unknown")
     assert route.check_recipient(world, cfg, "alice@localhost") == (True, "250", "2.1.5", "Recipient ok")

@@ -1,0 +1,90 @@
+"""Answers of the cf's rulesets remembered per compiled cf and per state of the maps they read.
+
+A ruleset's answer depends on the rules (core/rules.load compiles again when the cf changes),
+its input, the macros given, and the files its maps read (access.db, virtusertable.db,
+/etc/hosts...). The MTA asks the same questions over and over (every RCPT to the same user),
+so the answers are kept until one of those files changes; a file is checked with one stat.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from . import rules as rules_mod
+
+MAX_ENTRIES = 4096
+# What a running sendmail adds to class w at start beyond the cf: the addresses of its
+# interfaces as [a.b.c.d] (load_if_names), loopback skipped, and none at all under the stock
+# cf's DontProbeInterfaces=True. So nothing: the real sendmail relays root@[127.0.0.1] with
+# esmtp, and refuses it from another machine ("Relaying denied").
+DAEMON_CLASSES: dict = {}
+
+_lock = threading.Lock()
+_state: dict = {"key": None, "answers": {}}
+
+
+def _map_files(rs) -> tuple:
+    """The real paths of the files the maps of `rs` read, found once per compiled cf (the maps
+    themselves still open them through World.path, with its checks, at each lookup)."""
+    files = getattr(rs, "_map_files", None)
+    if files is None:
+        names = {m.file for m in rs.maps.values() if m.file}
+        names |= {m.hosts_file for m in rs.maps.values() if m.mclass == "host"}
+        found = []
+        for name in sorted(names):
+            try:
+                found.append(str(rs.world.path(name)))
+            except (ValueError, OSError):
+                found.append(None)  # a path the world refuses: never changes
+        files = rs._map_files = tuple(found)
+    return files
+
+
+def _signature(rs) -> tuple:
+    out = []
+    for path in _map_files(rs):
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        out.append((st.st_ino, st.st_mtime_ns, st.st_size) if st else None)
+    return tuple(out)
+
+
+def remember(rs, question: tuple, answer):
+    """The answer to `question` under rules `rs`: computed by answer() once, then reused."""
+    key = (rs, _signature(rs)) if rs.world is not None else None
+    with _lock:
+        if key is not None and _state["key"] == key and question in _state["answers"]:
+            return _state["answers"][question]
+    value = answer()
+    if key is None:
+        return value
+    with _lock:
+        if _state["key"] != key or len(_state["answers"]) >= MAX_ENTRIES:
+            _state["key"], _state["answers"] = key, {}
+        _state["answers"][question] = value
+    return value
+
+
+_pinned: dict = {}
+MAX_PINNED = 256
+
+
+def rules_for(world, cfg):
+    """The rules of the cf `cfg` was read from, as they were when first asked for this cfg: a
+    running daemon keeps its rules (and class files) until it is restarted, as sendmail does;
+    a fresh Config (a command, a restart) compiles the cf again if it changed."""
+    hit = _pinned.get(id(cfg))
+    if hit is not None and hit[0] is cfg and hit[1] == world.root:
+        return hit[2]
+    try:
+        rs = rules_mod.load(world, getattr(cfg, "cf_path", rules_mod.SENDMAIL_CF))
+    except Exception:  # a cf the engine cannot compile: the callers fall back (None)
+        rs = None
+    with _lock:
+        while len(_pinned) >= MAX_PINNED:
+            _pinned.pop(next(iter(_pinned)))  # the oldest first
+        _pinned[id(cfg)] = (cfg, world.root, rs)
+    return rs
