@@ -92,7 +92,9 @@ CELLS = [
     ## REJECT, DISCARD, OK
     스팸 도메인 `spam.example.net`은 거절하고, `junk@example.org`에서 오는 메일은 조용히 버리고,
     그 스팸 도메인에 있는 친구 한 명(`friend@spam.example.net`)만은 받아 줍니다. 더 구체적인 항목
-    (주소)이 도메인 항목보다 먼저 적용됩니다.
+    (주소)이 도메인 항목보다 먼저 적용됩니다. 휴가 중인 carol에게 오는 메일은 `To:` 항목으로 거절합니다.
+    sendmail은 받는 주소의 도메인을 표준 이름(`localhost` → 이 호스트의 `localhost.localdomain`)으로
+    바꾼 뒤 찾으므로, 항목도 `To:carol@localhost.localdomain`으로 씁니다.
     """, en="""
     After makemap it applies at once, with no restart (sendmail looks into access.db every time).
     The accepted message cannot leave the sandbox, so it waits in the queue (chapter 09).
@@ -100,14 +102,16 @@ CELLS = [
     ## REJECT, DISCARD, OK
     Refuse the spam domain `spam.example.net`, silently drop mail from `junk@example.org`, and still
     accept one friend in that spam domain (`friend@spam.example.net`). The more specific entry (the
-    address) wins over the domain entry.
+    address) wins over the domain entry. Mail for carol, on holiday, is refused with a `To:` entry:
+    sendmail looks a recipient up under the canonical name of its domain (`localhost` becomes this
+    host's `localhost.localdomain`), so the entry says `To:carol@localhost.localdomain`.
     """),
     code("""
     %%host
     echo "From:spam.example.net		REJECT" >> /etc/mail/access
     echo "From:junk@example.org		DISCARD" >> /etc/mail/access
     echo "From:friend@spam.example.net	OK" >> /etc/mail/access
-    echo 'To:carol@localhost		ERROR:"550 carol is on holiday"' >> /etc/mail/access
+    echo 'To:carol@localhost.localdomain	ERROR:"550 carol is on holiday"' >> /etc/mail/access
     makemap hash /etc/mail/access < /etc/mail/access
     """, "seed:F04"),
     code("""
