@@ -56,3 +56,19 @@ def test_long_alias_chain_is_broken_with_sendmails_loop_error(world, clock):
     [f] = route.resolve(world, cfg, "a0")
     assert (f.code, f.dsn, f.text) == ("554", "5.4.6", "aliasing/forwarding loop broken (11 aliases deep; 10 max)")
     assert route.resolve(world, cfg, "a10") == [route.Mailbox("alice")]
+
+
+def test_a_rule_naming_one_remote_user_still_decides_for_that_user(world):
+    """route.parse answers plain remote users from one probe of their domain; a rule that names
+    a user must still be run for that user (and only for that one)."""
+    from mailkit.core import config, route
+
+    cf = world.path("/etc/mail/sendmail.cf")
+    text = cf.read_text()
+    rule = 'Rnosy < @ $* > $*\t$#error $@ 5.7.1 $: "550 nosy is not welcome"\n'
+    cf.write_text(text.replace("SParse0\n", "SParse0\n" + rule, 1))
+    cfg = config.load(world)
+    assert route.parse(world, cfg, "nosy@example.com").mailer == "*error*"
+    assert route.parse(world, cfg, "nosy@example.com").error.endswith("nosy is not welcome")
+    ok = route.parse(world, cfg, "quiet@example.com")
+    assert (ok.mailer, ok.user) == ("esmtp", "quiet@example.com")

@@ -30,8 +30,8 @@ def test_prescan_tokens_as_sendmail():
 def test_parse_address_uses_the_cf(world):
     cfg = load_config(world)
     assert R.parse_address(world, cfg, "alice") == R.Parsed("local", None, "alice")
-    p = R.parse_address(world, cfg, "bob@example.com")
-    assert (p.mailer, p.host, p.user) == ("esmtp", "example.com", "bob@example.com")
+    p = R.parse_address(world, cfg, "bob@elsewhere.example")
+    assert (p.mailer, p.host, p.user) == ("esmtp", "elsewhere.example", "bob@elsewhere.example")
     p = R.parse_address(world, cfg, "a@b@c")
     assert p.mailer == "*error*" and p.error == "553 5.1.3 Invalid route address"
 
@@ -85,10 +85,10 @@ def test_maps_in_rules(world):
 
 def test_bt_command_and_cell_magic(world, ip, capsys):
     host = Host(world, FixedClock())
-    out = run(host, ["sendmail", "-bt"], stdin="3,0 alice\n/parse bob@example.com\n").out
+    out = run(host, ["sendmail", "-bt"], stdin="3,0 alice\n/parse bob@elsewhere.example\n").out
     assert out.startswith("ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n> ")
     assert "parse            returns: $# local $: alice\n" in out
-    assert "mailer esmtp, host example.com, user bob@example.com\n" in out
+    assert "mailer esmtp, host elsewhere.example, user bob@elsewhere.example\n" in out
     assert out.endswith("> ")
     ip.run_cell_magic("sendmail", "-bt", "3,0 carol\n")
     shown = capsys.readouterr().out
