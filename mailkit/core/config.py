@@ -43,6 +43,10 @@ HANDLED_MAPS = {"access", "virtuser"}
 # maps of the classes it has (an unknown map class is listed by the engine itself).
 ACTED_ON_BY_RULES = {"R", "S", "D", "C", "F"}
 RULES_OPTIONS = {"OperatorChars", "o", "BlankSub", "B", "HostsFile"}  # read by core/rules.py
+# read from the cf by the modules that use them: core/conncontrol.py (the SMTP daemon's
+# connection limits) and core/deliver.py (/file delivery)
+READ_ELSEWHERE_OPTIONS = {"MaxDaemonChildren", "ConnectionRateThrottle", "ConnectionRateWindowSize",
+                          "SafeFileEnvironment"}
 
 _REASONS = {
     "M": "mailer definitions: the rules choose a mailer by name, F= flags and R= ruleset; "
@@ -315,7 +319,7 @@ def from_cf(world: World, cf: CfFile) -> Config:
             classes["t"].update(line.value.split())
         elif k == "V":
             continue  # the version level is read, and 10 is what sendmail 8.17 writes
-        elif k in ACTED_ON_BY_RULES or (k == "O" and line.name in RULES_OPTIONS):
+        elif k in ACTED_ON_BY_RULES or (k == "O" and (line.name in RULES_OPTIONS or line.name in READ_ELSEWHERE_OPTIONS)):
             continue  # compiled and run by core/rules.py (core/policy.py, core/route.py)
         else:
             skip(line)
