@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 from ..core import config as config_mod
-from ..core import maillog, recovery
+from ..core import maillog, recovery, tlscert
 from ..core.cf import CfError
 from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
@@ -449,12 +449,18 @@ class HostRuntime:
             from .imap import serve_imap
         except ImportError:
             serve_imap = None
+        tls = _tls_ready(self.world, tlscert.DOVECOT)
         if serve_pop3:
             servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_pop3(self.world, self.clock, a, p),
                                             "127.0.0.1", 110, kind="coroutine"))
         if serve_imap:
             servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_imap(self.world, self.clock, a, p),
                                             "127.0.0.1", 143, kind="coroutine"))
+        for serve, port in ((serve_imap, 993), (serve_pop3, 995)) if tls else ():  # imaps, pop3s
+            if serve:
+                servers.append(await self._bind(
+                    "dovecot", "dovecot", lambda a, p, s=serve: s(self.world, self.clock, a, p, implicit_tls=True),
+                    "127.0.0.1", port, kind="coroutine"))
         return servers
 
     async def _start_runner(self) -> None:
@@ -469,6 +475,16 @@ class HostRuntime:
             t.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+
+
+def _tls_ready(world: World, pair) -> bool:
+    """The certificates a world made before they existed are made at the service's start;
+    false when the pair cannot be read (the TLS ports then stay closed)."""
+    try:
+        tlscert.ensure(world)
+    except OSError:
+        pass
+    return tlscert.server_context(world, pair) is not None
 
 
 def _bind_failure(service: str, daemon: str, addr: str, port: int, reason: str) -> str:
