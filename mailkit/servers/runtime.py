@@ -368,7 +368,7 @@ class HostRuntime:
         return None
 
     async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA",
-                    backlog=None):
+                    backlog=None, ssl=None):
         bound = self._bind_addresses(addr)
         backlog = backlog or LISTEN_BACKLOG
         try:
@@ -377,7 +377,8 @@ class HostRuntime:
                 raise OSError(98, "Address already in use")
             if kind == "protocol":
                 srv = await asyncio.get_running_loop().create_server(
-                    factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog)
+                    factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog,
+                    **({"ssl": ssl, "ssl_handshake_timeout": 60} if ssl else {}))
             else:
                 srv = await factory(bound[0], real)
                 _set_backlog(srv, backlog)
@@ -424,12 +425,17 @@ class HostRuntime:
             raise ServiceError(str(e)) from None
         servers = []
         try:
+            tls = _tls_ready(self.world, tlscert.SENDMAIL)
             for d in cfg.daemons:
                 mta = MTA(self.world, self.clock, cfg, d.name)
                 self._mtas.append(mta)
+                smtps = "s" in d.modifiers  # M=s: TLS from the first byte (465)
+                if smtps and not tls:
+                    continue  # no certificate: a TLS-only port would fail every handshake
                 servers.append(await self._bind("sendmail", "sendmail: accepting connections",
-                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name,
-                                                backlog=d.listen))
+                                                lambda m=mta, s=smtps: SendmailSMTP(m, implicit_tls=s),
+                                                d.addr, d.port, daemon=d.name, backlog=d.listen,
+                                                ssl=mta.tls if smtps else None))
         except ServiceError:
             await self._close(servers)
             for m in self._mtas:
