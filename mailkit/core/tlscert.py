@@ -29,6 +29,18 @@ DOVECOT = CertPair("/etc/pki/dovecot/certs/dovecot.pem", "/etc/pki/dovecot/priva
 SENDMAIL = CertPair("/etc/pki/tls/certs/sendmail.pem", "/etc/pki/tls/private/sendmail.key")
 
 
+def _alt_names(hostname: str) -> list:
+    """The host's name, and the loopback names every client of this host uses (the world is
+    reached on 127.0.0.1 only), so a client given the certificate (curl --cacert, fetchmail
+    sslcertfile) can check the name it dialled. CentOS's mkcert.sh names only the CN."""
+    import ipaddress
+
+    from cryptography import x509
+
+    names = [x509.DNSName(n) for n in dict.fromkeys((hostname, "localhost"))]
+    return names + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+
+
 def _make(hostname: str) -> tuple[bytes, bytes]:
     """(certificate PEM, key PEM) for `hostname`, self-signed."""
     from cryptography import x509
@@ -46,7 +58,7 @@ def _make(hostname: str) -> tuple[bytes, bytes]:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5))
             .not_valid_after(now + datetime.timedelta(days=DAYS))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
+            .add_extension(x509.SubjectAlternativeName(_alt_names(hostname)), critical=False)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,

@@ -156,8 +156,8 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
         lim = limits.current()
         sessions.add(writer)
         session = ImapSession(world, clock=clock, starttls=ctx is not None and not implicit_tls)
-        secured = implicit_tls  # TLS is on (from the start, or after STARTTLS)
         logins = LoginLog(world, clock, "imap", writer)
+        secured = logins.tls = implicit_tls  # TLS is on (from the start, or after STARTTLS)
         why: list[str] = []  # set when the server ends the connection itself
         admitted = None  # the user counted against mail_max_userip_connections
         waiting.enter(writer, dropper(writer, b"* BYE Connection queue full\r\n", why), lim.login_client_limit)
@@ -204,7 +204,8 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                     except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
                         why.append(f"TLS handshaking failed: {type(e).__name__}")
                         break
-                    session.starttls, secured = False, True
+                    session.starttls = False
+                    secured = logins.tls = True
                     continue
                 try:
                     if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "

@@ -80,8 +80,10 @@ async def start_tls(reader, writer, ctx, timeout: float) -> None:
 
 
 def _is_stls(line: bytes, session: Pop3Session) -> bool:
+    """STLS, with or without words after it (pop3-login ignores them), before login."""
+    words = line.split(None, 1)
     return (session.state == "AUTHORIZATION" and not session.awaiting_sasl
-            and line.rstrip(b"\r\n").upper() == b"STLS")
+            and bool(words) and words[0].upper() == b"STLS")
 
 
 async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = False):
@@ -102,7 +104,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
         admit, dismiss = userip_admission(anvil, "pop3", logins.rip, lim, held)
         session = Pop3Session(world, clock, admit=admit, dismiss=dismiss,
                               starttls=ctx is not None and not implicit_tls)
-        secured = implicit_tls
+        secured = logins.tls = implicit_tls
         waiting.enter(writer, dropper(writer, err("Connection queue full"), why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
         try:
@@ -131,7 +133,8 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
                     except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
                         why.append(f"TLS handshaking failed: {type(e).__name__}")
                         break
-                    session.starttls, secured = False, True
+                    session.starttls = False
+                    secured = logins.tls = True
                     continue
                 was, tried = session.account, session.user  # PASS forgets a refused USER
                 if not was and _is_login(line, session):
