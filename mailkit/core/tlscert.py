@@ -108,3 +108,11 @@ def server_context(world: World, pair: CertPair) -> ssl.SSLContext | None:
     except (OSError, ssl.SSLError, ValueError):
         return None
     return ctx
+
+
+def ssl_reason(e: BaseException) -> str:
+    """OpenSSL's words for a failed handshake ("wrong version number"), as the logs give them."""
+    if isinstance(e, TimeoutError):  # asyncio.TimeoutError is TimeoutError since 3.11
+        return "timeout"
+    reason = getattr(e, "reason", None)
+    return reason.lower().replace("_", " ") if reason else type(e).__name__

@@ -22,7 +22,7 @@ from ..core import maillog, tlscert
 from ..core.imapsession import ImapSession, greeting
 from . import limits
 from .loginlog import LoginLog
-from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, start_tls
+from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, handshake_failure, start_tls
 
 MAX_LINE = 1 << 16  # imap_max_line_length
 MAX_APPEND = 50 * 1024 * 1024  # all literals of one APPEND
@@ -202,7 +202,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                     try:
                         await start_tls(reader, writer, ctx, lim.login_timeout)
                     except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
-                        why.append(f"TLS handshaking failed: {type(e).__name__}")
+                        why.append(handshake_failure(e))
                         break
                     session.starttls = False
                     secured = logins.tls = True
@@ -268,7 +268,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
             sessions.discard(writer)
             try:
                 await limits.drain(writer, FINAL_DRAIN)
-            except (ConnectionError, RuntimeError):
+            except (OSError, RuntimeError):  # OSError: a failed TLS handshake (ssl.SSLError) too
                 pass
             writer.close()
 

@@ -79,6 +79,11 @@ async def start_tls(reader, writer, ctx, timeout: float) -> None:
     await writer.start_tls(ctx, ssl_handshake_timeout=timeout)
 
 
+def handshake_failure(e: BaseException) -> str:
+    """Why a connection ended in its STARTTLS/STLS handshake, in Dovecot's login-log words."""
+    return f"Connection closed: SSL_accept() failed: {tlscert.ssl_reason(e)}"
+
+
 def _is_stls(line: bytes, session: Pop3Session) -> bool:
     """STLS, with or without words after it (pop3-login ignores them), before login."""
     words = line.split(None, 1)
@@ -131,7 +136,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
                     try:
                         await start_tls(reader, writer, ctx, lim.login_timeout)
                     except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
-                        why.append(f"TLS handshaking failed: {type(e).__name__}")
+                        why.append(handshake_failure(e))
                         break
                     session.starttls = False
                     secured = logins.tls = True
@@ -167,7 +172,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
             waiting.leave(writer)
             try:
                 await limits.drain(writer, FINAL_DRAIN)
-            except (ConnectionError, RuntimeError):
+            except (OSError, RuntimeError):  # OSError: a failed TLS handshake (ssl.SSLError) too
                 pass
             session.release()
             reason = why[0] if why else ""

@@ -427,11 +427,11 @@ class HostRuntime:
         try:
             tls = _tls_ready(self.world, tlscert.SENDMAIL)
             for d in cfg.daemons:
-                mta = MTA(self.world, self.clock, cfg, d.name)
-                self._mtas.append(mta)
                 smtps = "s" in d.modifiers  # M=s: TLS from the first byte (465)
                 if smtps and not tls:
                     continue  # no certificate: a TLS-only port would fail every handshake
+                mta = MTA(self.world, self.clock, cfg, d.name)
+                self._mtas.append(mta)
                 servers.append(await self._bind("sendmail", "sendmail: accepting connections",
                                                 lambda m=mta, s=smtps: SendmailSMTP(m, implicit_tls=s),
                                                 d.addr, d.port, daemon=d.name, backlog=d.listen,

@@ -424,7 +424,7 @@ class SendmailSMTP(SMTP):
         try:
             await asyncio.wait_for(waiter, TLS_HANDSHAKE_TIMEOUT)
         except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
-            self.mta.log(f"STARTTLS=server, error: accept failed={type(e).__name__}, "
+            self.mta.log(f"STARTTLS=server, error: accept failed=-1, reason={tlscert.ssl_reason(e)}, "
                          f"relay={self._relay_text()}")
             self.transport.close()
             return

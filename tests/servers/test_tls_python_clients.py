@@ -245,3 +245,29 @@ def test_smtps_only_where_the_cf_declares_m_s(world, clock):
 
 def test_stock_cf_has_no_smtps(running_host):
     assert 465 not in running_host.ports
+
+
+def test_a_failed_handshake_is_logged_and_the_servers_go_on(running_host, world):
+    """A client that answers STARTTLS/STLS with plaintext: the connection ends, the log says
+    why in each daemon's words, nothing is left unhandled, the next client is served."""
+    import time
+
+    for port, first in ((25, b"STARTTLS\r\n"), (143, b"a STARTTLS\r\n"), (110, b"STLS\r\n")):
+        with socket.create_connection(running_host.connect_address(port), timeout=10) as s:
+            f = s.makefile("rb")
+            f.readline()
+            s.sendall(first)
+            assert b"TLS" in f.readline()
+            s.sendall(b"not a TLS record at all\r\n")
+            assert s.recv(100) == b""  # closed
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        log = world.read_text("/var/log/maillog")
+        if log.count("SSL_accept() failed: wrong version number") == 2:
+            break
+        time.sleep(0.05)
+    assert "STARTTLS=server, error: accept failed=-1, reason=wrong version number, relay=localhost [127.0.0.1]" in log
+    assert "imap-login: Disconnected: Connection closed: SSL_accept() failed: wrong version number" in log
+    assert "pop3-login: Disconnected: Connection closed: SSL_accept() failed: wrong version number" in log
+    assert "Unhandled exception" not in log and "SYSERR" not in log
+    test_pop3s_995(running_host, world)
