@@ -3,7 +3,8 @@
 Never the kernel's loop: a notebook cell that blocks (smtplib, poplib, imaplib, %%telnet)
 would otherwise freeze the server it talks to. Services start and stop like systemd units
 ("sendmail", "dovecot" for POP3+IMAP, "postfix" for the port-25 lesson); each service port
-(25, 110, 143) is mapped once to a real port so a restart binds the same one again.
+(25, 110, 143, and the TLS ones: 993, 995, 465 where the cf has M=s) is mapped once to a real
+port so a restart binds the same one again.
 
 The host binds loopback addresses only (`loopback_only`, the default): a cf that asks for
 0.0.0.0 or a non-loopback address is shown as asked (netstat, ss), but what is bound is on
