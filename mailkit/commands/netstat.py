@@ -1,6 +1,6 @@
 """`netstat -anp` / `-tlnp` and `ss -ltnp`: the host's listening sockets, as the tools print them.
 
-Ports are the service ports the learner knows (25, 110, 143) and addresses the ones the
+Ports are the service ports the learner knows (25, 110, 143, 993, 995) and addresses the ones the
 configuration asked for (0.0.0.0 included, though a kernel binds loopback only); `mailkit
 status` tells which real address and port each one is mapped to.
 """

@@ -68,6 +68,7 @@ class Daemon:
     addr: str  # dotted quad, as sendmail resolved the Addr= key (0.0.0.0 when absent)
     port: int
     listen: int | None = field(default=None, repr=False)  # the Listen= key: the listen queue size
+    modifiers: str = field(default="", repr=False, compare=False)  # the M= key: "s" is SMTP over TLS (smtps)
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ def parse_daemon_options(value: str, world: World | None = None) -> Daemon:
     listen = opts.get("L")
     if listen is not None and not listen.isdigit():
         raise ValueError(f"invalid listen queue size \"{listen}\"")
-    return Daemon(opts.get("N", "MTA") or "MTA", resolved, port, int(listen) if listen else None)
+    return Daemon(opts.get("N", "MTA") or "MTA", resolved, port, int(listen) if listen else None,
+                  opts.get("M", ""))
 
 
 def _class_file(value: str) -> tuple[str | None, bool]:

@@ -32,6 +32,18 @@ CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLU
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
 
 
+def capabilities(starttls: bool = False) -> str:
+    """The list as imap-login gives it: STARTTLS (before the AUTH= words, where Dovecot puts it)
+    while TLS can still be started; LOGINDISABLED never, plaintext login on loopback is allowed."""
+    if not starttls:
+        return CAPABILITIES
+    return CAPABILITIES.replace(" AUTH=", " STARTTLS AUTH=", 1)
+
+
+def greeting(starttls: bool = False) -> bytes:
+    return f"* OK [CAPABILITY {capabilities(starttls)}] Dovecot-compatible mailkit ready.\r\n".encode()
+
+
 def _copy(m: Message) -> Message:
     """A session's own copy of a message: its flags are what this client was last told."""
     return Message(m.uid, set(m.flags), m.body, m.envelope_from, m.internal_date)
@@ -197,6 +209,7 @@ class ImapSession:
     pending_expunge: set = field(default_factory=set)  # UIDs gone from the mailbox, not yet announced
     keywords_shown: list = field(default_factory=list)  # the keywords the last FLAGS response named
     recent_told: int = 0  # the count of the last "* N RECENT"
+    starttls: bool = False  # the server has a certificate and the connection is not yet TLS
     log_at: tuple = (-1, 0)  # (epoch, position) in the store's change log this view has caught up to
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
@@ -286,7 +299,8 @@ class ImapSession:
 
     # -- any state
     def cmd_CAPABILITY(self, tag, args):
-        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {CAPABILITIES}\r\n".encode())
+        offer = self.starttls and self.state == "NOT_AUTHENTICATED"  # imap (after login) never offers it
+        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {capabilities(offer)}\r\n".encode())
 
     def cmd_NOOP(self, tag, args):
         return self._tagged(tag, "OK", "NOOP completed.", self.updates())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import access, aliases, config, maps, virtusers
+from . import access, aliases, config, maps, tlscert, virtusers
 from .accounts import accounts, add_account
 from .packages import DEFAULT_INSTALLED, mark_installed
 from .world import ACCESS, CLIENTMQUEUE, MAIL_SPOOL, MQUEUE, PASSWD, SHADOW, STATE_DIR, VIRTUSERTABLE, World
@@ -57,4 +57,10 @@ def create_world(root) -> World:
             mark_installed(world, pkg)
     if not world.path(ACCESS + ".db").exists():
         build_maps(world)
+    make_certificates(world)
     return world
+
+
+def make_certificates(world: World) -> None:
+    """dovecot's and sendmail's self-signed certificates, as a CentOS install leaves them."""
+    tlscert.ensure(world)

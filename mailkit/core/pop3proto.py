@@ -91,6 +91,7 @@ class Pop3Session:
     retrieved: set = field(default_factory=set)  # UIDs sent by RETR: \Seen at QUIT
     bad_commands: int = 0
     awaiting_sasl: bool = False  # after "AUTH PLAIN" without an initial response
+    starttls: bool = False  # the server has a certificate and the connection is not yet TLS
     # what Dovecot's pop3_logout_format reports: TOP/RETR commands and the bytes they sent,
     # messages expunged at QUIT
     tops: int = 0
@@ -123,6 +124,13 @@ class Pop3Session:
             return None, err("Message is deleted.")
         return self.messages[n - 1], None
 
+    def capa(self) -> list[bytes]:
+        """pop3-login's list: STLS (before USER, where Dovecot puts it) while TLS can be started."""
+        if not (self.starttls and self.state == "AUTHORIZATION"):
+            return CAPA
+        i = CAPA.index(b"USER")
+        return CAPA[:i] + [b"STLS"] + CAPA[i:]
+
     def handle(self, line: bytes) -> Reply:
         try:
             return self._handle(line)
@@ -139,7 +147,7 @@ class Pop3Session:
         cmd, _, arg = text.partition(" ")
         cmd, arg = _ascii_upper(cmd), arg.strip()
         if cmd == "CAPA":
-            return Reply(ok() + multiline(CAPA))
+            return Reply(ok() + multiline(self.capa()))
         if cmd == "QUIT":
             return self.quit()
         if cmd == "NOOP" and self.state == "TRANSACTION":

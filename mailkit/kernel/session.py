@@ -74,6 +74,8 @@ class Session:
         parts = []
         order = {"sendmail": 0, "postfix": 1, "dovecot": 2}
         for ln in sorted(self.runtime.listeners(), key=lambda ln: (order.get(ln.service, 3), ln.port != 25, ln.port)):
+            if ln.port in (465, 993, 995):  # the TLS twins of 25/110/143: netstat and ss list them
+                continue
             name = "sendmail" if ln.service == "sendmail" else SERVICE_NAMES.get(ln.port, ln.service)
             if ln.service == "sendmail" and ln.port == 587:
                 name = "submission"

@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import re
 
-from ..core import maillog
-from ..core.imapsession import GREETING, ImapSession
+from ..core import maillog, tlscert
+from ..core.imapsession import ImapSession, greeting
 from . import limits
 from .loginlog import LoginLog
-from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper
+from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, handshake_failure, start_tls
 
 MAX_LINE = 1 << 16  # imap_max_line_length
 MAX_APPEND = 50 * 1024 * 1024  # all literals of one APPEND
@@ -105,8 +105,17 @@ async def read_command(reader, writer, logged_in: bool):
         literals.append(await reader.readexactly(size))
 
 
-async def serve_imap(world, clock, host: str, port: int):
+STARTTLS_BEGIN = "OK Begin TLS negotiation now."  # imap-login's words (notify_starttls)
+TLS_ACTIVE = "BAD TLS is already active."
+TLS_DISABLED = "BAD TLS support isn't enabled."
+
+
+async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = False):
+    """IMAP on host:port; with implicit_tls the connection is TLS from its first byte (993)."""
     sessions: set = set()
+    ctx = tlscert.server_context(world, tlscert.DOVECOT)
+    if implicit_tls and ctx is None:
+        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
     waiting = limits.LoginQueue()
     anvil = limits.anvil_for(world)
 
@@ -146,14 +155,15 @@ async def serve_imap(world, clock, host: str, port: int):
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         lim = limits.current()
         sessions.add(writer)
-        session = ImapSession(world, clock=clock)
+        session = ImapSession(world, clock=clock, starttls=ctx is not None and not implicit_tls)
         logins = LoginLog(world, clock, "imap", writer)
+        secured = logins.tls = implicit_tls  # TLS is on (from the start, or after STARTTLS)
         why: list[str] = []  # set when the server ends the connection itself
         admitted = None  # the user counted against mail_max_userip_connections
         waiting.enter(writer, dropper(writer, b"* BYE Connection queue full\r\n", why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
         try:
-            writer.write(GREETING)
+            writer.write(greeting(session.starttls))
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
@@ -183,6 +193,20 @@ async def serve_imap(world, clock, host: str, port: int):
                     wait = anvil.penalty(logins.rip, lim)  # the address failed before: slower
                     if wait:
                         await asyncio.sleep(wait)
+                if (not was_user and session.pending_auth is None and verb == "STARTTLS"
+                        and _valid_tag(tag)):  # imap-login's own command: the session never sees it
+                    if not session.starttls:
+                        writer.write(f"{tag} {TLS_ACTIVE if secured else TLS_DISABLED}\r\n".encode())
+                        continue
+                    writer.write(f"{tag} {STARTTLS_BEGIN}\r\n".encode())
+                    try:
+                        await start_tls(reader, writer, ctx, lim.login_timeout)
+                    except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
+                        why.append(handshake_failure(e))
+                        break
+                    session.starttls = False
+                    secured = logins.tls = True
+                    continue
                 try:
                     if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "
                         resp = await loop.run_in_executor(None, session.continue_auth, text)
@@ -244,9 +268,10 @@ async def serve_imap(world, clock, host: str, port: int):
             sessions.discard(writer)
             try:
                 await limits.drain(writer, FINAL_DRAIN)
-            except (ConnectionError, RuntimeError):
+            except (OSError, RuntimeError):  # OSError: a failed TLS handshake (ssl.SSLError) too
                 pass
             writer.close()
 
-    server = await asyncio.start_server(client, host, port, limit=MAX_LINE * 2)
+    tls = {"ssl": ctx, "ssl_handshake_timeout": limits.current().login_timeout} if implicit_tls else {}
+    server = await asyncio.start_server(client, host, port, limit=MAX_LINE * 2, **tls)
     return _Server(server, sessions)

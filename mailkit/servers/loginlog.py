@@ -27,6 +27,7 @@ class LoginLog:
         self.tried_user: str | None = None
         self.done = False
         self.bytes_in = self.bytes_out = 0  # IMAP after login (Dovecot's %i and %o)
+        self.tls = False  # set by the server once the connection is TLS: Dovecot then says "TLS"
 
     def imap_stats(self) -> str:
         """Dovecot 2.2's default imap_logout_format: in=%i out=%o."""
@@ -36,7 +37,9 @@ class LoginLog:
         parts = [f"rip={self.rip}", f"lip={self.lip}"]
         if mpid:
             parts.append(f"mpid={self.clock.pid}")
-        if self.rip == self.lip or self.rip.startswith("127."):
+        if self.tls:
+            parts.append("TLS")
+        elif self.rip == self.lip or self.rip.startswith("127."):
             parts.append("secured")
         return ", ".join(parts)
 

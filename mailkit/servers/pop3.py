@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
-from ..core.pop3proto import GREETING, Pop3Session, err
+from ..core import tlscert
+from ..core.pop3proto import GREETING, Pop3Session, err, ok
 from . import limits
 from .loginlog import LoginLog
 
@@ -68,8 +69,34 @@ def _is_login(line: bytes, session: Pop3Session) -> bool:
     return session.awaiting_sasl or line[:5].upper() in (b"PASS ", b"AUTH ")
 
 
-async def serve_pop3(world, clock, host: str, port: int):
+async def start_tls(reader, writer, ctx, timeout: float) -> None:
+    """Switch the connection to TLS after the OK went out. What the client sent after its
+    STARTTLS line in plaintext is thrown away (a command injected before the handshake must
+    not run inside the TLS session), as Dovecot and sendmail do."""
+    writer.transport.pause_reading()
+    await limits.drain(writer, timeout)
+    reader._buffer.clear()  # asyncio keeps no public way to drop what is buffered
+    await writer.start_tls(ctx, ssl_handshake_timeout=timeout)
+
+
+def handshake_failure(e: BaseException) -> str:
+    """Why a connection ended in its STARTTLS/STLS handshake, in Dovecot's login-log words."""
+    return f"Connection closed: SSL_accept() failed: {tlscert.ssl_reason(e)}"
+
+
+def _is_stls(line: bytes, session: Pop3Session) -> bool:
+    """STLS, with or without words after it (pop3-login ignores them), before login."""
+    words = line.split(None, 1)
+    return (session.state == "AUTHORIZATION" and not session.awaiting_sasl
+            and bool(words) and words[0].upper() == b"STLS")
+
+
+async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = False):
+    """POP3 on host:port; with implicit_tls the connection is TLS from its first byte (995)."""
     sessions: set = set()
+    ctx = tlscert.server_context(world, tlscert.DOVECOT)
+    if implicit_tls and ctx is None:
+        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
     waiting = limits.LoginQueue()
     anvil = limits.anvil_for(world)
 
@@ -80,7 +107,9 @@ async def serve_pop3(world, clock, host: str, port: int):
         why: list[str] = []  # set when the server ends the connection itself
         held: list[str] = []
         admit, dismiss = userip_admission(anvil, "pop3", logins.rip, lim, held)
-        session = Pop3Session(world, clock, admit=admit, dismiss=dismiss)
+        session = Pop3Session(world, clock, admit=admit, dismiss=dismiss,
+                              starttls=ctx is not None and not implicit_tls)
+        secured = logins.tls = implicit_tls
         waiting.enter(writer, dropper(writer, err("Connection queue full"), why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
         try:
@@ -99,6 +128,19 @@ async def serve_pop3(world, clock, host: str, port: int):
                     break
                 if not line:
                     break
+                if _is_stls(line, session):  # pop3-login's own command
+                    if not session.starttls:
+                        writer.write(err("TLS is already active." if secured else "TLS support isn't enabled."))
+                        continue
+                    writer.write(ok("Begin TLS negotiation now."))
+                    try:
+                        await start_tls(reader, writer, ctx, lim.login_timeout)
+                    except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
+                        why.append(handshake_failure(e))
+                        break
+                    session.starttls = False
+                    secured = logins.tls = True
+                    continue
                 was, tried = session.account, session.user  # PASS forgets a refused USER
                 if not was and _is_login(line, session):
                     wait = anvil.penalty(logins.rip, lim)  # the address failed before: slower
@@ -130,7 +172,7 @@ async def serve_pop3(world, clock, host: str, port: int):
             waiting.leave(writer)
             try:
                 await limits.drain(writer, FINAL_DRAIN)
-            except (ConnectionError, RuntimeError):
+            except (OSError, RuntimeError):  # OSError: a failed TLS handshake (ssl.SSLError) too
                 pass
             session.release()
             reason = why[0] if why else ""
@@ -138,5 +180,6 @@ async def serve_pop3(world, clock, host: str, port: int):
             sessions.discard(writer)
             writer.close()
 
-    server = await asyncio.start_server(client, host, port, limit=1 << 16)
+    tls = {"ssl": ctx, "ssl_handshake_timeout": limits.current().login_timeout} if implicit_tls else {}
+    server = await asyncio.start_server(client, host, port, limit=1 << 16, **tls)
     return _Server(server, sessions)

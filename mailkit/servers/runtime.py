@@ -3,7 +3,8 @@
 Never the kernel's loop: a notebook cell that blocks (smtplib, poplib, imaplib, %%telnet)
 would otherwise freeze the server it talks to. Services start and stop like systemd units
 ("sendmail", "dovecot" for POP3+IMAP, "postfix" for the port-25 lesson); each service port
-(25, 110, 143) is mapped once to a real port so a restart binds the same one again.
+(25, 110, 143, and the TLS ones: 993, 995, 465 where the cf has M=s) is mapped once to a real
+port so a restart binds the same one again.
 
 The host binds loopback addresses only (`loopback_only`, the default): a cf that asks for
 0.0.0.0 or a non-loopback address is shown as asked (netstat, ss), but what is bound is on
@@ -24,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 from ..core import config as config_mod
-from ..core import maillog, recovery
+from ..core import maillog, recovery, tlscert
 from ..core.cf import CfError
 from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
@@ -378,7 +379,7 @@ class HostRuntime:
         return None
 
     async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA",
-                    backlog=None):
+                    backlog=None, ssl=None):
         bound = self._bind_addresses(addr)
         backlog = backlog or LISTEN_BACKLOG
         try:
@@ -386,9 +387,10 @@ class HostRuntime:
             if self._holder(real) is not None:
                 raise OSError(98, "Address already in use")
             if kind == "protocol":
+                tls = {"ssl": ssl, "ssl_handshake_timeout": 60} if ssl else {}
                 try:
                     srv = await asyncio.get_running_loop().create_server(
-                        factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog)
+                        factory, bound if len(bound) > 1 else bound[0], real, backlog=backlog, **tls)
                 except OSError as e:
                     # the port kept for this service was chosen free on one address; another
                     # program may hold it on another loopback address (a client's source port):
@@ -396,7 +398,7 @@ class HostRuntime:
                     if e.errno != errno.EADDRINUSE or len(bound) < 2 or self.real_ports:
                         raise
                     real = self._reserved[service_port] = _free_on_all(bound)
-                    srv = await asyncio.get_running_loop().create_server(factory, bound, real, backlog=backlog)
+                    srv = await asyncio.get_running_loop().create_server(factory, bound, real, backlog=backlog, **tls)
             else:
                 srv = await factory(bound[0], real)
                 _set_backlog(srv, backlog)
@@ -448,12 +450,17 @@ class HostRuntime:
             raise ServiceError(str(e)) from None
         servers = []
         try:
+            tls = _tls_ready(self.world, tlscert.SENDMAIL)
             for d in cfg.daemons:
+                smtps = "s" in d.modifiers  # M=s: TLS from the first byte (465)
+                if smtps and not tls:
+                    continue  # no certificate: a TLS-only port would fail every handshake
                 mta = MTA(self.world, self.clock, cfg, d.name)
                 self._mtas.append(mta)
                 servers.append(await self._bind("sendmail", "sendmail: accepting connections",
-                                                lambda m=mta: SendmailSMTP(m), d.addr, d.port, daemon=d.name,
-                                                backlog=d.listen))
+                                                lambda m=mta, s=smtps: SendmailSMTP(m, implicit_tls=s),
+                                                d.addr, d.port, daemon=d.name, backlog=d.listen,
+                                                ssl=mta.tls if smtps else None))
         except ServiceError:
             await self._close(servers)
             for m in self._mtas:
@@ -473,12 +480,18 @@ class HostRuntime:
             from .imap import serve_imap
         except ImportError:
             serve_imap = None
+        tls = _tls_ready(self.world, tlscert.DOVECOT)
         if serve_pop3:
             servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_pop3(self.world, self.clock, a, p),
                                             "127.0.0.1", 110, kind="coroutine"))
         if serve_imap:
             servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_imap(self.world, self.clock, a, p),
                                             "127.0.0.1", 143, kind="coroutine"))
+        for serve, port in ((serve_imap, 993), (serve_pop3, 995)) if tls else ():  # imaps, pop3s
+            if serve:
+                servers.append(await self._bind(
+                    "dovecot", "dovecot", lambda a, p, s=serve: s(self.world, self.clock, a, p, implicit_tls=True),
+                    "127.0.0.1", port, kind="coroutine"))
         return servers
 
     async def _start_runner(self) -> None:
@@ -493,6 +506,16 @@ class HostRuntime:
             t.cancel()
         if tasks:
             await asyncio.wait(tasks, timeout=5)
+
+
+def _tls_ready(world: World, pair) -> bool:
+    """The certificates a world made before they existed are made at the service's start;
+    false when the pair cannot be read (the TLS ports then stay closed)."""
+    try:
+        tlscert.ensure(world)
+    except OSError:
+        pass
+    return tlscert.server_context(world, pair) is not None
 
 
 def _bind_failure(service: str, daemon: str, addr: str, port: int, reason: str) -> str:

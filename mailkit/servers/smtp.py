@@ -21,11 +21,13 @@ import concurrent.futures
 import logging
 import re
 import time
+import ssl
 import weakref
+from asyncio import sslproto
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import conncontrol, maillog, policy, route, runner
+from ..core import conncontrol, maillog, policy, route, runner, tlscert
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Incoming, Queue, message_id
@@ -39,6 +41,7 @@ logging.getLogger("mail.log").propagate = False
 logging.getLogger("mail.log").addHandler(logging.NullHandler())
 
 HELPFILE = "/etc/mail/helpfile"
+TLS_HANDSHAKE_TIMEOUT = 60  # seconds; sendmail's Timeout.starttls is an hour, a learner's client is here
 DATA_CHUNK = 1 << 16  # DATA is read in blocks of this size
 DEFAULT_CLIENT_CONN = conncontrol.DEFAULT_CLIENT_CONN
 _ADDR = re.compile(r"^[ \t]*(?:FROM|TO)[ \t]*:[ \t]*(<[^>]*>|\S+)[ \t]*(.*)$", re.I | re.A)
@@ -63,6 +66,8 @@ class MTA:
 
     def __init__(self, world, clock, cfg, daemon_name="MTA"):
         self.world, self.clock, self.cfg, self.daemon_name = world, clock, cfg, daemon_name
+        # the server certificate (CentOS's sendmail.pem); None: STARTTLS is answered 454
+        self.tls: ssl.SSLContext | None = tlscert.server_context(world, tlscert.SENDMAIL)
         self.queue = Queue(world, cfg.queue_dir)
         # fsync-bound work leaves the event loop: queue writes go to one committer thread in
         # batches, deliveries run one at a time per queue.
@@ -148,8 +153,9 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
 class SendmailSMTP(SMTP):
     line_length_limit = READER_LIMIT
 
-    def __init__(self, mta: MTA, loop=None):
+    def __init__(self, mta: MTA, loop=None, implicit_tls: bool = False):
         self.mta = mta
+        self._implicit_tls = implicit_tls  # a daemon with M=s (smtps): TLS from the first byte
         cfg = mta.cfg
         super().__init__(
             handler=object(), hostname=cfg.hostname, ident="", decode_data=False,
@@ -169,7 +175,10 @@ class SendmailSMTP(SMTP):
         self.client_name: str | None = None
 
     def connection_made(self, transport) -> None:
+        tls_again = self._original_transport is not None  # the end of STARTTLS's handshake
         super().connection_made(transport)
+        if tls_again:
+            return
         self.mta.sessions.add(self)
         peer = transport.get_extra_info("peername")
         self._counted = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
@@ -188,7 +197,8 @@ class SendmailSMTP(SMTP):
         # aiosmtpd cancels the session here and keeps the socket half-open until the timeout
         # (CLOSE-WAIT for 300 s). Instead the session answers what was sent before the EOF,
         # reads the end of input and closes.
-        return asyncio.StreamReaderProtocol.eof_received(self)
+        keep_open = asyncio.StreamReaderProtocol.eof_received(self)
+        return False if self._tls_active() else keep_open  # TLS closes on EOF anyway (and warns on True)
 
     async def push(self, status) -> None:
         if isinstance(status, str):
@@ -363,7 +373,8 @@ class SendmailSMTP(SMTP):
         self._reset_transaction()
         size = f"SIZE {self.cfg.max_message_size}" if self.cfg.max_message_size else "SIZE"
         lines = [f"{self.cfg.hostname} Hello {self._relay_text()}, pleased to meet you",
-                 "ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", size, "DSN", "ETRN", "DELIVERBY", "HELP"]
+                 "ENHANCEDSTATUSCODES", "PIPELINING", "8BITMIME", size, "DSN", "ETRN",
+                 *(["STARTTLS"] if self._offers_tls() else []), "DELIVERBY", "HELP"]
         if self._refusal is not None:  # a client check_relay refused hears of nothing to use
             lines = lines[:2]
         for ln in lines[:-1]:
@@ -378,11 +389,65 @@ class SendmailSMTP(SMTP):
             return
         await self.push(f"504 5.3.3 AUTH mechanism {seven_bit(arg.split()[0])} not available")
 
+    def _offers_tls(self) -> bool:
+        """EHLO names STARTTLS while it can be started: a certificate, and no TLS yet."""
+        return self.mta.tls is not None and not self._tls_active()
+
+    def _tls_active(self) -> bool:
+        return self._implicit_tls or self._tls_protocol is not None
+
     async def smtp_STARTTLS(self, arg):
+        # sendmail's checks, in its order (srvrsmtp.c, CMDSTLS)
         if arg:
             await self.push("501 5.5.2 Syntax error (no parameters allowed)")
             return
-        await self.push("454 4.3.3 TLS not available after start")  # the stock cf names no certificate
+        if self._tls_active():  # once on, the feature is no longer offered
+            await self.push("503 5.5.0 TLS not available")
+            return
+        if self.mta.tls is None:  # no certificate, or one that cannot be read
+            await self.push("454 4.3.3 TLS not available after start")
+            return
+        if self._mail_from is not None:
+            await self.push("503 5.5.0 TLS not permitted during a mail transaction")
+            return
+        await self.push("220 2.0.0 Ready to start TLS")
+        self._leftover = b""  # plaintext sent after STARTTLS never reaches the TLS session
+        self._reader._buffer.clear()
+        waiter = self.loop.create_future()
+        # aiosmtpd's own switch (SMTP.smtp_STARTTLS) with sendmail's words around it: the TLS
+        # layer goes between the socket and this protocol; connection_made then starts afresh
+        self._tls_protocol = sslproto.SSLProtocol(self.loop, self, self.mta.tls, waiter, server_side=True)
+        self._original_transport = self.transport
+        self._original_transport.set_protocol(self._tls_protocol)
+        self.transport = self._tls_protocol._app_transport
+        self._tls_protocol.connection_made(self._original_transport)
+        try:
+            await asyncio.wait_for(waiter, TLS_HANDSHAKE_TIMEOUT)
+        except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
+            self.mta.log(f"STARTTLS=server, error: accept failed=-1, reason={tlscert.ssl_reason(e)}, "
+                         f"relay={self._relay_text()}")
+            self.transport.close()
+            return
+        # RFC 3207 4.2: the client starts over with EHLO; nothing said before TLS holds
+        self._helo = None
+        self._reset_transaction()
+        self.mta.log(f"STARTTLS=server, relay={self._relay_text()}, {self.tls_summary()}")
+
+    def _tls_clause(self) -> str:
+        """The Received line's $?{tls_version} part: (version=... cipher=... bits=... verify=NO)."""
+        obj = self.transport.get_extra_info("ssl_object") if self.transport is not None else None
+        if obj is None:
+            return ""
+        name, version, bits = obj.cipher()
+        return f"(version={version} cipher={name} bits={bits} verify=NO)"
+
+    def tls_summary(self) -> str:
+        """sendmail's words for the TLS in use: version=... verify=NO cipher=... bits=n/n."""
+        obj = self.transport.get_extra_info("ssl_object") if self.transport is not None else None
+        if obj is None:
+            return ""
+        name, version, bits = obj.cipher()
+        return f"version={version}, verify=NO, cipher={name}, bits={bits}/{bits}"
 
     async def smtp_NOOP(self, arg):
         await self.push("250 2.0.0 OK")
@@ -626,9 +691,11 @@ class SendmailSMTP(SMTP):
         names = {name.lower() for name, _ in incoming.headers()}
         now = rfc5322_date(self.mta.clock.now())
         host = self.cfg.hostname
+        tls = self._tls_clause()
+        protocol = ("ESMTP" if self.session.extended_smtp else "SMTP") + ("S" if tls else "")
         received = (f"from {self._helo or self.client_name or ''} ({self._relay_text()})\n"
                     f"\tby {host} ({self.cfg.version}/{self.cfg.version}) with "
-                    f"{'ESMTP' if self.session.extended_smtp else 'SMTP'} id {qid}"
+                    f"{protocol} id {qid}" + (f"\n\t{tls}" if tls else "")
                     + (f"\n\tfor <{rcpts[0]}>" if len(rcpts) == 1 else "") + f"; {now}")
         extra = [("Received", received)]
         add_after = []
@@ -640,7 +707,7 @@ class SendmailSMTP(SMTP):
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
                        client_name=self.client_name or f"[{self.client_addr}]",
-                       protocol="ESMTP" if self.session.extended_smtp else "SMTP", daemon=self.mta.daemon_name)
+                       protocol=protocol, daemon=self.mta.daemon_name)
         return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
 
 
