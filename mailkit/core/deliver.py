@@ -140,7 +140,7 @@ def deliver_file(world: World, host_path: str, message, sender: str, clock,
         raise _cant_create() from None  # a way out of the world is a file sendmail cannot open
     except FileNotFoundError:
         fd = None  # created below
-    except OSError as e:
+    except OSError:
         raise _cant_create() from None
     if fd is not None:
         try:

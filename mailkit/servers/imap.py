@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from ..core import maillog, tlscert
+from ..core import maillog
 from ..core.imapsession import ImapSession, greeting
 from . import limits
 from .loginlog import LoginLog
@@ -113,11 +113,7 @@ TLS_DISABLED = "BAD TLS support isn't enabled."
 async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = False):
     """IMAP on host:port; with implicit_tls the connection is TLS from its first byte (993)."""
     sessions: set = set()
-    ctx = tlscert.server_context(world, tlscert.DOVECOT)
-    if implicit_tls and ctx is None:
-        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
-    waiting = limits.LoginQueue()
-    anvil = limits.anvil_for(world)
+    ctx, waiting, anvil = limits.listener_state(world, implicit_tls)
 
     async def idle(session, reader, writer, tag, autologout: float):
         """Until DONE: new mail as it comes. Returns a reason when the client is to go."""

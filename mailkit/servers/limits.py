@@ -161,3 +161,15 @@ async def drain(writer: asyncio.StreamWriter, timeout: float) -> None:
     except asyncio.TimeoutError:
         writer.transport.abort()  # close() would wait for the unread output for ever
         raise ConnectionAbortedError("client stopped reading") from None
+
+
+def listener_state(world, implicit_tls: bool = False):
+    """What a POP3 or IMAP listener keeps for all its connections: the TLS context of Dovecot's
+    certificate (None without one; an implicit-TLS port cannot do without), the login queue and
+    the world's anvil."""
+    from ..core import tlscert
+
+    ctx = tlscert.server_context(world, tlscert.DOVECOT)
+    if implicit_tls and ctx is None:
+        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
+    return ctx, LoginQueue(), anvil_for(world)

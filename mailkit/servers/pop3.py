@@ -94,11 +94,7 @@ def _is_stls(line: bytes, session: Pop3Session) -> bool:
 async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = False):
     """POP3 on host:port; with implicit_tls the connection is TLS from its first byte (995)."""
     sessions: set = set()
-    ctx = tlscert.server_context(world, tlscert.DOVECOT)
-    if implicit_tls and ctx is None:
-        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
-    waiting = limits.LoginQueue()
-    anvil = limits.anvil_for(world)
+    ctx, waiting, anvil = limits.listener_state(world, implicit_tls)
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         lim = limits.current()

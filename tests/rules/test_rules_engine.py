@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
 from mailkit.commands.base import Host, run
 from mailkit.core import rules as R

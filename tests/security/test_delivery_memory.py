@@ -5,7 +5,6 @@ byte for byte what it has always been, and a write that fails leaves the mailbox
 import errno
 import os
 import re
-import resource
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ from hypothesis import given, settings, strategies as st
 
 from mailkit.core import config, deliver, runner
 from mailkit.core.accounts import home_of
-from mailkit.core.queue import Envelope, Queue, join_message
+from mailkit.core.queue import Envelope, Queue
 
 MB = 1 << 20
 SIZE = 64 * MB

@@ -22,7 +22,7 @@ import re
 
 import pytest
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 REPLY = re.compile(rb"^([2-5][0-9][0-9])([ -])[\t\x20-\x7e]*\r\n$")
 LOOSE_REPLY = re.compile(rb"^[2-5][0-9][0-9][ -].*\r\n$", re.S)

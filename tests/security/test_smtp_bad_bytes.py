@@ -10,7 +10,6 @@ import time
 
 from mailkit.core import maillog
 
-from smtp_dialogue import Dialogue
 
 CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 

@@ -6,7 +6,6 @@ import re
 import time
 from datetime import datetime
 
-import pytest
 from dovecot import RawImap
 
 from mailkit.core.deliver import append_mbox, mbox_entry
