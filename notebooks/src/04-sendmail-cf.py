@@ -226,6 +226,33 @@ CELLS = [
     3,0 alice@localhost
     3,0 dave@example.com
     """),
+    md(ko="""
+    ## O PrivacyOptions: VRFY와 EXPN 막기
+    `VRFY 이름`은 그런 사용자가 있는지, `EXPN 별칭`은 별칭이 누구에게 가는지 묻는 SMTP 명령입니다.
+    스팸 발송자가 주소를 알아내는 데 쓰므로 CentOS의 기본 설정은 `novrfy`, `noexpn`으로 막아 둡니다.
+    `novrfy`를 빼고 다시 시작하면 VRFY가 답합니다.
+    """, en="""
+    ## O PrivacyOptions: blocking VRFY and EXPN
+    `VRFY name` asks whether a user exists, `EXPN alias` whom an alias goes to. Spammers harvest
+    addresses with them, so CentOS's stock configuration blocks both with `novrfy` and `noexpn`.
+    Take `novrfy` out and restart, and VRFY answers.
+    """),
+    code("""
+    %%telnet localhost 25
+    VRFY alice
+    EXPN root
+    QUIT
+    """),
+    code("""
+    edit("/etc/mail/sendmail.cf", "O PrivacyOptions=authwarnings,novrfy,noexpn", "O PrivacyOptions=authwarnings,noexpn")
+    %systemctl restart sendmail
+    """),
+    code("""
+    %%telnet localhost 25
+    VRFY alice
+    EXPN root
+    QUIT
+    """),
     quiz(
         q(("sendmail의 주 설정 파일은?", ["/etc/mail/sendmail.mc", "/etc/sendmail.conf", "/etc/mail/sendmail.cf", "/etc/mail/access"],
            "sendmail.cf가 주 설정 파일이고, sendmail.mc는 그것을 만드는 보조 파일입니다.",

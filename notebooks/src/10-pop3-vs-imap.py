@@ -29,6 +29,42 @@ CELLS = [
     Here Python's `poplib` and `imaplib` play the mail program; real mail programs send the same commands.
     """),
     start(),
+    md(ko="""
+    ## 메일 서비스의 포트
+    | 포트 | 서비스 | 이 호스트에서 |
+    | --- | --- | --- |
+    | 25 | SMTP (서버끼리, 그리고 메일 보내기) | sendmail |
+    | 465 | SMTPS (처음부터 TLS) | 기본 설정에는 없음(`DAEMON_OPTIONS`에 `M=s`를 더해야 함) |
+    | 587 | submission (MUA가 메일을 낼 때) | 기본 .mc에서 `dnl`로 막혀 있음 |
+    | 110 | POP3 | dovecot |
+    | 995 | POP3S (처음부터 TLS) | dovecot |
+    | 143 | IMAP | dovecot |
+    | 993 | IMAPS (처음부터 TLS) | dovecot |
+
+    110과 143에서도 `STLS`/`STARTTLS` 명령으로 암호화를 시작할 수 있습니다. 지금 무엇이 기다리는지 봅니다.
+    """, en="""
+    ## The ports of the mail services
+    | port | service | on this host |
+    | --- | --- | --- |
+    | 25 | SMTP (server to server, and sending) | sendmail |
+    | 465 | SMTPS (TLS from the start) | not in the stock configuration (`M=s` in `DAEMON_OPTIONS`) |
+    | 587 | submission (MUAs handing in mail) | disabled with `dnl` in the stock .mc |
+    | 110 | POP3 | dovecot |
+    | 995 | POP3S (TLS from the start) | dovecot |
+    | 143 | IMAP | dovecot |
+    | 993 | IMAPS (TLS from the start) | dovecot |
+
+    On 110 and 143 the `STLS`/`STARTTLS` commands switch an open connection to TLS. What listens now:
+    """),
+    code("%netstat -anp | grep LISTEN -w"),
+    code("""
+    import imaplib, ssl
+    imap = imaplib.IMAP4("localhost", 143)
+    print(imap.capabilities)
+    print(imap.starttls(ssl._create_unverified_context()))  # the host's certificate is self-signed
+    print(imap.login("bob", "secret"))
+    imap.logout()
+    """),
     code("""
     for subject in ("invoice", "meeting", "photos"):
         smtp_send("bob@localhost", subject=subject, sender="alice@localhost")
