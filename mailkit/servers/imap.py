@@ -22,7 +22,7 @@ from ..core import maillog
 from ..core.imapsession import ImapSession, greeting
 from . import limits
 from .loginlog import LoginLog
-from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, handshake_failure, start_tls
+from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, start_tls
 
 MAX_LINE = 1 << 16  # imap_max_line_length
 MAX_APPEND = 50 * 1024 * 1024  # all literals of one APPEND
@@ -195,13 +195,11 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         writer.write(f"{tag} {TLS_ACTIVE if secured else TLS_DISABLED}\r\n".encode())
                         continue
                     writer.write(f"{tag} {STARTTLS_BEGIN}\r\n".encode())
-                    try:
-                        await start_tls(reader, writer, ctx, lim.login_timeout)
-                    except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
-                        why.append(handshake_failure(e))
+                    failed = await start_tls(reader, writer, ctx, lim.login_timeout, logins)
+                    if failed:
+                        why.append(failed)
                         break
-                    session.starttls = False
-                    secured = logins.tls = True
+                    session.starttls, secured = False, True
                     continue
                 try:
                     if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "

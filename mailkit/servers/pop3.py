@@ -69,19 +69,20 @@ def _is_login(line: bytes, session: Pop3Session) -> bool:
     return session.awaiting_sasl or line[:5].upper() in (b"PASS ", b"AUTH ")
 
 
-async def start_tls(reader, writer, ctx, timeout: float) -> None:
-    """Switch the connection to TLS after the OK went out. What the client sent after its
-    STARTTLS line in plaintext is thrown away (a command injected before the handshake must
+async def start_tls(reader, writer, ctx, timeout: float, logins) -> str | None:
+    """Switch the connection to TLS after the OK went out: None when it is TLS now (the login
+    log says so), else why it ended, in Dovecot's login-log words. What the client sent after
+    its STARTTLS line in plaintext is thrown away (a command injected before the handshake must
     not run inside the TLS session), as Dovecot and sendmail do."""
-    writer.transport.pause_reading()
-    await limits.drain(writer, timeout)
-    reader._buffer.clear()  # asyncio keeps no public way to drop what is buffered
-    await writer.start_tls(ctx, ssl_handshake_timeout=timeout)
-
-
-def handshake_failure(e: BaseException) -> str:
-    """Why a connection ended in its STARTTLS/STLS handshake, in Dovecot's login-log words."""
-    return f"Connection closed: SSL_accept() failed: {tlscert.ssl_reason(e)}"
+    try:
+        writer.transport.pause_reading()
+        await limits.drain(writer, timeout)
+        reader._buffer.clear()  # asyncio keeps no public way to drop what is buffered
+        await writer.start_tls(ctx, ssl_handshake_timeout=timeout)
+    except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
+        return f"Connection closed: SSL_accept() failed: {tlscert.ssl_reason(e)}"
+    logins.tls = True
+    return None
 
 
 def _is_stls(line: bytes, session: Pop3Session) -> bool:
@@ -129,13 +130,11 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         writer.write(err("TLS is already active." if secured else "TLS support isn't enabled."))
                         continue
                     writer.write(ok("Begin TLS negotiation now."))
-                    try:
-                        await start_tls(reader, writer, ctx, lim.login_timeout)
-                    except (OSError, asyncio.TimeoutError) as e:  # ssl.SSLError is an OSError
-                        why.append(handshake_failure(e))
+                    failed = await start_tls(reader, writer, ctx, lim.login_timeout, logins)
+                    if failed:
+                        why.append(failed)
                         break
-                    session.starttls = False
-                    secured = logins.tls = True
+                    session.starttls, secured = False, True
                     continue
                 was, tried = session.account, session.user  # PASS forgets a refused USER
                 if not was and _is_login(line, session):
