@@ -19,6 +19,7 @@ from hypothesis import given, settings, strategies as st
 from mailkit.core import config, deliver, runner
 from mailkit.core.accounts import home_of
 from mailkit.core.queue import Envelope, Queue
+from serve_process import converse, start_host, status_kb
 
 MB = 1 << 20
 SIZE = 64 * MB
@@ -173,33 +174,6 @@ def test_run_queue_delivers_a_64_mb_message_in_bounded_memory(world, clock, proc
         f.seek(-200, os.SEEK_END)
         assert f.read().endswith(b"\n>From the deep " + b"x" * 60 + b"\n\n")
     assert grown_mb < LIMIT_MB, f"RSS grew by {grown_mb:.0f} MB delivering a {SIZE // MB} MB message"
-
-
-def start_host(world_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "mailkit", "serve", "--world", str(world_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        m = re.match(r"sendmail: port 25 on ([\d.]+):(\d+)", line)
-        if m:
-            return proc, (m.group(1), int(m.group(2)))
-    proc.wait(10)
-    raise AssertionError("mailkit serve printed no SMTP port")
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def converse(s, f, line):
-    s.sendall(line + b"\r\n")
-    while True:
-        reply = f.readline().decode()
-        if reply[3:4] != "-":
-            return reply.rstrip("\r\n")
 
 
 def send(addr, size, rcpt):

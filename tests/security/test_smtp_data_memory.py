@@ -1,42 +1,13 @@
 """A big message goes to the queue's df file as it arrives: the daemon's memory does not grow
 with the message (sendmail's collect() writes the body to the df while it reads it)."""
 
-import re
 import socket
-import subprocess
-import sys
 
 from mailkit.core.queue import Queue
+from serve_process import converse, start_host, status_kb
 
 MB = 1 << 20
 SIZE = 48 * MB
-
-
-def start_host(world_dir):
-    proc = subprocess.Popen([sys.executable, "-m", "mailkit", "serve", "--world", str(world_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    for line in proc.stdout:
-        m = re.match(r"sendmail: port 25 on ([\d.]+):(\d+)", line)
-        if m:
-            return proc, (m.group(1), int(m.group(2)))
-    proc.wait(10)
-    raise AssertionError("mailkit serve printed no SMTP port")
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def converse(s, f, line):
-    s.sendall(line + b"\r\n")
-    while True:
-        reply = f.readline().decode()
-        if reply[3:4] != "-":
-            return reply.rstrip("\r\n")
 
 
 def send_big(addr, size):
