@@ -24,6 +24,7 @@ from . import imapmime
 from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
+from .pop3proto import printable  # one rule for both of Dovecot's protocols
 from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
 from .world import PathEscape, World
 
@@ -157,10 +158,6 @@ def _list_depth(value) -> int:
             stack.extend((x, d + 1) for x in v)
     return deepest
 
-
-def _printable(text: str) -> str:
-    return "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in text)
-
 class _UidSet:
     def __init__(self, ranges):
         self.ranges = ranges
@@ -266,7 +263,7 @@ class ImapSession:
                    "AUTHENTICATED": None, "SELECTED": None}[self.state]
         if self.state != "NOT_AUTHENTICATED" and (handler is None or cmd in ("LOGIN", "AUTHENTICATE")):
             # Dovecot's imap process (after login) names the command it does not know
-            return self._tagged(tag, "BAD", f"Error in IMAP command {_printable(cmd)}: Unknown command.")
+            return self._tagged(tag, "BAD", f"Error in IMAP command {printable(cmd)}: Unknown command.")
         if handler is None or (allowed is not None and cmd not in allowed):
             if self.state == "NOT_AUTHENTICATED":
                 self.bad_before_login += 1

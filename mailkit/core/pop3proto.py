@@ -26,7 +26,8 @@ def _ascii_upper(word: str) -> str:
     return "".join(c.upper() if "a" <= c <= "z" else c for c in word)
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """Control characters as "?": what Dovecot would echo raw must not reach a terminal (hole 14)."""
     return "".join("?" if ord(c) < 32 or ord(c) == 127 else c for c in text)
 
 
@@ -158,7 +159,7 @@ class Pop3Session:
         if handler is None:
             # Dovecot echoes the word raw; control bytes are shown as "?" here (issue 10, hole 14:
             # nothing a client sends may reach a learner's terminal or notebook as an escape sequence)
-            return Reply(err(f"Unknown command: {_printable(cmd)}"))
+            return Reply(err(f"Unknown command: {printable(cmd)}"))
         return Reply(handler(arg))
 
     def _auth(self, cmd: str, arg: str) -> Reply:
