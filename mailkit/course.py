@@ -4,7 +4,8 @@ notebooks/src/NN-name.py holds one chapter: `CELLS`, a list made with `md(ko=, e
 `code(source, tags)` and `quiz([...])`. Code cells are shared, so the two languages have the
 same code by construction; markdown and quiz questions are per language (a quiz cell is the
 same code in both, `Quiz.from_file("quiz/NN.json")`, reading the question file of its own
-language folder).
+language folder). A code comment written `#[ko] 한국어 #[en] English` becomes `# 한국어` in the
+Korean notebook and `# English` in the English one: the code is shared, its comments are not.
 
     python -m mailkit.course build      # write notebooks/{ko,en}/*.ipynb without outputs
     python -m mailkit.course refresh    # build, then execute every notebook and keep outputs
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -208,7 +210,7 @@ START_SOURCE = """\
 import mailkit
 from mailkit.course import notebook_lang, edit, smtp_send
 from mailkit.widgets import ConfigEditor, QueueInspector, MailboxViewer, Trace, Telnet
-LANG = notebook_lang()  # "ko" or "en": the language the widgets speak"""
+LANG = notebook_lang()  #[ko] "ko" 또는 "en": 위젯이 쓰는 언어 #[en] "ko" or "en": the language the widgets speak"""
 
 
 def start() -> Code:
@@ -219,6 +221,15 @@ def start() -> Code:
 def end() -> Code:
     """Every chapter's last cell: stop the mail host (its ports are free again)."""
     return Code("%unload_ext mailkit", [])
+
+
+_BILINGUAL_COMMENT = re.compile(r"#\[ko\] (?P<ko>.*?) #\[en\] (?P<en>.*)$")
+
+
+def localize_comments(source: str, lang: str) -> str:
+    """`#[ko] 한국어 #[en] English` at the end of a line -> the comment in `lang` only."""
+    return "\n".join(_BILINGUAL_COMMENT.sub(lambda m: "# " + m.group(lang).rstrip(), line)
+                      for line in source.split("\n"))
 
 
 def _dedent(text: str) -> str:
@@ -259,7 +270,7 @@ def to_notebook(chapter: Chapter, lang: str):
         if isinstance(cell, Md):
             c = nbformat.v4.new_markdown_cell(cell.text[lang])
         elif isinstance(cell, Code):
-            c = nbformat.v4.new_code_cell(cell.source)
+            c = nbformat.v4.new_code_cell(localize_comments(cell.source, lang))
             if cell.tags:
                 c.metadata["tags"] = list(cell.tags)
         elif isinstance(cell, QuizCell):
@@ -318,6 +329,8 @@ def execute(path: Path) -> float:
         os.environ.clear()
         os.environ.update(old)
         nb.metadata.pop("widgets", None)  # widget state is not needed to read the outputs
+        for cell in nb.cells:  # run times change on every refresh and say nothing to a learner
+            cell.metadata.pop("execution", None)
         nbformat.write(nb, str(path))  # also on a failure: the outputs so far show what went wrong
     return time.monotonic() - t0
 

@@ -63,15 +63,48 @@ def test_every_seed_id_has_a_tagged_code_cell(lang):
     assert not unknown, f"{lang}: tags for ids not in the checklist: {unknown}"
 
 
-def test_korean_and_english_code_cells_are_identical():
+COMMENT = re.compile(r"(^|\s)# .*$", re.M)  # a code comment: "# " at a line's start or after a space
+
+
+def without_comments(code: str) -> str:
+    return COMMENT.sub(r"\1#", code)
+
+
+def test_korean_and_english_code_cells_are_identical_but_for_their_comments():
     ko, en = notebooks("ko"), notebooks("en")
     assert sorted(ko) == sorted(en)
     for name in ko:
         a, b = code_cells(ko[name]), code_cells(en[name])
         assert len(a) == len(b), f"{name}: {len(a)} code cells in ko, {len(b)} in en"
         for i, (x, y) in enumerate(zip(a, b)):
-            assert source(x) == source(y), f"{name}: code cell {i} differs between ko and en"
+            assert without_comments(source(x)) == without_comments(source(y)), \
+                f"{name}: code cell {i} differs between ko and en"
             assert tags(x) == tags(y), f"{name}: tags of code cell {i} differ between ko and en"
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_code_comments_speak_the_notebooks_language(lang):
+    """Korean notebooks comment their code in Korean; no Korean is left in the English ones."""
+    comments = [(name, m.group(0).strip()) for name, nb in notebooks(lang).items()
+                for c in code_cells(nb) if "quiz" not in tags(c) for m in COMMENT.finditer(source(c))]
+    assert comments, "the course's code has comments"
+    for name, text in comments:
+        assert "#[ko]" not in text and "#[en]" not in text, f"{lang}/{name}: markup left: {text}"
+        if lang == "ko":
+            assert HANGUL.search(text), f"ko/{name}: an English comment in a Korean notebook: {text}"
+        else:
+            assert not HANGUL.search(text), f"en/{name}: Korean in an English notebook: {text}"
+
+
+def test_bilingual_comments_keep_the_code_and_pick_one_language():
+    from mailkit.course import localize_comments
+
+    src = 'x = 1  #[ko] 하나 #[en] one\nprint("#[ko] not a comment")'
+    assert localize_comments(src, "ko") == 'x = 1  # 하나\nprint("#[ko] not a comment")'
+    assert localize_comments(src, "en") == 'x = 1  # one\nprint("#[ko] not a comment")'
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

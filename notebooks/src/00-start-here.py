@@ -74,7 +74,7 @@ CELLS = [
     """),
     code("%mailkit status"),
     code("""
-    # smtplib.SMTP("localhost", 25) just works; the real address behind port 25 is:
+    #[ko] smtplib.SMTP("localhost", 25)는 그대로 연결됩니다. 25번 포트 뒤의 실제 주소는: #[en] smtplib.SMTP("localhost", 25) just works; the real address behind port 25 is:
     mailkit.connect(25)
     """),
     md(ko="""

@@ -206,15 +206,15 @@ CELLS = [
     code("""
     import smtplib
     msg = "From: bob@localhost\\nTo: carol@localhost\\nSubject: Follow me\\nMessage-ID: <follow-me@localhost>\\n\\nWhere do I go?\\n"
-    with smtplib.SMTP("localhost", 25) as s:              # MUA -> MTA over SMTP
+    with smtplib.SMTP("localhost", 25) as s:              #[ko] MUA -> MTA: SMTP로 #[en] MUA -> MTA over SMTP
         print(s.sendmail("bob@localhost", ["carol@localhost"], msg))
     """, "seed:A04"),
     code("%mail -H -u carol", "seed:A04"),
     code("""
     import poplib
-    pop = poplib.POP3("localhost", 110)                   # mailbox -> MUA over POP3
+    pop = poplib.POP3("localhost", 110)                   #[ko] 메일함 -> MUA: POP3로 #[en] mailbox -> MUA over POP3
     pop.user("carol"); pop.pass_("secret")
-    print(pop.stat())                                     # (messages, bytes)
+    print(pop.stat())                                     #[ko] (메일 수, 바이트) #[en] (messages, bytes)
     resp, lines, octets = pop.retr(2)
     print([l.decode() for l in lines if l.startswith(b"Subject:")])
     print(pop.quit())

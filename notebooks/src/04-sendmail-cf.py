@@ -168,8 +168,8 @@ CELLS = [
     """),
     code("""
     editor = ConfigEditor(lang=LANG)
-    editor.inputs["MaxMessageSize"].value = "2000"   # what typing 2000 in the form does
-    editor.apply_options()                            # what pressing Apply does
+    editor.inputs["MaxMessageSize"].value = "2000"   #[ko] 입력란에 2000을 쓰는 것과 같음 #[en] what typing 2000 in the form does
+    editor.apply_options()                            #[ko] Apply 단추를 누르는 것과 같음 #[en] what pressing Apply does
     print(editor.command_log.text)
     editor
     """, "seed:O10", "seed:F01"),

@@ -135,8 +135,8 @@ CELLS = [
     code("""
     editor = ConfigEditor(lang=LANG)
     text = editor.editors["/etc/aliases"]
-    text.value += "support: alice, carol\\n"          # what typing a line in the aliases tab does
-    editor.apply_file("/etc/aliases")                   # what pressing Apply does
+    text.value += "support: alice, carol\\n"          #[ko] aliases 탭에 한 줄을 쓰는 것과 같음 #[en] what typing a line in the aliases tab does
+    editor.apply_file("/etc/aliases")                   #[ko] Apply 단추를 누르는 것과 같음 #[en] what pressing Apply does
     print(editor.command_log.text)
     editor
     """, "seed:F03"),

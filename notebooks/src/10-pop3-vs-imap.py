@@ -61,7 +61,7 @@ CELLS = [
     import imaplib, ssl
     imap = imaplib.IMAP4("localhost", 143)
     print(imap.capabilities)
-    print(imap.starttls(ssl._create_unverified_context()))  # the host's certificate is self-signed
+    print(imap.starttls(ssl._create_unverified_context()))  #[ko] 이 호스트의 인증서는 자체 서명 인증서 #[en] the host's certificate is self-signed
     print(imap.login("bob", "secret"))
     imap.logout()
     """),
@@ -86,10 +86,10 @@ CELLS = [
     count, size = pop.stat()
     print("messages:", count, "bytes:", size)
     for i in range(1, count + 1):
-        resp, lines, octets = pop.retr(i)                 # download
+        resp, lines, octets = pop.retr(i)                 #[ko] 내려받기 #[en] download
         print(i, [l.decode() for l in lines if l.startswith(b"Subject:")])
-        pop.dele(i)                                      # mark for deletion
-    print(pop.quit())                                    # deletion happens now
+        pop.dele(i)                                      #[ko] 삭제 표시 #[en] mark for deletion
+    print(pop.quit())                                    #[ko] 이때 실제로 삭제됨 #[en] deletion happens now
     """, "seed:P02"),
     code("%ls -l /var/spool/mail/bob", "seed:P02"),
     md(ko="""
@@ -108,7 +108,7 @@ CELLS = [
     print(imap.select("INBOX"))
     typ, data = imap.search(None, "ALL")
     for num in data[0].split():
-        typ, msg = imap.fetch(num, "(BODY[HEADER.FIELDS (SUBJECT)])")   # reading marks it \\Seen
+        typ, msg = imap.fetch(num, "(BODY[HEADER.FIELDS (SUBJECT)])")   #[ko] 읽으면 \\Seen 플래그가 붙음 #[en] reading marks it \\Seen
         print(num.decode(), msg[0][1].decode().strip())
     print(imap.logout()[0])
     """, "seed:P03"),
