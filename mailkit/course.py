@@ -262,7 +262,7 @@ def to_notebook(chapter: Chapter, lang: str):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["mailkit"] = {"lang": lang, "chapter": chapter.name}
     quizzes = {}

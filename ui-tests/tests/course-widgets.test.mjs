@@ -55,6 +55,29 @@ describe('course widgets after Run All', { skip: reason ?? false, timeout: 24000
     return page;
   }
 
+  test('opening a chapter does not mark it modified', async () => {
+    const names = fs.readdirSync(COURSE).filter(n => n.endsWith('.ipynb')).sort();
+    assert.ok(names.length >= 13, `chapters: ${names}`);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.setDefaultTimeout(20000);
+    try {
+      for (const name of names) {
+        await page.goto(`${lab.url}lab/tree/ko/${name}?reset`);
+        await page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').first().waitFor();
+        await waitForIdleKernel(lab);
+        await page.waitForTimeout(500); // a late model change (a widget, a cell id) would show by now
+        const dirty = await page.locator('.lm-TabBar-tab.jp-mod-dirty').count();
+        if (dirty) {
+          await page.screenshot({ path: path.join(ARTIFACTS, `course-dirty-${name}.png`) });
+        }
+        assert.equal(dirty, 0, `${name} is marked modified just by opening it`);
+        await shutdownKernels(lab);
+      }
+    } finally {
+      await page.close();
+    }
+  });
+
   test('03: the Telnet console is still there, in Korean, and its buttons work', async () => {
     const page = await runAll('03-telnet-by-hand.ipynb');
     try {
