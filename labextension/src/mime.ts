@@ -1,10 +1,12 @@
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import {
+  ADDRTEST_MIME,
   DIALOGUE_MIME,
   MESSAGE_MIME,
   QUEUE_MIME,
   TRACE_MIME,
+  renderAddressTest,
   renderDialogue,
   renderError,
   renderMessage,
@@ -57,7 +59,8 @@ const extensions: IRenderMime.IExtension[] = [
   extension('dialogue', DIALOGUE_MIME, renderDialogue),
   extension('queue', QUEUE_MIME, renderQueue),
   extension('message', MESSAGE_MIME, renderMessage),
-  extension('trace', TRACE_MIME, renderTrace)
+  extension('trace', TRACE_MIME, renderTrace),
+  extension('addrtest', ADDRTEST_MIME, renderAddressTest)
 ];
 
 export default extensions;

@@ -11,9 +11,10 @@ describe('rendermime extensions', () => {
       'application/vnd.mailkit.dialogue+json',
       'application/vnd.mailkit.queue+json',
       'application/vnd.mailkit.message+json',
-      'application/vnd.mailkit.trace+json'
+      'application/vnd.mailkit.trace+json',
+      'application/vnd.mailkit.addrtest+json'
     ]);
-    expect(new Set(extensions.map(e => e.id)).size).toBe(4);
+    expect(new Set(extensions.map(e => e.id)).size).toBe(5);
     expect(extensions.every(e => e.rendererFactory.safe && e.dataType === 'json')).toBe(true);
   });
 

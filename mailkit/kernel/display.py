@@ -18,6 +18,7 @@ DIALOGUE_MIME = "application/vnd.mailkit.dialogue+json"
 QUEUE_MIME = "application/vnd.mailkit.queue+json"
 MESSAGE_MIME = "application/vnd.mailkit.message+json"
 TRACE_MIME = "application/vnd.mailkit.trace+json"
+ADDRTEST_MIME = "application/vnd.mailkit.addrtest+json"
 
 # RFC 5321 section 4.2: what each SMTP reply code means, in a learner's words.
 SMTP_CODES = {
@@ -316,3 +317,18 @@ class TraceView:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return _bundle(str(self), TRACE_MIME, self.to_json(), include, exclude)
+
+
+@dataclass
+class AddressTest:
+    """`sendmail -bt`: the text test mode printed (text/plain, what nbval compares) and, for the
+    Lab, the rulesets each input line ran with the rules that fired (core.bttrace)."""
+
+    text: str
+    payload: dict
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return _bundle(self.text, ADDRTEST_MIME, self.payload, include, exclude)

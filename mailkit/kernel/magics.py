@@ -123,12 +123,30 @@ def _sendmail_cell_magic(session):
         """`%%sendmail -bt`: the cell's lines are sendmail's standard input (address test mode)."""
         from ..commands.base import run as run_command
 
-        res = run_command(session.host, ["sendmail", *shlex.split(line)], stdin=cell or "")
+        argv = ["sendmail", *shlex.split(line)]
+        res = run_command(session.host, argv, stdin=cell or "")
+        if "-bt" in argv and res.code == 0 and res.out:
+            res.display.append(_address_test(session, argv, cell or "", res.out))
         _show(res)
         if res.code != 0 and res.err:
             _fail(res.err)
 
     return sendmail
+
+
+def _address_test(session, argv: list[str], stdin: str, text: str):
+    """The -bt answer as text plus, for the Lab's view, the same input run again with rule
+    tracing (-d21.12) read back into a tree; None when the two cannot be lined up."""
+    from ..commands.base import run as run_command
+    from ..core import bttrace
+    from .display import AddressTest
+
+    traced = text if "-d21.12" in argv else run_command(session.host, [*argv, "-d21.12"], stdin=stdin).out
+    lines = stdin.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    payload = bttrace.address_test(text, traced, lines)
+    return AddressTest(text, payload) if payload is not None else None
 
 
 def _telnet_magic(session):

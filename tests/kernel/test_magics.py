@@ -191,3 +191,43 @@ def test_telnet_cell_on_pop3_is_a_pop3_dialogue(ip, displayed):
     stat = [row for row in payload["lines"] if row["from"] == "server" and row["text"].startswith("+OK 1 ")]
     assert stat, payload["lines"]
     assert bundle["text/plain"].endswith("Connection closed by foreign host.")
+
+
+def test_sendmail_bt_cell_shows_the_text_and_the_rules_that_fired(ip, displayed, capsys):
+    from mailkit.kernel.display import ADDRTEST_MIME
+
+    assert cell(ip, "%%sendmail -bt\n3,0 alice@localhost\n# a comment\n/parse bob@example.com\n") is None
+    (bundle,) = displayed
+    assert capsys.readouterr().out == ""  # shown once, by the display, not printed as well
+    text = bundle["text/plain"]
+    assert text.startswith("ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\n")
+    assert "-----trying rule" not in text  # the text is what was asked, without the rule trace
+    payload = bundle[ADDRTEST_MIME]
+    assert [c["input"] for c in payload["commands"]] == ["3,0 alice@localhost", "/parse bob@example.com"]
+    first = payload["commands"][0]
+    assert first["output"].endswith("parse            returns: $# local $: alice")
+    assert [c["ruleset"] for c in first["calls"]] == ["canonify", "parse"]
+    canonify = first["calls"][0]
+    assert canonify["returns"] == "alice < @ localhost . localdomain . >" and canonify["tried"] > 10
+    fired = [it for it in canonify["items"] if "rule" in it]
+    assert {"rule": "$+ @ $+", "action": "$: $1 < @ $2 >", "result": "alice < @ localhost >"} in fired
+    called = [it["call"]["ruleset"] for it in canonify["items"] if "call" in it]
+    assert called == ["Canonify2"]
+    assert payload["commands"][1]["output"].endswith("mailer esmtp, host example.com., user bob@example.com")
+
+
+def test_an_edited_rule_shows_in_the_bt_view(ip, displayed):
+    """The tree is read from the world's own cf: a rule the learner adds is the one that fires."""
+    from mailkit.kernel.display import ADDRTEST_MIME
+
+    cf = world().read_text("/etc/mail/sendmail.cf")
+    try:
+        world().path("/etc/mail/sendmail.cf").write_text(cf.replace("SParse0\n", "SParse0\nR$* < @ nowhere >\t$#error $: 550 no such place\n", 1))
+        assert cell(ip, "%%sendmail -bt\n3,0 x@nowhere\n") is None
+        payload = displayed[-1][ADDRTEST_MIME]
+        parse0 = next(it["call"] for it in payload["commands"][0]["calls"][1]["items"]
+                      if "call" in it and it["call"]["ruleset"] == "Parse0")
+        assert parse0["items"][0]["rule"] == "$* < @ nowhere >"
+        assert parse0["returns"] == "$# error $: 550 no such place"
+    finally:
+        world().path("/etc/mail/sendmail.cf").write_text(cf)

@@ -130,6 +130,22 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
     await trace.screenshot({ path: path.join(ARTIFACTS, 'trace.png') });
   });
 
+  test('sendmail -bt shows the text it printed and the rulesets that ran, with the rules that fired', async () => {
+    const view = page.locator('.mk-bt').first();
+    await view.waitFor();
+    const inputs = await view.locator('.mk-bt-input').allTextContents();
+    assert.deepEqual(inputs, ['> 3,0 alice@localhost', '> /parse bob@example.com']);
+    assert.match(await view.locator('.mk-bt-output').nth(1).textContent(),
+      /mailer esmtp, host example\.com\., user bob@example\.com$/);
+    const top = view.locator('.mk-bt-command').first().locator(':scope > .mk-bt-tree > .mk-bt-call');
+    assert.deepEqual(await top.evaluateAll(ns => ns.map(n => n.dataset.ruleset)), ['canonify', 'parse']);
+    const canonify = top.first();
+    assert.equal(await canonify.evaluate(n => n.open), true);
+    assert.ok(await canonify.locator('.mk-bt-call[data-ruleset="Canonify2"]').count() === 1);
+    assert.ok((await canonify.locator('.mk-bt-lhs').allTextContents()).includes('R$+ @ $+'));
+    await view.screenshot({ path: path.join(ARTIFACTS, 'addrtest.png') });
+  });
+
   test('the delivered message shows its summary, headers folded, and body', async () => {
     const message = page.locator('.mk-message').first();
     await message.waitFor();
