@@ -164,7 +164,9 @@ describe('mailkit in JupyterLab', { skip: reason ?? false, timeout: 110000 }, ()
   async function applyInTab(tabTitle, extraLine) {
     const widget = page.locator('.jp-OutputArea-output .widget-tab').first();
     await widget.locator('.lm-TabBar-tab', { hasText: new RegExp(`^${tabTitle}$`) }).click();
-    const area = widget.locator('textarea:visible');
+    // the tab switch is not instant: until it is done, the last tab's textarea is the visible one
+    await widget.locator('.lm-TabBar-tab.lm-mod-current', { hasText: new RegExp(`^${tabTitle}$`) }).waitFor();
+    const area = widget.locator('.widget-tab-contents > :not(.lm-mod-hidden) textarea').first();
     await area.waitFor();
     const before = await area.inputValue();
     await area.fill(`${before.replace(/\n*$/, '\n')}${extraLine}\n`);
