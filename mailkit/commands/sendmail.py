@@ -18,6 +18,7 @@ from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, join_message, message_id, split_message
 from ..core.accounts import home_of
 from ..core.deliver import append_mbox, mbox_entry
+from ..core.verify import verify as verify_addresses
 from ..core.world import SUBMIT_CF
 from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
@@ -304,21 +305,10 @@ def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
 
 
 def verify(host: Host, cfg, rcpts: list[str]) -> Result:
-    lines, code = [], 0
-    for r in rcpts:
-        for t in route.resolve(host.world, cfg, r):
-            if isinstance(t, route.Mailbox):
-                lines.append(f"{t.user}... deliverable: mailer local, user {t.user}")
-            elif isinstance(t, route.Remote):
-                user, _, dom = t.address.rpartition("@")
-                lines.append(f"{t.address}... deliverable: mailer esmtp, host {dom}., user {t.address}")
-            elif isinstance(t, route.File):
-                lines.append(f"{t.path}... deliverable: mailer *file*, user {t.path}")
-            elif isinstance(t, route.Program):
-                lines.append(f"|{t.command}... deliverable: mailer prog, user |{t.command}")
-            else:
-                lines.append(f"{t.address}... {t.text}")
-                code = EX_NOUSER
+    """`sendmail -bv`: core/verify.py walks the addresses as sendmail 8.17 does."""
+    if not rcpts:
+        return Result(err="Recipient names must be specified\n", code=EX_USAGE)
+    lines, code = verify_addresses(host.world, cfg, rcpts)
     return Result(out="".join(x + "\n" for x in lines), code=code)
 
 

@@ -18,19 +18,29 @@ class Alias:
     lineno: int
 
 
-def split_targets(rhs: str) -> list[str]:
-    """Split on commas outside double quotes ("|/usr/bin/prog, arg" stays whole when quoted)."""
-    out, cur, quoted = [], [], False
+def split_list(rhs: str) -> list[str]:
+    """The addresses of a list as written (quotes kept), split on commas outside double
+    quotes and angle brackets, as sendmail's sendtolist splits an alias or an argument."""
+    out, cur, quoted, angle = [], [], False, 0
     for ch in rhs:
         if ch == '"':
             quoted = not quoted
-        if ch == "," and not quoted:
+        elif not quoted and ch == "<":
+            angle += 1
+        elif not quoted and ch == ">" and angle:
+            angle -= 1
+        if ch == "," and not quoted and not angle:
             out.append("".join(cur).strip())
             cur = []
         else:
             cur.append(ch)
     out.append("".join(cur).strip())
-    return [t.strip('"') if t.startswith('"|') or t.startswith('"/') else t for t in out if t]
+    return [t for t in out if t]
+
+
+def split_targets(rhs: str) -> list[str]:
+    """split_list with the quotes of a quoted program or file taken off ("|/usr/bin/prog, arg")."""
+    return [t.strip('"') if t.startswith('"|') or t.startswith('"/') else t for t in split_list(rhs)]
 
 
 def _logical_lines(text: str, filename: str) -> list[tuple[int, str, str]]:
@@ -109,8 +119,10 @@ def rebuild(world: World, cfg) -> list[str]:
     parsed = [(af, parse_with_rhs(world.read_text(af), af)) for af in cfg.alias_files]
     lines = []
     for af, items in parsed:
-        # a name given twice: the later line wins, as in sendmail's hash map
-        entries = [Entry(a.name, ",".join(a.targets), a.lineno) for a, _ in items]
+        # a name given twice: the later line wins, as in sendmail's hash map. The value is the
+        # right-hand side as written (continuations joined), as sendmail stores it, and the
+        # "@" key is the mark sendmail adds when a rebuild is complete (`makemap -u` shows both).
+        entries = [Entry(a.name, rhs, a.lineno) for a, rhs in items] + [Entry("@", "@", 0)]
         build_map(world, db_path(af), "", af, parse=lambda _t, _f, e=entries: e)
         n, longest, total = stats(items)
         lines.append(f"{af}: {n} aliases, longest {longest} bytes, {total} bytes total")
@@ -124,8 +136,16 @@ def rebuild_aliases(world: World, cfg) -> str:
 
 def lookup(world: World, cfg, name: str) -> list[str] | None:
     """The targets of alias `name` from the built maps, or None when it is no alias."""
+    v = lookup_raw(world, cfg, name)
+    return None if v is None else split_targets(v)
+
+
+def lookup_raw(world: World, cfg, name: str) -> str | None:
+    """The right-hand side of alias `name` as stored (as written in /etc/aliases)."""
+    if name == "@":  # the rebuild mark, no alias
+        return None
     for af in cfg.alias_files:
         v = open_map(world, db_path(af)).get(name.lower())
         if v is not None:
-            return split_targets(v)
+            return v
     return None
