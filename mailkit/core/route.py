@@ -136,6 +136,13 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
         # a name that comes back to itself is delivered to its own mailbox, as sendmail does
         return _mailbox_or_unknown(world, user, addr)
     targets = aliases.lookup(world, cfg, key)
+    base, plus, _detail = key.partition("+")
+    if targets is None and plus and key not in accounts(world):
+        # user+detail: the alias user+* or user, else the user's own mailbox (sendmail's
+        # recipient(); the detail goes to the local mailer as $h)
+        targets = aliases.lookup(world, cfg, base + "+*") or aliases.lookup(world, cfg, base)
+        if targets is None and base in accounts(world):
+            user = key = base
     if targets is not None:
         seen = _seen | {key}
         return _dedupe(t for a in targets for t in resolve(world, cfg, a, seen, _depth + 1, _owner, True))
