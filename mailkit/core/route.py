@@ -268,3 +268,24 @@ def check_recipient(world: World, cfg, address: str) -> tuple[bool, str, str, st
         return True, "250", "2.1.5", "Recipient ok"
     f = targets[0]
     return False, f.code, f.dsn, f.text
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.+-]+\Z")  # a name no rule can take for anything but local
+
+
+def alias_name_parser(world: World, cfg):
+    """name_of for aliases.read: an alias name as newaliases parses it (sendmail's readaliases
+    calls parseaddr): (the key, [(error text, exit status)]). A name the rules give a mailer
+    other than local cannot be aliased; one they refuse is reported twice, as sendmail does."""
+    def name_of(name: str):
+        if _PLAIN_NAME.match(name):
+            return name.lower(), []
+        p = parse(world, cfg, name)
+        if p is None or p.mailer == "local":
+            return (p.user if p else name).lower(), []
+        problems = []
+        if p.mailer == "*error*":
+            f = _failure_of(name, p)
+            problems.append((f"{name}... {f.text}", 64))
+        return name, problems + [(f"{name}... cannot alias non-local names", 70)]
+    return name_of
