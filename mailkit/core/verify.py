@@ -139,9 +139,8 @@ class _Walk:
         self.local(paddr, p.user, depth, seen)
 
     def local(self, paddr: str, user: str, depth: int, seen: frozenset) -> None:
-        if user.startswith("\\"):
-            user = user[1:]
-            self.mailbox(paddr, user, "", user)
+        if user.startswith("\\"):  # \user: the mailbox itself, no alias; sendmail shows the backslash
+            self.mailbox(paddr, user[1:], "", user)
             return
         base, plus, detail = user.partition("+")
         if user not in seen:
