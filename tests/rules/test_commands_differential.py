@@ -184,3 +184,56 @@ def test_bv_says_what_it_found(pair):
         '"|/usr/bin/autoreply -m hi"... deliverable: mailer prog, user "|/usr/bin/autoreply -m hi"\n'
         "user@relay.example... deliverable: mailer smtp, host [mail.relay.example], user user@relay.example\n"
         "alice+work... deliverable: mailer local, host work, user alice\n")
+
+
+# --- queue listings -----------------------------------------------------------------------
+
+MSG = "Subject: hi\nFrom: alice@localhost\n\nbody\n"
+# each submission a different size and recipient count: distinct priorities, so the order of
+# the listing is the priority order on both sides (the real one leaves ties in directory order)
+SUBMISSIONS = [
+    (["-odq", "alice"], MSG),
+    (["x@example.com", "root"], MSG * 3),
+    (["-fbob@localhost.localdomain", "x@example.com", "y@example.org",
+      "a-very-long-recipient-name-that-goes-on-and-on-and-on@some.very.long.domain.example"], MSG * 40),
+    (["-fa-very-long-sender-name-that-goes-on-and-on-and-on@some.very.long.domain.example", "bob"], MSG * 7),
+]
+
+
+def masked(text: str) -> str:
+    """QID and TIME masks: `6AUM4Mtb012427` and `Mon Nov 30 22:04` / `Nov 30 22:04`."""
+    text = re.sub(r"^[0-9A-Za-z]{14}([ *])", r"QUEUE-ID-HERE\1", text, flags=re.M)
+    return re.sub(r"(?:[A-Z][a-z]{2} )?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d", "TIME", text)
+
+
+def listings(rs, host, real_args, ours_argv, cf=None):
+    r = rs.run_sendmail(real_args, "", cf=cf)
+    ours = run(host, ours_argv)
+    return (r.returncode, masked(unpath(r.stdout.decode(), rs))), (ours.code, masked(ours.out))
+
+
+def test_client_queue_listings_equal(tmp_path):
+    """`mailq -Ac` (and -v): both MSPs take the same submissions while no MTA listens on
+    127.0.0.1:25 (the real one's loopback is up with nothing on it), so both queue them in
+    /var/spool/clientmqueue with "Deferred: Connection refused by [127.0.0.1]"; `-odq` leaves
+    one without a reason."""
+    host = make_world(tmp_path / "w")
+    rs = real_for(host, msp=True, loopback=True)
+    try:
+        for args, msg in SUBMISSIONS:
+            r = rs.run_sendmail(args, msg, cf=rs.submit_cf)
+            ours = run(host, ["sendmail", *args], stdin=msg)
+            assert (ours.code, ours.out, ours.err) == (r.returncode, r.stdout.decode(), r.stderr.decode())
+        for real_args, ours_argv in ((["-bp"], ["mailq", "-Ac"]), (["-bp", "-v"], ["mailq", "-Ac", "-v"]),
+                                     (["-bp"], ["sendmail", "-Ac", "-bp"])):
+            theirs, ours = listings(rs, host, real_args, ours_argv, cf=rs.submit_cf)
+            assert ours == theirs, f"{ours_argv}\n{ours[1]}\n---- real:\n{theirs[1]}"
+        assert "Total requests: 4\n" in ours[1] and "root\n" in ours[1]
+        assert "(---:x@example.com---)" in run(host, ["mailq", "-Ac", "-v"]).out
+        # a queue run of the MSP that still finds no MTA: every job deferred again, one try more
+        rs.run_sendmail(["-q"], "", cf=rs.submit_cf)
+        run(host, ["sendmail", "-Ac", "-q"])
+        theirs, ours = listings(rs, host, ["-bp", "-v"], ["mailq", "-Ac", "-v"], cf=rs.submit_cf)
+        assert ours == theirs, f"{ours[1]}\n---- real:\n{theirs[1]}"
+    finally:
+        rs.close()
