@@ -237,3 +237,43 @@ def test_client_queue_listings_equal(tmp_path):
         assert ours == theirs, f"{ours[1]}\n---- real:\n{theirs[1]}"
     finally:
         rs.close()
+
+
+def test_mta_queue_listings_of_the_same_queue_files_equal(tmp_path):
+    """`mailq`, `mailq -v`, `sendmail -bp` of /var/spool/mqueue: mailkit's queue files (received
+    messages for remote domains, deferred by a queue run, one of them old enough for the
+    Timeout.queuewarn notice) copied into the real one's queue, so both list the same files: the
+    real sendmail reads mailkit's qf format, and the listings (order by priority, `+` of a job
+    whose warning went out, a reason cut at 60/100 columns, long addresses) are equal."""
+    from mailkit.core import queue as q
+
+    host = make_world(tmp_path / "w")
+    mq = q.Queue(host.world, "/var/spool/mqueue")
+    long_rcpt = "a-very-long-recipient-name-that-goes-on-and-on-and-on@some.very.long.domain.example"
+    jobs = [("alice@localhost", ["x@example.com", "y@example.org"], MSG),
+            ("", [long_rcpt], MSG * 5),
+            ("a-very-long-sender-name-that-goes-on-and-on-and-on@some.very.long.domain.example", ["bob@example.com"], MSG * 9),
+            ("carol@localhost", ["z@example.com"], MSG * 2)]
+    for sender, rcpts, msg in jobs:
+        mq.enqueue(q.Envelope(sender, rcpts), msg.encode(), host.clock)
+    old = next(e for e in mq.entries() if e.sender == "carol@localhost")
+    old.ctime -= 5 * 3600  # past Timeout.queuewarn (4h): the run sends the notice, F gets `w`
+    mq.update(old)
+    run(host, ["sendmail", "-q"])
+    waiting = mq.entries()
+    assert len(waiting) == 4 and any("w" in e.flags for e in waiting)
+    rs = real_for(host)
+    try:
+        for f in host.world.path("/var/spool/mqueue").iterdir():
+            (rs.dir / "mqueue" / f.name).write_bytes(f.read_bytes())
+        for real_args, ours_argv in ((["-bp"], ["mailq"]), (["-bp", "-v"], ["mailq", "-v"]), (["-bp"], ["sendmail", "-bp"])):
+            theirs, ours = listings(rs, host, real_args, ours_argv)
+            assert ours == theirs, f"{ours_argv}\n{ours[1]}\n---- real:\n{theirs[1]}"
+        assert "Total requests: 4\n" in ours[1]
+        verbose = run(host, ["mailq", "-v"]).out
+        assert re.search(r"^\S{14}  +\d+ +\d+\+", verbose, re.M), verbose  # the job whose warning went out
+        assert "(Deferred: Name server: some.very.long.domain.example.: host name lookup failure)" in verbose
+        reason = "Deferred: Name server: some.very.long.domain.example.: host name lookup failure"
+        assert f"({reason[:60]})\n" in ours[1]  # the plain listing cuts the reason at 60 columns
+    finally:
+        rs.close()
