@@ -302,8 +302,9 @@ def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
                 e = q.load(listed.qid)
             except FileNotFoundError:
                 continue
-            try:
-                qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
+            sender = e.sender if "@" in e.sender or not e.sender else f"{e.sender}@{config.load(host.world).hostname}"
+            try:  # a sender queued as given ("root") goes out qualified, as submit.cf makes it
+                qid = submit_smtp(host, sender, e.recipients, q.message(e))
             except (ConnectionRefusedError, OSError, smtplib.SMTPException):
                 e.message, e.tries = CONN_REFUSED, e.tries + 1
                 e.priority += runner.RETRY_FACTOR  # each run makes the job less urgent, as in the MTA
