@@ -154,6 +154,16 @@ class RealSendmail:
                               input=stdin.encode(), capture_output=True, timeout=timeout, env=env,
                               cwd=str(self.dir))
 
+    def daemon(self, port: int, profile: list[str] | None = None) -> subprocess.Popen:
+        """`sendmail -bD` on 127.0.0.1:port of the machine's own network (UTS and mount
+        namespaces only, so a client outside can connect); for benchmarks. The caller stops it
+        (terminate, wait)."""
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
+        return subprocess.Popen(["unshare", "-u", "-m", "sh", str(self.dir / "run.sh"), self.binary, "-C", str(self.cf),
+                                 "-bD", "-O", f"DaemonPortOptions=Port={port},Addr=127.0.0.1,Name=MTA"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env, cwd=str(self.dir))
+
     def bt(self, stdin: str) -> str:
         r = self.run_sendmail(["-bt"], stdin)
         return r.stdout.decode("utf-8", errors="replace")
