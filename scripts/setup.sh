@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(m4 sendmail-cf swaks curl fetchmail mutt isync s-nail telnet net-tools
+APT_PACKAGES=(m4 sendmail-cf procmail swaks curl fetchmail mutt isync s-nail telnet net-tools
               chromium fonts-nanum dovecot-imapd dovecot-pop3d bind9-dnsutils)
 # Node.js (for the JupyterLab extension) may come from elsewhere than Debian; only ask for it when absent.
 command -v node >/dev/null || APT_PACKAGES+=(nodejs npm)

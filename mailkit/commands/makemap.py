@@ -7,6 +7,7 @@ from ..core.maps import Entry, MapError, build_map, open_map, parse_key_value
 from ..core.world import PathEscape
 from .base import EX_USAGE, EX_CONFIG, Host, Result, command
 
+EX_CANTCREAT = 73  # sysexits.h: makemap -u on a map it cannot open
 USAGE = "Usage: makemap [-N] [-c cachesize] [-D commentchar] [-d] [-e] [-f] [-l] [-o] [-r] [-s] [-t delimiter] [-u] [-v] type mapname\n"
 TYPES = ("hash", "btree", "dbm", "cdb")
 # The maps whose right-hand sides mailkit understands get checked as they are built.
@@ -51,7 +52,7 @@ def makemap(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     if "u" in flags:  # dump the built map, as `makemap -u` does
         m = open_map(host.world, db_abs)
         if not m.exists():
-            return Result(err=f"makemap: error opening type {mtype} map {mapname}: No such file or directory\n", code=EX_CONFIG)
+            return Result(err=f"makemap: error opening type {mtype} map {mapname}: No such file or directory\n", code=EX_CANTCREAT)
         return Result(out="".join(f"{k}\t{v}\n" for k, v in m.items()))
     if stdin is None:
         return Result(err="makemap: no input (use: makemap hash MAP < MAP)\n", code=EX_USAGE)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..core import config
-from ..core.aliases import rebuild_aliases
+from ..core.aliases import rebuild_aliases, rebuild_report
+from ..core.route import alias_name_parser
 from ..core.cf import CfError
 from ..core.maps import MapError
 from .base import EX_CONFIG, EX_USAGE, Host, Result, command
@@ -12,16 +13,17 @@ __all__ = ["rebuild_aliases", "newaliases_result", "newaliases"]
 
 
 def newaliases_result(host: Host) -> Result:
-    """What both `newaliases` and `sendmail -bi` print; a bad line leaves the old aliases.db."""
+    """What both `newaliases` and `sendmail -bi` print: as sendmail 8.17, each bad line is
+    reported on standard output and left out, the rest built (exit status 70 after such a line)."""
     try:
         cfg = config.load(host.world)
-        out = rebuild_aliases(host.world, cfg)
+        lines, status = rebuild_report(host.world, cfg, alias_name_parser(host.world, cfg))
     except (MapError, CfError) as e:
         return Result(err=f"{e}\n", code=EX_CONFIG)
     except FileNotFoundError as e:
         return Result(err=f"newaliases: cannot open {host.world.host_path(e.filename)}: No such file or directory\n",
                       code=EX_CONFIG)
-    return Result(out=out)
+    return Result(out="".join(line + "\n" for line in lines), code=status)
 
 
 @command("newaliases")

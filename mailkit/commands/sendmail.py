@@ -12,12 +12,13 @@ from email.utils import getaddresses
 
 from ..core import config, qflock, route, runner
 from ..core.clock import rfc5322_date
-from ..core.mailq import QueueListing, format_mailq, locked_ids
+from ..core.mailq import QueueListing, format_mailq, locked_ids, printq_order
 from ..core.cf import CfError
 from ..core.maps import MapError
 from ..core.queue import Envelope, Queue, join_message, message_id, split_message
-from ..core.accounts import home_of
+from ..core.accounts import accounts, home_of
 from ..core.deliver import append_mbox, mbox_entry
+from ..core.verify import verify as verify_addresses
 from ..core.world import SUBMIT_CF
 from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
@@ -122,7 +123,7 @@ def list_queue(host: Host, queue_dir: str, verbose: bool = False, limits=()) -> 
     """mailq's text, and (for the plain listing) the same listing as data for rich views."""
     tz = host.clock.now().tzinfo
     q = Queue(host.world, queue_dir)
-    entries = [e for e in q.entries() if selected(e, limits)]
+    entries = printq_order([e for e in q.entries() if selected(e, limits)])
     locked = locked_ids(q.dir, entries)  # jobs a runner is on now: `*` after the id
     text = format_mailq(queue_dir, entries, tz, verbose=verbose, locked=locked)
     plain = not verbose and not limits
@@ -212,6 +213,7 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     world = host.world
     mta_cfg = config.load(world)
     data = (stdin or "").encode("utf-8", "surrogateescape")
+    read_size = len(data)  # what collect() read: the priority counts it, not the headers added
     rcpts = list(opts["rcpts"])
     if opts["t"]:
         # sendmail 8: To/Cc/Bcc name the recipients, addresses also given as arguments are
@@ -258,12 +260,22 @@ def submit(host: Host, opts, stdin: str | None) -> Result:
     # The MTA could not take it: keep it in the client queue, as sm-msp-queue would.
     submit_cfg = config.load(world, SUBMIT_CF)
     q = Queue(world, submit_cfg.queue_dir)
-    entry = q.enqueue(Envelope(sender, rcpts, protocol="local"), data, host.clock)
+    entry = q.enqueue(Envelope(sender, rcpts, protocol="local"), data, host.clock, msgsize=read_size,
+                      sender_form=opts["sender"] or host.user, ctladdr={r: controlling_user(host, r) for r in rcpts})
     entry.message = reason if opts["od"] != "q" else ""
     q.update(entry)
     runner.log(world, host.clock, f"from={sender}, size={entry.body_size}, class=0, nrcpts={len(rcpts)}, relay={host.user}@localhost", program="sendmail", qid=entry.qid)
     out = f"{entry.qid}: {entry.message}\n" if opts["v"] and entry.message else ""
     return Result(out=out)
+
+
+def controlling_user(host: Host, rcpt: str) -> str:
+    """The C line the MSP writes before a recipient: who runs the submission, then the address
+    (":rcpt" for root, "alice:1000:1000:rcpt" for another user)."""
+    acct = accounts(host.world).get(host.user)
+    if acct is None or acct.uid == 0:
+        return f":{rcpt}"
+    return f"{host.user}:{acct.uid}:{acct.gid}:{rcpt}"
 
 
 def save_dead_letter(host: Host, data: bytes, sender: str) -> str:
@@ -290,10 +302,12 @@ def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
                 e = q.load(listed.qid)
             except FileNotFoundError:
                 continue
-            try:
-                qid = submit_smtp(host, e.sender, e.recipients, q.message(e))
+            sender = e.sender if "@" in e.sender or not e.sender else f"{e.sender}@{config.load(host.world).hostname}"
+            try:  # a sender queued as given ("root") goes out qualified, as submit.cf makes it
+                qid = submit_smtp(host, sender, e.recipients, q.message(e))
             except (ConnectionRefusedError, OSError, smtplib.SMTPException):
                 e.message, e.tries = CONN_REFUSED, e.tries + 1
+                e.priority += runner.RETRY_FACTOR  # each run makes the job less urgent, as in the MTA
                 e.last_attempt = int(host.clock.now().timestamp())
                 runner.update(q, e, held)
                 out.append(f"{e.qid}: {CONN_REFUSED}")
@@ -304,21 +318,10 @@ def run_client_queue(host: Host, queue_dir: str, limits=()) -> Result:
 
 
 def verify(host: Host, cfg, rcpts: list[str]) -> Result:
-    lines, code = [], 0
-    for r in rcpts:
-        for t in route.resolve(host.world, cfg, r):
-            if isinstance(t, route.Mailbox):
-                lines.append(f"{t.user}... deliverable: mailer local, user {t.user}")
-            elif isinstance(t, route.Remote):
-                user, _, dom = t.address.rpartition("@")
-                lines.append(f"{t.address}... deliverable: mailer esmtp, host {dom}., user {t.address}")
-            elif isinstance(t, route.File):
-                lines.append(f"{t.path}... deliverable: mailer *file*, user {t.path}")
-            elif isinstance(t, route.Program):
-                lines.append(f"|{t.command}... deliverable: mailer prog, user |{t.command}")
-            else:
-                lines.append(f"{t.address}... {t.text}")
-                code = EX_NOUSER
+    """`sendmail -bv`: core/verify.py walks the addresses as sendmail 8.17 does."""
+    if not rcpts:
+        return Result(err="Recipient names must be specified\n", code=EX_USAGE)
+    lines, code = verify_addresses(host.world, cfg, rcpts)
     return Result(out="".join(x + "\n" for x in lines), code=code)
 
 

@@ -57,6 +57,11 @@ class QueueEntry:
     body_size: int = 0
     inode: str = ""
     extra: list[str] = field(default_factory=list)  # lines mailkit keeps but does not use
+    # the S line as written ("<alice@localhost>" from SMTP, "root" from the command line); mailq
+    # shows it so; empty: "<sender>"
+    sender_form: str = ""
+    # recipient -> its C line (controlling user, "`:`rcpt" for root), written before its R line
+    ctladdr: dict = field(default_factory=dict)
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers:
@@ -100,9 +105,11 @@ def format_qf(e: QueueEntry) -> str:
     out.append(f"F{e.flags}")
     for name, value in e.macros.items():
         out.append(f"${name}{value}" if len(name) == 1 else f"${{{name}}}{value}")
-    out.append(f"S<{e.sender}>")
+    out.append(f"S{e.sender_form or '<' + e.sender + '>'}")
     out += e.extra
     for orig, rcpt in zip(e.orig_recipients or e.recipients, e.recipients):
+        if rcpt in e.ctladdr:
+            out.append(f"C{e.ctladdr[rcpt]}")
         out.append(f"rRFC822; {orig}")
         out.append(f"RPFD:{rcpt}")
     for name, value in e.headers:
@@ -143,7 +150,7 @@ def _parse_qf(qid: str, text: str) -> QueueEntry:
     e = QueueEntry(qid, "", [])
     lines = text.split("\n")
     i = 0
-    pending_orig = None
+    pending_orig = pending_ctl = None
     while i < len(lines):
         line = lines[i]
         # continuation lines of a header start with whitespace
@@ -176,13 +183,18 @@ def _parse_qf(qid: str, text: str) -> QueueEntry:
             e.macros[name] = value
         elif op == "S":
             e.sender = rest.strip("<>")
+            e.sender_form = rest
+        elif op == "C":
+            pending_ctl = rest
         elif op == "r":
             pending_orig = rest.split(";", 1)[-1].strip()
         elif op == "R":
             addr = rest.split(":", 1)[1] if ":" in rest else rest
             e.recipients.append(addr)
             e.orig_recipients.append(pending_orig or addr)
-            pending_orig = None
+            if pending_ctl is not None:
+                e.ctladdr[addr] = pending_ctl
+            pending_orig = pending_ctl = None
         elif op == "H":
             body = rest
             if body.startswith("?"):
@@ -212,11 +224,14 @@ class Queue:
         self.dir = world.path(queue_dir)
 
     def stage(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
-              extra_headers: list[tuple[str, str]] = ()) -> Staged:
-        """The queue entry of a message, built in memory; nothing is on disk until commit()."""
+              extra_headers: list[tuple[str, str]] = (), msgsize: int | None = None) -> Staged:
+        """The queue entry of a message, built in memory; nothing is on disk until commit().
+        msgsize: the size sendmail's priority counts when it differs from data's (the MSP
+        counts the message as it was read, before it added Date: and Message-Id:)."""
         headers, body = split_message(data)
+        size = len(data) - data.count(b"\r\n") if msgsize is None else msgsize
         entry = self._entry(envelope, clock, qid, list(extra_headers) + headers,
-                            len(data) - data.count(b"\r\n"), len(body), not body.isascii())
+                            size, len(body), not body.isascii())
         return Staged(entry, body, envelope)
 
     def stage_incoming(self, envelope: Envelope, incoming: "Incoming", clock,
@@ -273,8 +288,11 @@ class Queue:
         fsync_dir(self.dir, self.world)
 
     def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
-                extra_headers: list[tuple[str, str]] = ()) -> QueueEntry:
-        staged = self.stage(envelope, data, clock, qid=qid, extra_headers=extra_headers)
+                extra_headers: list[tuple[str, str]] = (), msgsize: int | None = None,
+                sender_form: str = "", ctladdr: dict | None = None) -> QueueEntry:
+        staged = self.stage(envelope, data, clock, qid=qid, extra_headers=extra_headers, msgsize=msgsize)
+        staged.entry.sender_form = sender_form
+        staged.entry.ctladdr = dict(ctladdr or {})
         self.commit([staged])
         return staged.entry
 

@@ -136,6 +136,13 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
         # a name that comes back to itself is delivered to its own mailbox, as sendmail does
         return _mailbox_or_unknown(world, user, addr)
     targets = aliases.lookup(world, cfg, key)
+    base, plus, _detail = key.partition("+")
+    if targets is None and plus and key not in accounts(world):
+        # user+detail: the alias user+* or user, else the user's own mailbox (sendmail's
+        # recipient(); the detail goes to the local mailer as $h)
+        targets = aliases.lookup(world, cfg, base + "+*") or aliases.lookup(world, cfg, base)
+        if targets is None and base in accounts(world):
+            user = key = base
     if targets is not None:
         seen = _seen | {key}
         return _dedupe(t for a in targets for t in resolve(world, cfg, a, seen, _depth + 1, _owner, True))
@@ -261,3 +268,24 @@ def check_recipient(world: World, cfg, address: str) -> tuple[bool, str, str, st
         return True, "250", "2.1.5", "Recipient ok"
     f = targets[0]
     return False, f.code, f.dsn, f.text
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.+-]+\Z")  # a name no rule can take for anything but local
+
+
+def alias_name_parser(world: World, cfg):
+    """name_of for aliases.read: an alias name as newaliases parses it (sendmail's readaliases
+    calls parseaddr): (the key, [(error text, exit status)]). A name the rules give a mailer
+    other than local cannot be aliased; one they refuse is reported twice, as sendmail does."""
+    def name_of(name: str):
+        if _PLAIN_NAME.match(name):
+            return name.lower(), []
+        p = parse(world, cfg, name)
+        if p is None or p.mailer == "local":
+            return (p.user if p else name).lower(), []
+        problems = []
+        if p.mailer == "*error*":
+            f = _failure_of(name, p)
+            problems.append((f"{name}... {f.text}", 64))
+        return name, problems + [(f"{name}... cannot alias non-local names", 70)]
+    return name_of

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 
-from ..core.mailq import format_mailq, queue_time
+from ..core.mailq import format_mailq, queue_time, sender_shown
 from ..core.queue import QueueEntry, split_message
 
 DIALOGUE_MIME = "application/vnd.mailkit.dialogue+json"
@@ -221,10 +221,10 @@ class QueueTable:
     @classmethod
     def load(cls, world, queue_dir: str = "/var/spool/mqueue", tz=None) -> "QueueTable":
         from ..core import queue as q
-        from ..core.mailq import locked_ids
+        from ..core.mailq import locked_ids, printq_order
 
         lister = getattr(q, "list_queue", None)
-        entries = list(lister(world, queue_dir) if lister else q.Queue(world, queue_dir).entries())
+        entries = printq_order(list(lister(world, queue_dir) if lister else q.Queue(world, queue_dir).entries()))
         return cls(queue_dir, entries, tz, locked_ids(world.path(queue_dir), entries))
 
     def rows(self) -> list[dict]:
@@ -244,7 +244,7 @@ class QueueTable:
 
 def queue_row(e: QueueEntry, tz=None, locked: bool = False) -> dict:
     """locked: a runner is on this job now (mailq's `*` after the id)."""
-    return {"id": e.qid, "size": e.body_size, "time": queue_time(e, tz), "sender": f"<{e.sender}>",
+    return {"id": e.qid, "size": e.body_size, "time": queue_time(e, tz), "sender": sender_shown(e),
             "recipients": list(e.recipients), "reason": e.message, "locked": locked}
 
 

@@ -28,7 +28,9 @@ def test_newaliases_counts_and_reports_bad_lines(world, clock):
     with world.path("/etc/aliases").open("a") as f:
         f.write("oops no colon here\n")
     res = run(h, ["sendmail", "-bi"])
-    assert res.code != 0 and res.err.startswith("/etc/aliases: line 37: missing colon")
+    # sendmail 8.17: the bad line reported on standard output, the rest built, status 70
+    assert res.code == 70 and res.out == ("/etc/aliases: line 37: missing colon\n"
+                                          "/etc/aliases: 17 aliases, longest 10 bytes, 170 bytes total\n")
 
 
 def test_m4_needs_sendmail_cf_then_regenerates_cf(world, clock):

@@ -71,7 +71,7 @@ def test_makemap_and_newaliases_build_maps_python313_dbm_reads(world, clock, pyt
     assert seen[str(db_mailer)]["items"] == {"example.org": "smtp:[10.0.0.1]",
                                             "bücher.example": "relay:[mx.bücher.example]"}
     aliases_seen = seen[str(db_aliases)]["items"]
-    assert aliases_seen["webmaster"] == "alice,bob" and aliases_seen["postmaster"] == "root"
+    assert aliases_seen["webmaster"] == "alice,\tbob" and aliases_seen["@"] == "@" and aliases_seen["postmaster"] == "root"
     assert aliases_seen == dict(open_map(world, "/etc/aliases.db").items())
     # reading with dbm leaves /etc/mail as it was: no -wal/-shm files beside the maps
     assert sorted(os.listdir(world.path("/etc/mail"))) == etc_mail_before

@@ -92,7 +92,7 @@ def test_mailq_layout_exact(world, clock):
         "-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n"
         f"{qid}       30     120042 Nov 29 09:00 <user1@localhost>\n"
         "                 (Deferred: Connection refused by [127.0.0.1])\n"
-        "\t\t\t\t\tsomeone@example.com\n"
+        "\t\t\t\t\t\tsomeone@example.com\n"  # six tabs under -v (tests/rules/test_commands_differential.py)
         "\t\tTotal requests: 1\n")
     q.enqueue(world, "/var/spool/mqueue", Envelope("b@localhost", ["c@example.com"]), MSG, clock)
     assert format_mailq("/var/spool/mqueue", q.list_queue(world, "/var/spool/mqueue"), tz).startswith(

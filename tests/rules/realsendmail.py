@@ -6,7 +6,16 @@ changing only paths, `Dj`, and a ServiceSwitchFile/HostsFile of its own; the map
 the world's text files, built with the real makemap and newaliases. Each run happens in fresh
 UTS, network and mount namespaces (`unshare -u -n -m`): the host name is localhost.localdomain
 (the world's host), /etc/hosts and /etc/nsswitch.conf are the copy's (`hosts: files`), and no
-network exists, so nothing is asked of DNS and nothing leaves the machine.
+network exists, so nothing is asked of DNS and nothing leaves the machine. The mail spool
+/var/mail and /etc/mail are directories of the copy (the local mailer never writes to the
+machine's spool; an :include: of /etc/mail/x reads the copy's x).
+
+Options for the tests that need more of a host: `users=True` makes the world's accounts
+(alice, bob, ...) this sendmail's users (a private /etc/passwd and /etc/group: the machine's
+entries plus the world's, a world name or uid taking the place of the machine's); `loopback=True`
+brings the namespace's loopback up (127.0.0.0/8 reachable, nothing listening unless started);
+`msp=True` also copies submit.cf, queueing in `<dir>/clientmqueue` (owned by smmsp, which the
+MSP runs as: the directory is then made under /var/lib with mode 0711 so smmsp may pass it).
 """
 
 from __future__ import annotations
@@ -68,30 +77,68 @@ WRAPPER = """#!/bin/sh
 hostname localhost.localdomain
 mount --bind "$BT_DIR/etc/hosts" /etc/hosts || exit 71
 mount --bind "$BT_DIR/nsswitch.conf" /etc/nsswitch.conf || exit 71
+mount --bind "$BT_DIR/mail" /var/mail || exit 71
+if [ -d /etc/mail ]; then mount --bind "$BT_DIR/etc/mail" /etc/mail || exit 71; fi
+if [ -f "$BT_DIR/passwd" ]; then
+  mount --bind "$BT_DIR/passwd" /etc/passwd || exit 71
+  mount --bind "$BT_DIR/group" /etc/group || exit 71
+fi
+if [ -f "$BT_DIR/loopback" ]; then ip link set lo up || exit 71; fi
 exec "$@"
 """
 
 
+def _accounts(world) -> tuple[str, str]:
+    """The machine's /etc/passwd and /etc/group with the world's users (root excepted) in them."""
+    mine = [ln.split(":") for ln in world.path("/etc/passwd").read_text().splitlines() if ln.count(":") >= 6]
+    mine = [f for f in mine if f[0] != "root"]
+    names, uids, gids = {f[0] for f in mine}, {f[2] for f in mine}, {f[3] for f in mine}
+    keep = [ln for ln in Path("/etc/passwd").read_text().splitlines()
+            if ln.split(":")[0] not in names and ln.split(":")[2:3] and ln.split(":")[2] not in uids]
+    groups = [ln for ln in Path("/etc/group").read_text().splitlines()
+              if ln.split(":")[0] not in names and ln.split(":")[2:3] and ln.split(":")[2] not in gids]
+    passwd = keep + [":".join(f) for f in mine]
+    groups += [f"{f[0]}:x:{f[3]}:" for f in mine]
+    return "\n".join(passwd) + "\n", "\n".join(groups) + "\n"
+
+
 class RealSendmail:
-    def __init__(self, world, cf_host_path: str = "/etc/mail/sendmail.cf"):
+    def __init__(self, world, cf_host_path: str = "/etc/mail/sendmail.cf", *, users: bool = False,
+                 loopback: bool = False, msp: bool = False):
         self.binary = _first(CANDIDATES)
         self.makemap = _first(MAKEMAP)
-        self.dir = Path(tempfile.mkdtemp(prefix="mailkit-bt-", dir=_safe_parent()))
-        os.chmod(self.dir, 0o700)
+        parent = Path("/var/lib") if msp else _safe_parent()
+        self.dir = Path(tempfile.mkdtemp(prefix="mailkit-bt-", dir=parent))
+        os.chmod(self.dir, 0o711 if msp else 0o700)
         d = self.dir
         (d / "etc" / "mail").mkdir(parents=True)
         (d / "mqueue").mkdir(mode=0o700)
+        (d / "mail").mkdir()
+        os.chmod(d / "mail", 0o1777)
+        if users:
+            passwd, group = _accounts(world)
+            (d / "passwd").write_text(passwd)
+            (d / "group").write_text(group)
+        if loopback:
+            (d / "loopback").write_text("")
         for name in MAP_SOURCES + CLASS_FILES:
             src = world.path(f"/etc/mail/{name}")
             (d / "etc" / "mail" / name).write_text(src.read_text() if src.exists() else "")
         (d / "etc" / "aliases").write_text(world.path("/etc/aliases").read_text())
         (d / "etc" / "hosts").write_text(world.path("/etc/hosts").read_text())
-        (d / "nsswitch.conf").write_text("hosts: files\n")
+        (d / "nsswitch.conf").write_text("passwd: files\ngroup: files\nhosts: files\n")
         (d / "service.switch").write_text("hosts files\naliases files\n")
         (d / "run.sh").write_text(WRAPPER)
         os.chmod(d / "run.sh", 0o700)
         self.cf = d / "sendmail.cf"
         self.cf.write_text(private_cf(world.path(cf_host_path).read_text(), str(d)))
+        self.submit_cf = None
+        if msp:
+            (d / "clientmqueue").mkdir(mode=0o770)
+            shutil.chown(d / "clientmqueue", "smmsp", "smmsp")
+            self.submit_cf = d / "submit.cf"
+            text = private_cf(world.path("/etc/mail/submit.cf").read_text(), str(d))
+            self.submit_cf.write_text(text.replace(f"O QueueDirectory={d}/mqueue", f"O QueueDirectory={d}/clientmqueue"))
         for name in MAP_SOURCES:
             src = d / "etc" / "mail" / name
             with open(src, "rb") as f:
@@ -100,12 +147,22 @@ class RealSendmail:
                 raise RuntimeError(f"makemap {name}: {r.stderr.decode(errors='replace')}")
         self.run_sendmail(["-bi"], "")
 
-    def run_sendmail(self, args: list[str], stdin: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    def run_sendmail(self, args: list[str], stdin: str, timeout: float = 30, cf: Path | None = None) -> subprocess.CompletedProcess:
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
         return subprocess.run(["unshare", "-u", "-n", "-m", "sh", str(self.dir / "run.sh"),
-                               self.binary, "-C", str(self.cf), *args],
+                               self.binary, "-C", str(cf or self.cf), *args],
                               input=stdin.encode(), capture_output=True, timeout=timeout, env=env,
                               cwd=str(self.dir))
+
+    def daemon(self, port: int, profile: list[str] | None = None) -> subprocess.Popen:
+        """`sendmail -bD` on 127.0.0.1:port of the machine's own network (UTS and mount
+        namespaces only, so a client outside can connect); for benchmarks. The caller stops it
+        (terminate, wait)."""
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
+        return subprocess.Popen(["unshare", "-u", "-m", "sh", str(self.dir / "run.sh"), self.binary, "-C", str(self.cf),
+                                 "-bD", "-O", f"DaemonPortOptions=Port={port},Addr=127.0.0.1,Name=MTA"],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=env, cwd=str(self.dir))
 
     def bt(self, stdin: str) -> str:
         r = self.run_sendmail(["-bt"], stdin)

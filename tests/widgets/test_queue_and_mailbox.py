@@ -47,7 +47,9 @@ def test_refresh_sees_new_mail_and_flush_runs_sendmail_q(offline_host):
     local = q.enqueue(Envelope("alice@localhost", ["bob@localhost"]), b"Subject: hi\n\nfor bob\n", offline_host.clock)
     remote = queue_remote_mail(offline_host, 1)[0]
     qi.refresh_button.click()
-    assert qi.ids == [local.qid, remote]
+    # mailq's order (sendmail's QueueSortOrder=priority): lowest priority number first
+    assert sorted(qi.ids) == sorted([local.qid, remote])
+    assert qi.ids == [e.qid for e in sorted(q.entries(), key=lambda e: e.priority)]
     qi.flush_button.click()
     assert "# sendmail -q" in qi.command_log.text and "# mailq" in qi.command_log.text
     assert qi.ids == [remote]  # the local one was delivered, the remote one waits
