@@ -6,7 +6,7 @@ host `mail.korea.example` that names `localhost`, `127.0.0.1` or its own name or
 that host; a name or address of another host of the network (`mail.jeju.example`, `127.0.0.5`)
 means that one. Hosts whose runtime runs in this process are asked directly (`attach`); the
 others, served by another process (`mailkit serve --network`), are found through the
-registry's published ports (`core.network.endpoint`). The source address is the client's own
+registry's published ports (`core.network.endpoint`), or the host's own ports.json. The source address is the client's own
 host's address, so the server sees the connection come from that host, as on a real network.
 
 A host alone (not in a network) is left to its callers: they keep their single-host rules.
@@ -99,4 +99,10 @@ def reach(world: World, runtime, name: str, port: int) -> Route | None:
         addr, real = rt.connect_address(port)
         return Route(addr, real, source, fqdn)
     target = network.endpoint(world, entry.get("addr", ""), port)
+    if target is None and entry.get("root"):
+        # no ports in the registry: the host's own record of a `mailkit serve` (ports.json)
+        from .runtime import ServedElsewhere
+
+        elsewhere = ServedElsewhere(World(entry["root"]))
+        target = elsewhere.connect_address(port) if listening(elsewhere, port) else None
     return Route(target[0], target[1], source, fqdn) if target else None
