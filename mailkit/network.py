@@ -53,6 +53,8 @@ class Network:
         for i, (plan, world) in enumerate(made):
             if i == 0 and first is not None:
                 host = first
+                if host.runtime is None:
+                    host.runtime = HostRuntime(world, clock, loopback_only=loopback_only)
             else:
                 host = Host(world, clock, HostRuntime(world, clock, loopback_only=loopback_only))
             members.append(Member(plan.name, plan.addr, world, host.runtime, host))
