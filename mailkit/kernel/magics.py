@@ -9,6 +9,7 @@
     %mailkit network            make (once) and show the network of mail hosts
     %host mail.jeju.example     run the next commands on that host of the network
                                 (= %mailkit host mail.jeju.example)
+    %%host mail.jeju.example    the cell's lines run on that host (the current one stays)
 
 The command line is everything after the magic's name (`$x` and `{x}` are not expanded: they
 belong to the command). stdout goes to the cell's stdout, stderr to its stderr. A command that
@@ -126,8 +127,17 @@ def _host_magic(session):
         """Run shell lines on the mail host; the first failing line stops the cell.
         `%host NAME` alone, NAME a host of the network, runs the next commands there."""
         net = getattr(session, "network", None)
-        if cell is None and net is not None and line.strip().lower().rstrip(".") in (n.lower() for n in net.names):
+        named = net is not None and line.strip().lower().rstrip(".") in (n.lower() for n in net.names)
+        if named and cell is None:
             switch_host(session, line.strip())
+            return
+        if named:  # %%host mail.jeju.example: this cell's lines run there; the current host stays
+            before = session.current
+            session.use(line.strip())
+            try:
+                run_script(session, cell)
+            finally:
+                session.current = before
             return
         src = (line + "\n" if line.strip() else "") + (cell or "")
         run_script(session, src)
