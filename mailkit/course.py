@@ -51,6 +51,7 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         host = current_host()
     if host is None:
         raise RuntimeError("no mail host: run %load_ext mailkit first")
+    _name_host(host)
     path = host.world.path(host_path)
     text = path.read_text(encoding="utf-8")
     if _already_edited(text, old, new):  # the cell ran before: running it again changes nothing
@@ -72,6 +73,15 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         print(f"- {line}")
     for line in after.splitlines():
         print(f"+ {line}")
+
+
+def _name_host(host) -> None:
+    """On a network of several hosts, say which one a helper acts on (as the magics do)."""
+    from .core import network
+
+    m = network.membership(host.world)
+    if m is not None and len(network.hosts(host.world)) > 1:
+        print(f"[{m.name}]")
 
 
 def _already_edited(text: str, old: str, new: str) -> bool:

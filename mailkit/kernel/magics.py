@@ -17,7 +17,8 @@ fails with a message (a mistyped file, a bad option) raises UsageError with that
 the learner reads the tool's words and no traceback. Rich results (`Result.display`) are shown
 with IPython's display; when one's text/plain is the same as what the command printed, only
 the rich form is shown. On a network of several hosts, each command's output starts with
-one line naming the host it ran on, `[mail.jeju.example]`.
+one line naming the host it ran on, `[mail.jeju.example]` (a command that prints nothing
+prints no such line either).
 
 `%%sh` stays IPython's own script magic; the mail host's cell magic is `%%host`.
 """
@@ -91,11 +92,18 @@ def where(session) -> None:
 def run_script(session, src: str) -> None:
     """Run shell text in the notebook: output as each statement ends; stop at the first error."""
     settle(session)
-    where(session)
+    named = []  # the host line goes before the first output, once (a silent command prints none)
+
+    def name_host():
+        if not named:
+            named.append(True)
+            where(session)
 
     def on_step(step):
         settle(session)  # mail the statement sent is delivered before the next statement runs
         res = step.result
+        if res.out or res.err or res.display:
+            name_host()
         _show(res)
         if res.code != 0 and res.err:
             return
@@ -106,6 +114,7 @@ def run_script(session, src: str) -> None:
     try:
         steps = shell.run_script(session.host, src, stop_on_error=True, on_step=on_step)
     except shell.ShellSyntaxError as e:
+        name_host()
         _fail(str(e))
     if steps and steps[-1].result.code != 0 and steps[-1].result.err:
         _fail(steps[-1].result.err)

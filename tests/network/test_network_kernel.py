@@ -65,6 +65,12 @@ def test_host_switches_and_every_output_names_its_host(ip, en, capsys, displayed
     assert capsys.readouterr().out == "commands now run on mx2.jeju.example (127.0.0.6)\n"
     ip.run_line_magic("host", "hostname -i")  # a line that is not only a host name runs on the host
     assert capsys.readouterr().out == "[mx2.jeju.example]\n127.0.0.6\n"
+    ip.run_line_magic("systemctl", "restart dovecot")  # prints nothing: no host line either
+    assert capsys.readouterr().out == ""
+    from mailkit.course import edit
+
+    edit("/etc/mail/access", "# Check the /usr/share/doc", "# See /usr/share/doc")  # the notebooks' sed
+    assert capsys.readouterr().out.startswith("[mx2.jeju.example]\n/etc/mail/access:\n- # Check")
     ip.run_cell("%%host mail.korea.example\nhostname\n")  # one cell elsewhere; the current host stays
     assert capsys.readouterr().out == "[mail.korea.example]\nmail.korea.example\n"
     assert mailkit.host().world.read_text("/etc/hostname") == "mx2.jeju.example\n"
