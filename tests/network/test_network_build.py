@@ -87,3 +87,20 @@ def test_making_the_network_again_keeps_what_the_learner_changed(made, tmp_path)
         opened.close()
     finally:
         again.close()
+
+
+def test_a_forged_membership_file_is_no_membership(made, tmp_path):
+    """network.json is inside the world (a learner can write it); the registry must agree."""
+    from mailkit.commands.shell import run_line
+
+    jeju = made.member(JEJU)
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text('{"hosts": {}}')
+    forged = f'{{"name": "mail.jeju.example", "addr": "127.0.0.5", "registry": "{elsewhere}"}}'
+    assert run_line(jeju.host, f"echo '{forged}' > /var/lib/mailkit/network.json").code == 0
+    assert network.membership(jeju.world) is None
+    network.publish_ports(jeju.world, {25: 1})  # nothing is written to the named file
+    assert elsewhere.read_text() == '{"hosts": {}}'
+    forged = f'{{"name": "mail.korea.example", "addr": "127.0.0.4", "registry": "{tmp_path / "net" / "registry.json"}"}}'
+    assert run_line(jeju.host, f"echo '{forged}' > /var/lib/mailkit/network.json").code == 0
+    assert network.membership(jeju.world) is None  # another host's name: the registry says otherwise
