@@ -109,3 +109,16 @@ def test_telnet_and_smtp_send_name_the_other_host(ip, network, capsys):
     assert "EHLO mail.korea.example" in lines
     assert any(x.startswith("250 2.0.0 ") and x.endswith("Message accepted for delivery") for x in lines)
     assert "by smtp_send" in spool(network, "mail.jeju.example", "bob")
+
+
+def test_the_telnet_widget_reaches_another_host(network):
+    from mailkit.widgets.telnet import Telnet
+
+    t = Telnet(hostname="mx2.jeju.example", port=25, lang="en")
+    try:
+        assert t.wait_for("220 ")
+        t.send("EHLO mail.korea.example")
+        assert t.wait_for("Hello mail.korea.example [127.0.0.4]")  # mx2 sees korea connecting
+        assert t.transcript[0] == "Trying 127.0.0.6..."
+    finally:
+        t.disconnect()
