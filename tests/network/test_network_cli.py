@@ -8,6 +8,11 @@ import subprocess
 import sys
 import time
 
+from net_fixtures import listen_everywhere
+
+from mailkit.core.clock import FixedClock
+from mailkit.network import Network
+
 MKENV = {k: v for k, v in os.environ.items() if k not in ("MAILKIT_WORLD", "MAILKIT_NETWORK")}
 
 
@@ -30,6 +35,9 @@ def serve(directory):
 
 def test_serve_network_runs_every_host_and_commands_reach_each(tmp_path):
     net = tmp_path / "net"
+    made = Network.create(net, FixedClock())  # made here first, so jeju listens beyond loopback
+    listen_everywhere(made, "mail.jeju.example", "mx2.jeju.example")
+    made.close()
     proc, lines = serve(net)
     try:
         hosts = [re.match(r"\[([^\]]+)\] (\w+): port (\d+) on ([\d.]+):(\d+)", x).groups() for x in lines]
@@ -86,3 +94,16 @@ def test_host_needs_a_network(tmp_path):
     assert r.returncode == 66 and "this host is in no network" in r.stderr
     r = mailkit("--host", "mail.jeju.example", "mailq")
     assert r.returncode == 64 and "--host NAME needs the network" in r.stderr
+
+
+def test_serve_network_makes_the_network_the_first_time(tmp_path):
+    proc, lines = serve(tmp_path / "fresh")
+    try:
+        assert sorted({x.split("]")[0][1:] for x in lines}) == ["mail.jeju.example", "mail.korea.example",
+                                                               "mx2.jeju.example"]
+        assert (tmp_path / "fresh" / "mail.jeju.example" / "etc" / "hostname").read_text() == "mail.jeju.example\n"
+    finally:
+        proc.terminate()
+        assert proc.wait(20) == 0
+        proc.stdout.close()
+        proc.stderr.close()

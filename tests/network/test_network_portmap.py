@@ -9,6 +9,7 @@ import socket
 import time
 
 import pytest
+from net_fixtures import listen_everywhere
 
 import mailkit
 from mailkit.kernel import extension
@@ -20,7 +21,9 @@ MESSAGE = "From: alice@korea.example\nTo: {to}\nSubject: {subject}\n\nhello\n"
 def network(ip, monkeypatch):
     monkeypatch.setenv("MAILKIT_LANG", "en")
     ip.run_line_magic("mailkit", "network")
-    return extension.current_session().network
+    net = extension.current_session().network
+    listen_everywhere(net, "mail.jeju.example", "mx2.jeju.example")
+    return net
 
 
 def spool(net, name, user):
