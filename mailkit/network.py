@@ -85,7 +85,7 @@ class Network:
         return list(self.members)
 
     def member(self, name: str) -> Member | None:
-        """The host named by its FQDN, its short unique name, or its address."""
+        """The host named by its FQDN or its address (None: no such host)."""
         key = name.lower().rstrip(".")
         for m in self.members.values():
             if key in (m.name.lower(), m.addr):

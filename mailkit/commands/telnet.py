@@ -265,7 +265,8 @@ def converse(host: Host, hostname: str, port: int, typed: list[str], timeout: fl
     target, source = _target(host, ip, port), None
     if netreach.peer(host.world, ip) is not None:  # a host of the network (this one included)
         route = netreach.reach(host.world, host.runtime, ip, port)
-        target, source = ((route.addr, route.port), (route.source, 0) if route.source else None) if route else (None, None)
+        target = (route.addr, route.port) if route else None
+        source = (route.source, 0) if route and route.source else None
     try:
         if target is None:
             raise ConnectionRefusedError(111, "Connection refused")

@@ -502,8 +502,9 @@ def build_network_trace(hosts: dict, key: str, lang: str = "en") -> tuple[str, l
             mine = [s for s in mine if s.agent != "MUA"]
         if passed:
             log = read_log(world)
+            next_addr = hosts[hops[i + 1].host][0]
             relays = [ln for ln in log if ln.qid == hop.qid and "to" in ln.fields
-                      and ln.fields.get("stat", "").startswith("Sent") and _relay_addr(ln) == hosts[hops[i + 1].host][0]]
+                      and ln.fields.get("stat", "").startswith("Sent") and _relay_addr(ln) == next_addr]
             local = any(ln.qid == hop.qid and ln.fields.get("mailer") == "local" and "to" in ln.fields for ln in log)
             relay = Step("relay", "; ".join(t["relay_sent"].format(relay=ln.fields.get("relay", "?"),
                                                                    mailer=ln.fields.get("mailer", "?"),

@@ -49,8 +49,8 @@ def _route(address, source):
         route = reach(session.world, session.runtime, host, port)
         if route is not None:
             return (route.addr, route.port), source or (route.source, 0)
-        if _is_address(host):  # no service of the host: the connect goes where it was sent
-            return address, source
+        if _is_address(host) or host.lower().rstrip(".") in LOOPBACK:
+            return address, source  # no service of the host there: the connect goes where it was sent
         # a host's name with nothing on that port: its address, which refuses as it should
         return (found[1].get("addr", host), port), source or (own_address(session.world), 0)
     if host.lower().rstrip(".") not in LOOPBACK:

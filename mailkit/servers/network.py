@@ -6,8 +6,9 @@ host `mail.korea.example` that names `localhost`, `127.0.0.1` or its own name or
 that host; a name or address of another host of the network (`mail.jeju.example`, `127.0.0.5`)
 means that one. Hosts whose runtime runs in this process are asked directly (`attach`); the
 others, served by another process (`mailkit serve --network`), are found through the
-registry's published ports (`core.network.endpoint`), or the host's own ports.json. The source address is the client's own
-host's address, so the server sees the connection come from that host, as on a real network.
+registry's published ports (`core.network.endpoint`), or the host's own ports.json. The source
+address is the client's own host's address, so the server sees the connection come from that
+host, as on a real network.
 
 A host alone (not in a network) is left to its callers: they keep their single-host rules.
 """

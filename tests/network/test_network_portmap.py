@@ -98,6 +98,11 @@ def test_a_stopped_host_refuses_and_other_ports_pass_through(ip, network):
         port = free.getsockname()[1]
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.5", port), timeout=5)
+    with socket.socket() as other:  # a service of the machine on localhost stays reachable
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        with socket.create_connection(("localhost", other.getsockname()[1]), timeout=5) as c:
+            assert c.getpeername() == other.getsockname()
 
 
 def test_telnet_and_smtp_send_name_the_other_host(ip, network, capsys):
