@@ -5,11 +5,17 @@
                                      run the host in the foreground until Ctrl-C; it binds
                                      loopback addresses only unless told to bind the
                                      addresses sendmail.cf names (0.0.0.0: every interface)
+    mailkit serve --network DIR      run every host of the network in DIR (made there the
+                                     first time: mail.korea.example, mail.jeju.example,
+                                     mx2.jeju.example) until Ctrl-C
     mailkit demo                     a headless tour: send, queue, deliver, fetch
     mailkit check-config             every sendmail.cf line mailkit does not act on
     mailkit [--world DIR] COMMAND …  sendmail, mailq, newaliases, makemap, m4, …
+    mailkit --network DIR --host NAME COMMAND …
+                                     the command on that host of the network
 
-The world comes from --world or $MAILKIT_WORLD.
+The world comes from --world or $MAILKIT_WORLD; on a network, --host NAME picks the host of
+the network in --network DIR ($MAILKIT_NETWORK), or of the network --world's host is in.
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ import threading
 from .commands.base import EX_USAGE, Host, run
 from .core.clock import FixedClock, SystemClock
 
-USAGE = ("usage: mailkit [--world DIR] {init DIR | serve [--bind-as-configured] [DIR] | demo | check-config"
-         " | COMMAND [ARGS...]}\n")
+USAGE = ("usage: mailkit [--world DIR | --network DIR] [--host NAME] {init DIR | serve [--bind-as-configured]"
+         " [--network DIR | DIR] | demo | check-config | COMMAND [ARGS...]}\n")
 
 
 def _clock():
@@ -66,6 +72,58 @@ def serve(world, bind_as_configured: bool = False) -> int:
     return 0
 
 
+def serve_network(directory, bind_as_configured: bool = False) -> int:
+    """Every host of the network in `directory` (made there the first time) in this process;
+    one line per listener, `[HOST] sendmail: port 25 on ADDR:PORT`, the name server first."""
+    from .core.netinit import registry_path
+    from .network import Network
+
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    loopback = not bind_as_configured
+    made = not os.path.exists(registry_path(directory))
+    net = (Network.create(directory, _clock(), loopback_only=loopback) if made
+           else Network.open(directory, _clock(), loopback_only=loopback))
+    net.start()
+    for m in net.members.values():
+        for name, err in m.runtime.last_error.items():
+            print(f"[{m.name}] {name}: {err}", file=sys.stderr, flush=True)
+    for m in net.members.values():
+        for ln in sorted(m.runtime.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
+            bound = (ln.bound or (ln.addr,))[0]
+            asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
+            print(f"[{m.name}] {ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
+    try:
+        done.wait()
+    except KeyboardInterrupt:
+        pass
+    net.close()
+    return 0
+
+
+def host_world(network_dir: str | None, world_dir: str | None, name: str):
+    """The world of the network host `name` (FQDN or address): of the network in network_dir,
+    else of the network the world in world_dir belongs to. Exits 67 (no such host) or 66."""
+    from .core import network
+    from .core.netinit import registry_path
+
+    if network_dir:
+        registry = registry_path(network_dir)
+    else:
+        m = network.membership(_world(world_dir))
+        if m is None:
+            sys.stderr.write(f"mailkit: {world_dir}: this host is in no network (use --network DIR)\n")
+            raise SystemExit(66)
+        registry = m.registry
+    hosts = network.read_registry(registry).get("hosts", {})
+    for fqdn, entry in hosts.items():
+        if name.lower().rstrip(".") in (fqdn.lower(), entry.get("addr")):
+            return _world(entry.get("root"))
+    known = ", ".join(hosts) or "none"
+    sys.stderr.write(f"mailkit: {name}: no such host in the network (hosts: {known})\n")
+    raise SystemExit(67)
+
+
 def check_config(world) -> int:
     from .core import config
     from .core.cf import CfError
@@ -84,8 +142,9 @@ def check_config(world) -> int:
     return 0
 
 
-def _take_world(args: list[str]) -> str | None:
-    """Pop `--world DIR` or `--world=DIR` off the front of args; None when DIR is missing."""
+def _take_value(args: list[str]) -> str | None:
+    """Pop `--opt VALUE` or `--opt=VALUE` (--world, --network, --host) off the front of args;
+    None when VALUE is missing."""
     opt = args.pop(0)
     if "=" in opt:
         return opt.split("=", 1)[1]
@@ -95,11 +154,20 @@ def _take_world(args: list[str]) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     world_dir = os.environ.get("MAILKIT_WORLD")
-    while argv and argv[0].startswith("--world"):
-        world_dir = _take_world(argv)
-        if world_dir is None:
+    network_dir = os.environ.get("MAILKIT_NETWORK")
+    host_name = None
+    while argv and argv[0].split("=", 1)[0] in ("--world", "--network", "--host"):
+        opt = argv[0].split("=", 1)[0]
+        value = _take_value(argv)
+        if value is None:
             sys.stderr.write(USAGE)
             return EX_USAGE
+        if opt == "--world":
+            world_dir = value
+        elif opt == "--network":
+            network_dir = value
+        else:
+            host_name = value
     if not argv or argv[0] in ("-h", "--help"):
         sys.stderr.write(USAGE)
         return 0 if argv else EX_USAGE
@@ -109,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         args = [a for a in args if a != "--bind-as-configured"]
     if cmd in ("serve", "check-config") and args[:1] and args[0].startswith("--world"):
         # `mailkit serve --world DIR` reads as well as `mailkit --world DIR serve`
-        world_dir = _take_world(args)
+        world_dir = _take_value(args)
         if world_dir is None:
             sys.stderr.write(USAGE)
             return EX_USAGE
@@ -126,6 +194,17 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import main as demo
 
         return demo()
+    if cmd == "serve" and (args[:1] and args[0].split("=", 1)[0] == "--network"):
+        network_dir = _take_value(args)
+        if network_dir is None or args:
+            sys.stderr.write("usage: mailkit serve [--bind-as-configured] --network DIR\n")
+            return EX_USAGE
+        return serve_network(network_dir, as_configured)
+    if host_name is not None:
+        if not network_dir and not world_dir:
+            sys.stderr.write("mailkit: --host NAME needs the network: --network DIR or --world DIR\n")
+            return EX_USAGE
+        world_dir = str(host_world(network_dir, world_dir, host_name).root)
     if cmd == "serve":
         # `mailkit serve DIR`, like `mailkit init DIR`, names the world directly
         if len(args) > 1 or (args and (args[0].startswith("-") or world_dir)):

@@ -53,6 +53,7 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         host = current_host()
     if host is None:
         raise RuntimeError("no mail host: run %load_ext mailkit first")
+    _name_host(host)
     path = host.world.path(host_path)
     text = path.read_text(encoding="utf-8")
     if _already_edited(text, old, new):  # the cell ran before: running it again changes nothing
@@ -76,6 +77,15 @@ def edit(host_path: str, old: str, new: str, host=None) -> None:
         print(f"+ {line}")
 
 
+def _name_host(host) -> None:
+    """On a network of several hosts, say which one a helper acts on (as the magics do)."""
+    from .core import network
+
+    m = network.membership(host.world)
+    if m is not None and len(network.hosts(host.world)) > 1:
+        print(f"[{m.name}]")
+
+
 def _already_edited(text: str, old: str, new: str) -> bool:
     """True when every OLD in TEXT is part of a NEW, i.e. edit(old, new) was already applied."""
     if not new.strip() or new not in text:
@@ -89,15 +99,17 @@ PAD_LINES_SHOWN = 2  # of a body padded with size=, the first lines are shown, t
 
 
 def smtp_send(rcpt, subject: str = "test", sender: str | None = None, client: str = "127.0.0.1",
-              body: str = "Hello.", size: int = 0, host=None) -> None:
+              body: str = "Hello.", size: int = 0, host=None, server: str = "localhost") -> None:
     """Send one message with smtplib from the client address CLIENT (127.0.0.2 is client.example.com,
     another machine in the course's /etc/hosts) and show the whole SMTP dialogue, as telnet would:
     EHLO and its reply, MAIL, RCPT, DATA and the 354 reply, the message lines, the final dot and
     its reply, QUIT. A refused step ends the transaction there, as a client would.
 
     size > 0 pads the body to about that many bytes (for MaxMessageSize). host: the notebook's when None.
+    On a network (`%mailkit network`), `server` names the host to connect to (`mail.jeju.example`;
+    `localhost` is the current one) and client 127.0.0.1 is the current host's own address.
     """
-    dialogue = smtp_dialogue(rcpt, subject, sender, client, body, size, host)
+    dialogue = smtp_dialogue(rcpt, subject, sender, client, body, size, host, server)
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -110,12 +122,14 @@ def smtp_send(rcpt, subject: str = "test", sender: str | None = None, client: st
 
 
 def smtp_dialogue(rcpt, subject: str = "test", sender: str | None = None, client: str = "127.0.0.1",
-                  body: str = "Hello.", size: int = 0, host=None):
+                  body: str = "Hello.", size: int = 0, host=None, server: str = "localhost"):
     """smtp_send's conversation as a kernel.display.Dialogue (who, line) without showing it."""
     import smtplib
 
+    from .core.network import membership
     from .kernel.display import Dialogue
     from .kernel.extension import start_session
+    from .servers.network import reach
 
     rcpts = [rcpt] if isinstance(rcpt, str) else list(rcpt)
     # the stock cf's check_mail refuses a @localhost sender from another machine ("553 5.5.4
@@ -123,10 +137,24 @@ def smtp_dialogue(rcpt, subject: str = "test", sender: str | None = None, client
     sender = sender or ("bob@localhost" if client == "127.0.0.1" else "bob@client.example.com")
     pad = ("x" * 71 + "\n") * (size // 72) if size else ""
     data = f"From: {sender}\nTo: {', '.join(rcpts)}\nSubject: {subject}\n\n{body}\n" + ("\n" + pad if pad else "")
-    address = host.runtime.connect_address(25) if host is not None else start_session().connect(25)
+    host = host or start_session().host
     helo = "client.example.com" if client != "127.0.0.1" else "localhost"
-    d = Dialogue("smtp", "localhost", 25)
-    s = smtplib.SMTP(local_hostname=helo, source_address=(client, 0), timeout=30)
+    source = client
+    if membership(host.world) is not None:  # a network: the server chosen by name, from this host
+        route = reach(host.world, host.runtime, server, 25)
+        if route is None:
+            raise ConnectionRefusedError(111, f"nothing listens on {server} port 25")
+        address = (route.addr, route.port)
+        source = route.source if client == "127.0.0.1" else client
+        mine = membership(host.world).name
+        if client == "127.0.0.1" and route.host != mine:  # to another host: it greets with its name
+            helo = mine
+    elif 25 not in host.runtime.ports:
+        raise ConnectionRefusedError(111, "nothing listens on port 25 (see %systemctl status)")
+    else:
+        address = host.runtime.connect_address(25)
+    d = Dialogue("smtp", server, 25)
+    s = smtplib.SMTP(local_hostname=helo, source_address=(source, 0), timeout=30)
 
     def reply(code: int, msg: bytes) -> int:
         lines = msg.decode(errors="replace").split("\n")

@@ -199,6 +199,23 @@ describe('trace renderer', () => {
     expect(stepStatus({ agent: 'MTA', what: '', ok: false })).toBe('failed');
   });
 
+  test('on a network the first step on each host names the host and its queue id', () => {
+    const hops = renderTrace({
+      message_id: '<m@korea.example>',
+      hops: [{ host: 'mail.korea.example', qid: '6AT0900a004242' }, { host: 'mail.jeju.example', qid: '6AT0900b004242' }],
+      steps: [
+        { agent: 'MUA', what: 'sent', ok: true, host: 'mail.korea.example', qid: '6AT0900a004242' },
+        { agent: 'relay', what: 'passed on', ok: true, host: 'mail.korea.example', qid: '6AT0900a004242' },
+        { agent: 'MTA', what: 'accepted', ok: true, host: 'mail.jeju.example', qid: '6AT0900b004242' }
+      ]
+    });
+    const boxes = Array.from(hops.querySelectorAll('.mk-trace-step')) as HTMLElement[];
+    expect(boxes.map(b => b.dataset.host)).toEqual(['mail.korea.example', 'mail.korea.example', 'mail.jeju.example']);
+    expect(boxes.map(b => b.querySelector('.mk-trace-host')?.textContent ?? null))
+      .toEqual(['mail.korea.example 6AT0900a004242', null, 'mail.jeju.example 6AT0900b004242']);
+    expect(node.querySelector('.mk-trace-host')).toBeNull(); // a host alone: no host labels
+  });
+
   test('a step without an agent is refused', () => {
     expect(() => renderTrace({ message_id: 'x', steps: [{ what: 'y' }] })).toThrow('a step has no agent');
   });

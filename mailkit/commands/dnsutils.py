@@ -23,6 +23,7 @@ import dns.rdataclass
 import dns.rdatatype
 
 from ..core import dnszone
+from ..servers import network as netreach
 from .base import Host, Result, command
 
 DIG_VERSION = "9.18.33"
@@ -53,14 +54,19 @@ def _server_address(host: Host, server: str) -> str | None:
     return found[0] if found else None
 
 
-def _real_port(host: Host, addr: str, port: int) -> int | None:
-    """The port to connect to for `addr#port`: the runtime's named for port 53."""
+def _server_socket(host: Host, addr: str, port: int) -> tuple[tuple[str, int], tuple | None] | None:
+    """(where to send, source address or None) for a query to `addr#port`: port 53 is the
+    runtime's named, or on a network the named of the host `addr` names (asked from this
+    host's address). None when no named listens there."""
     if port != 53:
-        return port
+        return (addr, port), None
+    if netreach.peer(host.world, addr) is not None:
+        route = netreach.reach(host.world, host.runtime, addr, port)
+        return ((route.addr, route.port), (route.source, 0)) if route else None
     rt = host.runtime
     if rt is None or not getattr(rt, "is_active", lambda n: False)("named") or 53 not in getattr(rt, "ports", {}):
         return None
-    return rt.ports[53][1]
+    return (addr, rt.ports[53][1]), None
 
 
 def _is_loopback(addr: str) -> bool:
@@ -70,24 +76,27 @@ def _is_loopback(addr: str) -> bool:
 def exchange(host: Host, query: dns.message.Message, addr: str, port: int, tcp: bool = False):
     """Send one query, return (response, wire size, protocol, milliseconds). Unreachable if none."""
     shown = f"{addr}#{port}"
-    real = _real_port(host, addr, port) if _is_loopback(addr) else None
     if not _is_loopback(addr):
         raise Unreachable(f";; communications error to {shown}: timed out")
-    if real is None:
+    found = _server_socket(host, addr, port)
+    if found is None:
         raise Unreachable(f";; communications error to {shown}: connection refused")
+    target, source = found
     wire = query.to_wire()
     started = time.monotonic()
     try:
         if not tcp:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
                 s.settimeout(TIMEOUT)
-                s.connect((addr, real))
+                if source:
+                    s.bind(source)
+                s.connect(target)
                 s.send(wire)
                 got = s.recv(65535)
             response = dns.message.from_wire(got)
             if not response.flags & dns.flags.TC:
                 return response, len(got), "UDP", int((time.monotonic() - started) * 1000)
-        with socket.create_connection((addr, real), timeout=TIMEOUT) as s:
+        with socket.create_connection(target, timeout=TIMEOUT, source_address=source) as s:
             s.sendall(struct.pack("!H", len(wire)) + wire)
             got = _read_tcp(s)
         response = dns.message.from_wire(got)

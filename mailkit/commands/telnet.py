@@ -17,6 +17,8 @@ import socket
 import time
 from dataclasses import dataclass, field
 
+from ..core.hosts import address_of
+from ..servers import network as netreach
 from .base import Host, Result, command
 
 SERVICE_NAMES = {"smtp": 25, "submission": 587, "pop3": 110, "imap": 143, "imap2": 143, "telnet": 23}
@@ -99,15 +101,7 @@ def _resolve(host: Host, name: str) -> str | None:
         return "127.0.0.1"
     if re.fullmatch(r"127\.\d+\.\d+\.\d+", name):
         return name
-    try:
-        text = host.world.read_text("/etc/hosts")
-    except (OSError, ValueError):
-        text = ""
-    for line in text.splitlines():
-        fields = line.split("#", 1)[0].split()
-        if len(fields) >= 2 and name.lower() in (f.lower() for f in fields[1:]):
-            return fields[0]
-    return None
+    return address_of(host.world, name)
 
 
 def _target(host: Host, ip: str, port: int) -> tuple[str, int] | None:
@@ -268,11 +262,15 @@ def converse(host: Host, hostname: str, port: int, typed: list[str], timeout: fl
         run.code = 1
         return run
     run.transcript.append(f"Trying {ip}...")
-    target = _target(host, ip, port)
+    target, source = _target(host, ip, port), None
+    if netreach.peer(host.world, ip) is not None:  # a host of the network (this one included)
+        route = netreach.reach(host.world, host.runtime, ip, port)
+        target = (route.addr, route.port) if route else None
+        source = (route.source, 0) if route and route.source else None
     try:
         if target is None:
             raise ConnectionRefusedError(111, "Connection refused")
-        sock = socket.create_connection(target, timeout=timeout)
+        sock = socket.create_connection(target, timeout=timeout, source_address=source)
     except OSError as e:
         reason = e.strerror or str(e)
         run.err = f"telnet: connect to address {ip}: {reason}\ntelnet: Unable to connect to remote host: {reason}\n"

@@ -13,6 +13,7 @@ asks anyone else. `mx_hosts` and `resolve_a` are the resolver calls the MTA make
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -190,13 +191,53 @@ _sets_lock = threading.Lock()
 
 
 def zones_of(world: World) -> ZoneSet:
-    """The one ZoneSet of a world (shared by the DNS server and the MTA's lookups)."""
+    """The one ZoneSet of a world (shared by the DNS server and the MTA's lookups). A host of a
+    network reads the zones of the network's name server (the registry's "dns" host), so an
+    edit there is seen by every host's lookups."""
+    world = dns_world(world)
     key = str(world.root)
     with _sets_lock:
         zs = _sets.get(key)
         if zs is None:
             zs = _sets[key] = ZoneSet(world)
         return zs
+
+
+_dns_worlds: dict[str, tuple] = {}  # world root -> (membership stamp, registry, its stamp, DNS world)
+
+
+def _stamp(path):
+    try:
+        st = os.stat(path)
+        return st.st_mtime_ns, st.st_size, st.st_ino
+    except OSError:
+        return None
+
+
+def dns_world(world: World) -> World:
+    """The world whose /var/named answers for `world`: itself when alone, else the network's
+    name server. Remembered until the membership or the registry file changes."""
+    from . import network
+
+    try:
+        m_stamp = _stamp(world.path(network.MEMBERSHIP_FILE))
+    except ValueError:
+        return world
+    if m_stamp is None:
+        return world
+    key = str(world.root)
+    cached = _dns_worlds.get(key)
+    if cached is not None and cached[0] == m_stamp and _stamp(cached[1]) == cached[2]:
+        return cached[3]
+    m = network.membership(world)
+    if m is None:
+        return world
+    reg_stamp = _stamp(m.registry)
+    data = network.read_registry(m.registry)
+    root = data.get("hosts", {}).get(data.get("dns", ""), {}).get("root")
+    found = World(root) if root and root != str(world.root) and os.path.isdir(root) else world
+    _dns_worlds[key] = (m_stamp, m.registry, reg_stamp, found)
+    return found
 
 
 def _zone_for(zones: dict[str, Loaded], qname: dns.name.Name) -> Loaded | None:

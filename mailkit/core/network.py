@@ -35,13 +35,21 @@ class Membership:
 
 
 def membership(world: World) -> Membership | None:
-    """This world's place in a network, or None for a host alone."""
+    """This world's place in a network, or None for a host alone.
+
+    network.json lies inside the world, where a learner's shell can write; it counts only when
+    the registry it names (outside the world) lists this very world under that name and
+    address, so an edited file can never make mailkit read or write a registry elsewhere."""
     path = world.path(MEMBERSHIP_FILE)
     try:
         data = json.loads(path.read_text())
-        return Membership(str(data["name"]), str(data["addr"]), str(data["registry"]))
+        m = Membership(str(data["name"]), str(data["addr"]), str(data["registry"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    entry = read_registry(m.registry).get("hosts", {}).get(m.name)
+    if not isinstance(entry, dict) or entry.get("root") != str(world.root) or entry.get("addr") != m.addr:
+        return None
+    return m
 
 
 def own_address(world: World) -> str:

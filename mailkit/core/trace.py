@@ -65,6 +65,7 @@ TEXTS = {
         "refused_mua_unknown": "a client tried to send it over SMTP from {relay}",
         "refused_mta": "sendmail refused {refusals}; nothing was queued under {qid}",
         "refused_later": "not reached: the MTA refused the message",
+        "relay_sent": "passed on to {relay} by mailer={mailer} ({stat})",
     },
     "ko": {
         "mua_msp": "보낸 사람 {sender}: sendmail 명령으로 제출 ({clientmqueue}에 잠시 머문 뒤 SMTP로 MTA에 전달, 큐 ID {msp})",
@@ -95,6 +96,7 @@ TEXTS = {
         "refused_mua_unknown": "{relay}의 클라이언트가 SMTP로 보내려 함",
         "refused_mta": "sendmail이 거절함: {refusals}; 큐에 들어간 것 없음 (큐 ID {qid})",
         "refused_later": "도달하지 않음: MTA가 거절함",
+        "relay_sent": "{relay}(으)로 넘김, mailer={mailer} ({stat})",
     },
 }
 assert all(TEXTS[lang].keys() == TEXTS["en"].keys() for lang in TEXTS)
@@ -126,9 +128,14 @@ class Step:
     what: str
     ok: bool
     reached: bool = True
+    host: str = ""  # on a network: the host where this step happened
+    qid: str = ""  # and the message's queue id there
 
     def to_dict(self) -> dict:
-        return {"agent": self.agent, "what": self.what, "ok": self.ok, "reached": self.reached}
+        d = {"agent": self.agent, "what": self.what, "ok": self.ok, "reached": self.reached}
+        if self.host:  # only on a network, so a host alone keeps the JSON it always had
+            d.update(host=self.host, qid=self.qid)
+        return d
 
 
 def parse_fields(text: str) -> dict:
@@ -407,3 +414,124 @@ def _refused_steps(qid: str, refusals: list[LogLine], t: dict[str, str]) -> list
         Step("mailbox", t["not_reached"], False, False),
         Step("POP3/IMAP", t["not_reached"], False, False),
     ]
+
+
+# -- across the hosts of a network
+_ADDR = re.compile(r"\[(\d+\.\d+\.\d+\.\d+)\]")
+_NEXT_QID = re.compile(r"^Sent \((\S+) ")
+
+
+@dataclass
+class Hop:
+    host: str  # FQDN
+    qid: str | None  # the message's queue id on that host
+
+
+def _relay_addr(ln: LogLine) -> str | None:
+    m = _ADDR.search(ln.fields.get("relay", ""))
+    return m.group(1) if m else None
+
+
+def find_hops(hosts: dict, key: str) -> tuple[str | None, list[Hop]]:
+    """(Message-ID, the hosts the message went through, in order) on a network. `hosts`: FQDN ->
+    (address, World), the host where the key is looked up first. The first hop is the host
+    the message entered the network at (its from= line names no other host of the network);
+    each next one is the host a to= line with stat=Sent names in relay= ([address])."""
+    by_addr = {addr: name for name, (addr, _) in hosts.items()}
+    logs = {name: read_log(w) for name, (_, w) in hosts.items()}
+    msgid = None
+    for name, (_, w) in hosts.items():  # the key's Message-ID, from the first host that knows it
+        qid, mid = find_message(w, key, logs[name])
+        if qid and any(ln.qid == qid for ln in logs[name]):
+            msgid = mid
+            if not msgid:
+                return None, [Hop(name, qid)]
+            break
+    if not msgid:
+        return None, []
+
+    def qid_on(name):
+        mine = [ln.qid for ln in logs[name] if ln.qid and ln.fields.get("msgid") == msgid]
+        relayed = {ln.qid for ln in logs[name] if ln.qid in mine and ln.fields.get("mailer") == "relay"}
+        mta = [q for q in mine if q not in relayed]
+        return mta[0] if mta else None
+
+    present = {name: q for name in hosts if (q := qid_on(name))}
+    start = None
+    for name, q in present.items():
+        frm = next((ln for ln in logs[name] if ln.qid == q and "from" in ln.fields), None)
+        came_from = by_addr.get(_relay_addr(frm)) if frm else None
+        if came_from is None or came_from == name:
+            start = name
+            break
+    hops, seen, name = [], set(), start or next(iter(present), None)
+    while name and name not in seen:
+        seen.add(name)
+        q = present.get(name)
+        hops.append(Hop(name, q))
+        name = None
+        for ln in logs[hops[-1].host]:
+            if q and ln.qid == q and "to" in ln.fields and ln.fields.get("stat", "").startswith("Sent"):
+                nxt = by_addr.get(_relay_addr(ln) or "")
+                if nxt and nxt != hops[-1].host:
+                    name = nxt
+                    m = _NEXT_QID.match(ln.fields["stat"])
+                    if nxt not in present and m:  # no Message-ID logged there: the reply's id
+                        present[nxt] = m.group(1)
+    return msgid, hops
+
+
+def build_network_trace(hosts: dict, key: str, lang: str = "en") -> tuple[str, list[Step], list[Hop]]:
+    """The message's path across the hosts of a network: each host's steps (build_trace there,
+    by its queue id), tagged with the host and queue id. A host that passed the message on
+    shows a `relay` step instead of its MDA, mailbox and POP3/IMAP steps (unless it also
+    delivered a copy locally); the hosts after the first start at their MTA."""
+    t = texts(lang)
+    msgid, hops = find_hops(hosts, key)
+    if not hops:
+        first = next(iter(hosts.values()))[1]
+        shown, steps = build_trace(first, key, lang=lang)
+        return shown, steps, []
+    steps: list[Step] = []
+    shown = msgid or hops[0].qid or key
+    for i, hop in enumerate(hops):
+        world = hosts[hop.host][1]
+        _, mine = build_trace(world, hop.qid or key, lang=lang)
+        passed = i + 1 < len(hops)
+        if i > 0:
+            mine = [s for s in mine if s.agent != "MUA"]
+        if passed:
+            log = read_log(world)
+            next_addr = hosts[hops[i + 1].host][0]
+            relays = [ln for ln in log if ln.qid == hop.qid and "to" in ln.fields
+                      and ln.fields.get("stat", "").startswith("Sent") and _relay_addr(ln) == next_addr]
+            local = any(ln.qid == hop.qid and ln.fields.get("mailer") == "local" and "to" in ln.fields for ln in log)
+            relay = Step("relay", "; ".join(t["relay_sent"].format(relay=ln.fields.get("relay", "?"),
+                                                                   mailer=ln.fields.get("mailer", "?"),
+                                                                   stat=ln.fields.get("stat", ""))
+                                            for ln in relays), True)
+            if local:
+                at = next(k for k, s in enumerate(mine) if s.agent == "MDA") + 1
+                mine = mine[:at] + [relay] + mine[at:]
+            else:
+                at = next(k for k, s in enumerate(mine) if s.agent == "MDA")
+                mine = mine[:at] + [relay]
+        for s in mine:
+            s.host, s.qid = hop.host, hop.qid or ""
+        steps += mine
+    return shown, steps, hops
+
+
+def network_hosts(world: World) -> dict:
+    """FQDN -> (address, World) of every host of `world`'s network, `world`'s host first
+    ({} when it is alone)."""
+    from . import network
+
+    m = network.membership(world)
+    if m is None:
+        return {}
+    out = {m.name: (m.addr, world)}
+    for name, entry in network.hosts(world).items():
+        if name not in out and entry.get("root"):
+            out[name] = (entry.get("addr", ""), World(entry["root"]))
+    return out

@@ -291,25 +291,41 @@ class Message:
 
 @dataclass
 class TraceView:
-    """The path of one message, step by step (core.trace.Step or dicts with agent/what/ok)."""
+    """The path of one message, step by step (core.trace.Step or dicts with agent/what/ok).
+    On a network each step names its host and queue id there, and `hops` lists the hosts
+    in order ([{"host", "qid"}] or core.trace.Hop)."""
 
     message_id: str
     steps: list = field(default_factory=list)
+    hops: list = field(default_factory=list)
 
     def rows(self) -> list[dict]:
         out = []
         for s in self.steps:
             d = s if isinstance(s, dict) else s.to_dict()
-            out.append({"agent": d["agent"], "what": d["what"], "ok": bool(d["ok"]),
-                        "reached": bool(d.get("reached", True))})
+            row = {"agent": d["agent"], "what": d["what"], "ok": bool(d["ok"]),
+                   "reached": bool(d.get("reached", True))}
+            if d.get("host"):
+                row.update(host=d["host"], qid=d.get("qid") or "")
+            out.append(row)
         return out
 
+    def hop_rows(self) -> list[dict]:
+        return [h if isinstance(h, dict) else {"host": h.host, "qid": h.qid or ""} for h in self.hops]
+
     def to_json(self) -> dict:
-        return {"message_id": self.message_id, "steps": self.rows()}
+        data = {"message_id": self.message_id, "steps": self.rows()}
+        if self.hops:
+            data["hops"] = self.hop_rows()
+        return data
 
     def __str__(self) -> str:
         lines = [f"Trace of {self.message_id}"]
+        host = None
         for i, r in enumerate(self.rows()):
+            if r.get("host") and r["host"] != host:
+                host = r["host"]
+                lines.append(f"[{host}]" + (f" queue id {r['qid']}" if r.get("qid") else ""))
             mark = "ok " if r["ok"] else ("-- " if not r["reached"] else "!! ")
             arrow = "   " if i == 0 else "-> "
             lines.append(f"{arrow}{r['agent']:<9} {mark}{r['what']}")

@@ -6,13 +6,19 @@
                                 fails with an error message stops the cell
     %%telnet localhost 25       the cell's lines typed into a telnet session, the dialogue shown
     %mailkit status | world | advance 5d | check-config | user alice
+    %mailkit network            make (once) and show the network of mail hosts
+    %host mail.jeju.example     run the next commands on that host of the network
+                                (= %mailkit host mail.jeju.example)
+    %%host mail.jeju.example    the cell's lines run on that host (the current one stays)
 
 The command line is everything after the magic's name (`$x` and `{x}` are not expanded: they
 belong to the command). stdout goes to the cell's stdout, stderr to its stderr. A command that
 fails with a message (a mistyped file, a bad option) raises UsageError with that message, so
 the learner reads the tool's words and no traceback. Rich results (`Result.display`) are shown
 with IPython's display; when one's text/plain is the same as what the command printed, only
-the rich form is shown.
+the rich form is shown. On a network of several hosts, each command's output starts with
+one line naming the host it ran on, `[mail.jeju.example]` (a command that prints nothing
+prints no such line either).
 
 `%%sh` stays IPython's own script magic; the mail host's cell magic is `%%host`.
 """
@@ -69,19 +75,35 @@ def settle(session, timeout: float = 10.0) -> None:
     """Wait for deliveries the MTA already handed to its background worker (DeliveryMode=b).
 
     A cell that reads a mailbox right after a cell that sent mail then sees the mail, every
-    time, as an administrator typing the next command a moment later would.
+    time, as an administrator typing the next command a moment later would (on a network,
+    every host's deliveries).
     """
     if session.runtime is not None:
-        session.runtime.wait_for_deliveries(timeout)
+        session.wait_for_deliveries(timeout)
+
+
+def where(session) -> None:
+    """On a network of several hosts, the line naming the host a command's output comes from."""
+    net = getattr(session, "network", None)
+    if net is not None and len(net.members) > 1:
+        print(f"[{session.current}]", flush=True)
 
 
 def run_script(session, src: str) -> None:
     """Run shell text in the notebook: output as each statement ends; stop at the first error."""
     settle(session)
+    named = []  # the host line goes before the first output, once (a silent command prints none)
+
+    def name_host():
+        if not named:
+            named.append(True)
+            where(session)
 
     def on_step(step):
         settle(session)  # mail the statement sent is delivered before the next statement runs
         res = step.result
+        if res.out or res.err or res.display:
+            name_host()
         _show(res)
         if res.code != 0 and res.err:
             return
@@ -92,6 +114,7 @@ def run_script(session, src: str) -> None:
     try:
         steps = shell.run_script(session.host, src, stop_on_error=True, on_step=on_step)
     except shell.ShellSyntaxError as e:
+        name_host()
         _fail(str(e))
     if steps and steps[-1].result.code != 0 and steps[-1].result.err:
         _fail(steps[-1].result.err)
@@ -110,7 +133,21 @@ def _line_magic(session, name: str):
 def _host_magic(session):
     @no_var_expand
     def host(line: str = "", cell: str | None = None):
-        """Run shell lines on the mail host; the first failing line stops the cell."""
+        """Run shell lines on the mail host; the first failing line stops the cell.
+        `%host NAME` alone, NAME a host of the network, runs the next commands there."""
+        net = getattr(session, "network", None)
+        named = net is not None and line.strip().lower().rstrip(".") in (n.lower() for n in net.names)
+        if named and cell is None:
+            switch_host(session, line.strip())
+            return
+        if named:  # %%host mail.jeju.example: this cell's lines run there; the current host stays
+            before = session.current
+            session.use(line.strip())
+            try:
+                run_script(session, cell)
+            finally:
+                session.current = before
+            return
         src = (line + "\n" if line.strip() else "") + (cell or "")
         run_script(session, src)
 
@@ -123,6 +160,7 @@ def _sendmail_cell_magic(session):
         """`%%sendmail -bt`: the cell's lines are sendmail's standard input (address test mode)."""
         from ..commands.base import run as run_command
 
+        where(session)
         argv = ["sendmail", *shlex.split(line)]
         res = run_command(session.host, argv, stdin=cell or "")
         if "-bt" in argv and res.code == 0 and res.out:
@@ -169,6 +207,7 @@ def _telnet_magic(session):
             _fail(target)
         typed = (cell or "").splitlines()
         settle(session)
+        where(session)
         run = converse(session.host, target[0], target[1], typed, timeout=timeout)
         if run.code:
             if run.transcript:
@@ -193,11 +232,21 @@ def _telnet_magic(session):
 def _mailkit_magic(session):
     @no_var_expand
     def mailkit(line: str = ""):
-        """%mailkit status | world | advance 5d | check-config | user NAME"""
+        """%mailkit status | world | advance 5d | check-config | user NAME | network | host NAME"""
         words = shlex.split(line)
         sub = words[0] if words else "status"
+        if sub in ("status", "check-config", "user"):
+            where(session)
         if sub == "status":
             print(status_text(session))
+        elif sub == "network":
+            if len(words) != 1:
+                _fail("usage: %mailkit network")
+            show_network(session)
+        elif sub == "host":
+            if len(words) != 2:
+                _fail("usage: %mailkit host NAME   (a host of %mailkit network)")
+            switch_host(session, words[1])
         elif sub == "world":
             print(session.world.root)
         elif sub == "advance":
@@ -229,9 +278,43 @@ def _mailkit_magic(session):
 
             print(f"이제 명령은 {words[1]} 사용자로 실행됩니다" if notebook_lang() == "ko" else f"commands now run as {words[1]}")
         else:
-            _fail(f"mailkit: unknown subcommand {sub!r} (status, world, advance, check-config, user)")
+            _fail(f"mailkit: unknown subcommand {sub!r} (status, world, advance, check-config, user, network, host)")
 
     return mailkit
+
+
+def show_network(session) -> None:
+    """Make the network when there is none, start it, and show its picture."""
+    from IPython.display import display
+
+    from .netview import NetworkView
+
+    made = session.network is None
+    net = session.make_network()
+    session.start()
+    settle(session)
+    view = NetworkView.load(net, session.current)
+    if made:
+        from ..course import notebook_lang
+
+        print(f"네트워크를 만들었습니다: 호스트 {len(net.members)}대, 지금 명령은 {session.current}에서 실행됩니다"
+              if notebook_lang() == "ko" else
+              f"network made: {len(net.members)} hosts; commands run on {session.current}")
+    display(view)
+
+
+def switch_host(session, name: str) -> None:
+    """`%host NAME` / `%mailkit host NAME`: commands run on that host of the network from now on."""
+    from ..course import notebook_lang
+
+    if session.network is None:
+        _fail("mailkit: there is no network yet (make it with %mailkit network)")
+    try:
+        member = session.use(name)
+    except KeyError:
+        _fail(f"mailkit: {name}: no such host in the network ({', '.join(session.network.names)})")
+    print(f"이제 명령은 {member.name}({member.addr})에서 실행됩니다" if notebook_lang() == "ko"
+          else f"commands now run on {member.name} ({member.addr})")
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -244,7 +327,8 @@ def parse_duration(text: str) -> timedelta | None:
 
 def status_text(session) -> str:
     rt = session.runtime
-    lines = [f"world:  {session.world.root}", f"clock:  {type(session.clock).__name__}, now "
+    lines = [f"host:   {session.current} ({session.network.member(session.current).addr})"] if session.network else []
+    lines += [f"world:  {session.world.root}", f"clock:  {type(session.clock).__name__}, now "
              f"{session.clock.now().strftime('%a %b %d %H:%M:%S %Z %Y')}", f"user:   {session.host.user}"]
     listeners = rt.listeners()
     if not listeners:

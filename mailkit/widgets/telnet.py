@@ -7,7 +7,9 @@ in their own colours; the whole session is kept in a folded Output (appended wit
 `append_stdout`, never `with out:`, which would print into whatever cell runs at that moment).
 Lines sent are kept in a history list to pick from again. Hang up and Reconnect are buttons, so
 no later cell has to close the console (a Run All keeps it on screen). The service port the
-learner names (25) is mapped to the port the host runtime really bound.
+learner names (25) is mapped to the port the host runtime really bound; on a network,
+`hostname` names the host to reach (`Telnet(hostname="mail.jeju.example")`), connected from the
+current host's address.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import html
 import ipywidgets as w
 
 from ..kernel.display import Dialogue
+from ..servers import network as netreach
 from ._common import TextFallback, resolve_host
 
 SERVICES = {25: "smtp", 587: "smtp", 110: "pop3", 143: "imap"}
@@ -123,20 +126,27 @@ class Telnet(TextFallback, w.VBox):
         self.closed.clear()
         self._stop.clear()
         self.reconnect_button.disabled = True
-        target = mapped_address(self.host, self.port)
-        self._show(f"Trying {target[0] if target else '127.0.0.1'}...")
+        target, source, shown = mapped_address(self.host, self.port), None, None
+        found = netreach.peer(self.host.world, self.hostname)
+        if found is not None:  # on a network: the host named, from the current host's address
+            route = netreach.reach(self.host.world, self.host.runtime, self.hostname, self.port)
+            target, source = ((route.addr, route.port), (route.source, 0)) if route else (None, None)
+            local = self.hostname.lower().rstrip(".") in netreach.LOCAL_NAMES
+            shown = "127.0.0.1" if local else found[1].get("addr", self.hostname)
+        shown = shown or (target[0] if target else "127.0.0.1")
+        self._show(f"Trying {shown}...")
         if target is None:
-            self._show("telnet: connect to address 127.0.0.1: Connection refused")
+            self._show(f"telnet: connect to address {shown}: Connection refused")
             self._show("telnet: Unable to connect to remote host: Connection refused")
             self._closed()
             return
-        self._thread = threading.Thread(target=self._reader, args=(target,), daemon=True,
+        self._thread = threading.Thread(target=self._reader, args=(target, source), daemon=True,
                                         name=f"mailkit-telnet-{self.port}")
         self._thread.start()
 
-    def _reader(self, target: tuple[str, int]) -> None:
+    def _reader(self, target: tuple[str, int], source: tuple | None = None) -> None:
         try:
-            sock = socket.create_connection(target, timeout=5)
+            sock = socket.create_connection(target, timeout=5, source_address=source)
         except OSError as e:
             reason = e.strerror or str(e)
             self._show(f"telnet: connect to address {target[0]}: {reason}")

@@ -2,7 +2,8 @@
 each box saying what happened there (read from /var/log/maillog and the spools by core/trace).
 The key is a Message-ID, a queue id, or a sender/recipient address (the latest transaction that
 names it; a message refused at MAIL or RCPT is found this way or by the id in its reject line).
-Each box speaks the course's language (`lang`, by default the notebook's: mailkit.course.notebook_lang)."""
+On a network the path goes on across the hosts the message passed (each box names its host
+and queue id there). Each box speaks the course's language (`lang`, by default the notebook's: mailkit.course.notebook_lang)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import html
 
 import ipywidgets as w
 
-from ..core.trace import build_trace, texts
+from ..core.trace import build_network_trace, build_trace, network_hosts, texts
 from ..course import notebook_lang
 from ..kernel.display import TraceView
 from ._common import TextFallback, resolve_host
@@ -26,13 +27,19 @@ COLORS = {"ok": ("#26a269", "#e8f5e9"), "stopped": ("#c01c28", "#fdecea"), "unre
 
 def render_steps(view: TraceView) -> str:
     boxes = []
+    host = None
     for r in view.rows():
         state = "ok" if r["ok"] else ("stopped" if r["reached"] else "unreached")
         border, bg = COLORS[state]
         mark = {"ok": "&#10003;", "stopped": "&#10007;", "unreached": "&middot;"}[state]
+        where = ""
+        if r.get("host") and r["host"] != host:  # the first step on each host names it
+            host = r["host"]
+            where = (f"<div style='font-size:90%;color:#1c71d8'>{html.escape(host)}"
+                     f"{' ' + html.escape(r['qid']) if r.get('qid') else ''}</div>")
         boxes.append(
             f"<div style='border:2px solid {border};background:{bg};border-radius:6px;padding:4px 6px;"
-            f"width:10em;min-height:6em;font-size:85%;color:#222'>"
+            f"width:10em;min-height:6em;font-size:85%;color:#222'>{where}"
             f"<div style='font-weight:bold;color:{border}'>{mark} {html.escape(r['agent'])}</div>"
             f"<div>{html.escape(r['what'])}</div></div>")
     arrow = "<div style='align-self:center;font-size:150%;padding:0 2px'>&rarr;</div>"
@@ -58,8 +65,12 @@ class Trace(TextFallback, w.VBox):
             self.refresh()
 
     def refresh(self) -> TraceView:
-        shown, steps = build_trace(self.host.world, self.key.value.strip(), lang=self.lang)
-        self.view = TraceView(shown, steps)
+        hosts = network_hosts(self.host.world)  # on a network: the hops across its hosts
+        if hosts:
+            shown, steps, hops = build_network_trace(hosts, self.key.value.strip(), lang=self.lang)
+        else:
+            (shown, steps), hops = build_trace(self.host.world, self.key.value.strip(), lang=self.lang), []
+        self.view = TraceView(shown, steps, hops)
         self.drawing.value = f"<div><b>{html.escape(shown)}</b></div>" + render_steps(self.view)
         return self.view
 

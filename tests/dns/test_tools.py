@@ -50,6 +50,8 @@ CASES = [
     "host -p PORT 10.1.2.3 127.0.0.1",
     "host -p PORT -t ptr 4.0.0.127.in-addr.arpa 127.0.0.1",
     "nslookup -port=PORT 127.0.0.5 127.0.0.1",
+    "host -p PORT 127.0.0.6 127.0.0.1",
+    "dig -p PORT @127.0.0.1 -x 127.0.0.6",
     "nslookup -port=PORT 127.0.0.9 127.0.0.1",
     "host -p PORT a..b 127.0.0.1",
     "dig -p PORT @127.0.0.1 " + "a" * 70 + ".example",
@@ -95,7 +97,7 @@ def test_mx_answers_through_the_service_port(dns_host):
 def test_search_list_of_resolv_conf(dns_host, world):
     world.path("/etc/resolv.conf").write_text("search korea.example\nnameserver 127.0.0.1\n")
     assert run(dns_host, ["host", "www"]).out == ("www.korea.example is an alias for mail.korea.example.\n"
-                                                  "mail.korea.example has address 127.0.0.1\n")
+                                                  "mail.korea.example has address 127.0.0.4\n")
 
 
 def test_without_named_no_servers_could_be_reached(host):

@@ -16,9 +16,9 @@ def test_init_writes_the_zones_and_they_load(world):
 def test_mx_hosts_in_preference_order_and_addresses(world):
     assert dnszone.mx_hosts(world, "korea.example") == [(10, "mail.korea.example.")]
     assert dnszone.mx_hosts(world, "jeju.example.") == [(10, "mail.jeju.example."), (20, "mx2.jeju.example.")]
-    assert dnszone.resolve_a(world, "mail.korea.example") == ["127.0.0.1"]
-    assert dnszone.resolve_a(world, "mx2.jeju.example") == ["127.0.0.5"]
-    assert dnszone.resolve_a(world, "www.korea.example") == ["127.0.0.1"]  # through its CNAME
+    assert dnszone.resolve_a(world, "mail.korea.example") == ["127.0.0.4"]
+    assert dnszone.resolve_a(world, "mx2.jeju.example") == ["127.0.0.6"]
+    assert dnszone.resolve_a(world, "www.korea.example") == ["127.0.0.4"]  # through its CNAME
     assert dnszone.mx_hosts(world, "nowhere.example") == []
     assert dnszone.resolve_a(world, "nope.korea.example") == []
     assert dnszone.mx_hosts(world, "mail.korea.example") == []  # has an A record, no MX
@@ -32,7 +32,7 @@ def test_lookup_rcodes(world):
     assert dnszone.lookup(zs, "gmail.com.", "MX").rcode == "SERVFAIL"  # not ours: asked of no one
     mx = dnszone.lookup(zs, "jeju.example.", "MX")
     assert mx.authoritative and [a.to_text() for a in mx.additional] == [
-        "mail.jeju.example. 86400 IN A 127.0.0.4", "mx2.jeju.example. 86400 IN A 127.0.0.5"]
+        "mail.jeju.example. 86400 IN A 127.0.0.5", "mx2.jeju.example. 86400 IN A 127.0.0.6"]
 
 
 def test_a_bad_line_names_file_and_line(world, write_zone, test_zone):

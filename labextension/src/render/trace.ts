@@ -7,11 +7,16 @@ export interface ITraceStep {
   what: string;
   ok: boolean;
   reached?: boolean;
+  /** On a network of hosts: where the step happened, and the message's queue id there. */
+  host?: string;
+  qid?: string;
 }
 
 export interface ITrace {
   message_id: string;
   steps: ITraceStep[];
+  /** On a network: the hosts the message went through, in order. */
+  hops?: { host: string; qid: string }[];
 }
 
 export type StepStatus = 'ok' | 'failed' | 'pending';
@@ -28,7 +33,8 @@ const MARK: Record<StepStatus, string> = { ok: '\u2714', failed: '\u2718', pendi
 
 /**
  * The message's path as boxes (one per agent: MUA, MTA, queue, MDA, mailbox, POP3/IMAP) joined
- * by arrows; each box shows its status mark and what happened there.
+ * by arrows; each box shows its status mark and what happened there. On a network the first
+ * box on each host names the host and the queue id there.
  */
 export function renderTrace(data: unknown): HTMLElement {
   need(isObject(data), 'payload is not an object');
@@ -37,6 +43,7 @@ export function renderTrace(data: unknown): HTMLElement {
   const root = el('div', 'mk-trace');
   root.appendChild(el('div', 'mk-trace-head', `Trace of ${t.message_id}`));
   const row = el('div', 'mk-trace-steps');
+  let host: string | undefined;
   t.steps.forEach((step, i) => {
     need(isObject(step) && typeof step.agent === 'string', 'a step has no agent');
     if (i > 0) {
@@ -49,6 +56,14 @@ export function renderTrace(data: unknown): HTMLElement {
     box.dataset.agent = step.agent;
     box.dataset.status = status;
     box.title = `${step.agent}: ${status}`;
+    if (typeof step.host === 'string' && step.host) {
+      box.dataset.host = step.host;
+      if (step.host !== host) {
+        host = step.host;
+        const qid = typeof step.qid === 'string' && step.qid ? ` ${step.qid}` : '';
+        box.appendChild(el('div', 'mk-trace-host', `${step.host}${qid}`));
+      }
+    }
     const top = box.appendChild(el('div', 'mk-trace-agent'));
     top.appendChild(el('span', 'mk-trace-mark', MARK[status]));
     top.appendChild(el('span', 'mk-trace-name', ` ${step.agent}`));
