@@ -61,6 +61,7 @@ class Delivery:
     report: object  # report(status, xdelay_seconds)
     body_type: str = ""  # the qf's B line (8BITMIME when the client said so)
     clock: object = None
+    size: int | None = None  # MAIL's SIZE= (the message's size; None: the queued header and body)
     final: dict = field(default_factory=dict)  # rcpt -> its last Status
     transcript: list = field(default_factory=list)
     verbose: list = field(default_factory=list)
@@ -193,7 +194,7 @@ class _Session:
             ext = self._hello(pending)
             if not isinstance(ext, dict):
                 return ext
-            size = d.message.size
+            size = d.size if d.size is not None else d.message.size
             if ext.get("SIZE", "").isdigit() and 0 < int(ext["SIZE"]) < size:
                 d._status(pending, "failed", "5.2.3", f"Message is too large; {ext['SIZE']} bytes max", self.relay)
                 return []

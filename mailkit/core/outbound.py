@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .esmtp import Delivery
 from .maillog import log
+from .queue import RECIPIENT_FACTOR
 
 
 def duration_text(secs: float) -> str:
@@ -41,6 +42,12 @@ class Outbound:
     logged: set = field(default_factory=set)  # recipients whose deferral is already in maillog
     transcript: list = field(default_factory=list)  # what a DSN quotes of the sessions
     verbose: list = field(default_factory=list)  # the sessions as `sendmail -v` prints them
+
+
+def received_size(entry) -> int:
+    """The size of the message as it was received (sendmail's e_msgsize before the first
+    attempt, its SIZE= then): what the qf's priority was made of (core/queue.message_priority)."""
+    return max(0, entry.priority - RECIPIENT_FACTOR * max(1, len(entry.orig_recipients or entry.recipients)))
 
 
 def send(world, cfg, clock, entry, msg, remote: list, fresh: bool = False) -> Outbound:
@@ -66,7 +73,8 @@ def send(world, cfg, clock, entry, msg, remote: list, fresh: bool = False) -> Ou
                 f"mailer={mailer}, pri={entry.priority}, relay={st.relay}, dsn={st.dsn}, {reply}stat={st.stat}",
                 qid=entry.qid)
 
-        delivery = Delivery(world, cfg, mailer, host, entry.sender, msg, rcpts, report, body_type, clock)
+        delivery = Delivery(world, cfg, mailer, host, entry.sender, msg, rcpts, report, body_type, clock,
+                            size=received_size(entry) if fresh else None)
         final = delivery.run()
         out.transcript += delivery.transcript
         out.verbose += delivery.verbose
