@@ -165,8 +165,8 @@ class _Session:
         self.conn.send(*lines, timeout=timeout)
         self.last_sent, self.shown = lines[-1], False
 
-    def reply(self, name: str, cap: float = REPLY_CAP) -> Reply:
-        r = self.conn.reply(self.d._limit(name, cap))
+    def reply(self, name: str, cap: float | None = None) -> Reply:
+        r = self.conn.reply(self.d._limit(name, cap or REPLY_CAP))
         if r.code >= 400:
             self._quote(r)
         return r
