@@ -139,7 +139,8 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
         span = _span(cfg.queue_return)
         for orig, rcpt in still:
             # the bounce names the last deferral as the reason, as sendmail's does
-            why = entry.message or REMOTE_DEFERRAL.format(domain=rcpt.rpartition("@")[2])
+            why = (relayed.reason if relayed is not None and relayed.reason else entry.message) \
+                or REMOTE_DEFERRAL.format(domain=rcpt.rpartition("@")[2])
             failures.append((rcpt, "4.4.7", why))
             log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
         still = []
