@@ -19,6 +19,7 @@ from ..core.queue import Envelope, Queue, join_message, message_id, split_messag
 from ..core.accounts import accounts, home_of
 from ..core.deliver import append_mbox, mbox_entry
 from ..core.verify import verify as verify_addresses
+from ..core.hosts import hostname_of
 from ..core.world import SUBMIT_CF
 from .newaliases import newaliases_result  # `sendmail -bi` is newaliases
 from .base import EX_NOUSER, EX_USAGE, EX_CONFIG, Host, Result, command
@@ -151,10 +152,11 @@ def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes, transcri
         raise ConnectionRefusedError
     t = transcript if transcript is not None else []
     t.append(f"{', '.join(rcpts)}... Connecting to [127.0.0.1] via relay...")
-    s = smtplib.SMTP(local_hostname="localhost.localdomain", timeout=30)
+    me = hostname_of(host.world)  # the MSP's $j: the machine's name (localhost.localdomain alone)
+    s = smtplib.SMTP(local_hostname=me, timeout=30)
     try:
         t += _reply_lines(*s.connect(addr[0], addr[1]))
-        t.append(">>> EHLO localhost.localdomain")
+        t.append(f">>> EHLO {me}")
         t += _reply_lines(*s.ehlo())
         t.append(f">>> MAIL From:<{sender}>")
         code, msg = s.mail(sender)
@@ -422,12 +424,15 @@ def _run_mode(host: Host, opts, stdin: str | None) -> Result:
             for n, r in enumerate(results, 1):
                 out.append(f"Running {qdir}/{r.qid} (sequence {n} of {len(results)})")
                 for x, where in r.delivered:
+                    if x in r.relayed:
+                        continue  # the SMTP session below tells it
                     # deliver() names the mailer it connects to; the *file* mailer says nothing
                     if where == "local" or where.startswith("|"):
                         out.append(f"<{x}>... Connecting to {'local' if where == 'local' else 'prog'}...")
                     out.append(f"<{x}>... Sent")
-                out += [f"<{x}>... {why}" for x, why in r.deferred]
-                out += [f"<{x}>... {text}" for x, _, text in r.failed]
+                out += r.transcript
+                out += [f"<{x}>... {why}" for x, why in r.deferred if x not in r.relayed]
+                out += [f"<{x}>... {text}" for x, _, text in r.failed if x not in r.relayed]
             return Result(out="".join(line + "\n" for line in out))
         if opts["mode"] in ("m", "t"):
             return submit(host, opts, stdin)

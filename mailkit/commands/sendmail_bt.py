@@ -15,6 +15,7 @@ import re
 
 from ..core import rules as R
 from ..core.cf import CfError, parse_cf
+from ..core.hosts import hostname_of
 from ..core.world import SENDMAIL_CF
 from .base import EX_CONFIG, EX_USAGE, Host, Result
 
@@ -533,7 +534,7 @@ def test_mode(host: Host, argv: list[str], stdin: str | None) -> Result:
     except (FileNotFoundError, IsADirectoryError, ValueError):
         return Result(err=f"sendmail: cannot open {cf}: No such file or directory\n", code=EX_CONFIG)
     try:
-        rules = R.compile_cf(host.world, parse_cf(text, cf), op_mode="t")
+        rules = R.compile_cf(host.world, parse_cf(text, cf), op_mode="t", hostname=hostname_of(host.world))
     except (CfError, R.RulesError) as e:
         return Result(err=f"{e}\n", code=EX_CONFIG)
     from ..core.clock import rfc5322_date

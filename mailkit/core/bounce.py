@@ -22,10 +22,15 @@ def interval_text(td) -> str:
     return ", ".join(parts) or "0 seconds"
 
 
-def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, str]], reason: str,
+def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple], reason: str,
                 original_headers: str, expired: str | None = None, to: str | None = None,
-                subject_prefix: str = "Returned mail", qid: str | None = None) -> bytes:
-    """failures: (recipient, status "5.1.1", diagnostic text). reason: subject's tail.
+                subject_prefix: str = "Returned mail", qid: str | None = None,
+                transcript: list[str] | None = None) -> bytes:
+    """failures: (recipient, status "5.1.1", diagnostic text), or with a fourth item, the next
+    host that refused it (its Remote-MTA; the text is then its reply, "550 5.7.1 <b@x>...
+    Relaying denied"). reason: subject's tail. transcript: what the SMTP sessions with the next
+    hosts left to quote ("... while talking to mail.jeju.example.:", ">>> DATA", "<<< 550 ..."),
+    in place of a line per remote failure.
     expired: Timeout.queuereturn's wording ("5 days") when the message timed out in the queue;
     its recipients (status 4.4.7) carry their last deferral as the text. to/subject_prefix:
     "postmaster"/"Postmaster notify" for a double bounce (mail from <> that failed)."""
@@ -53,22 +58,29 @@ def make_bounce(cfg, clock, entry: QueueEntry, failures: list[tuple[str, str, st
         "",
         "   ----- The following addresses had permanent fatal errors -----",
     ]
-    for rcpt, status, text in failures:
+    for rcpt, status, text, *_ in failures:
         lines += [f"<{rcpt}>", f"    (reason: {text})"]
     lines += ["", "   ----- Transcript of session follows -----"]
-    for rcpt, status, text in failures:
+    for rcpt, status, text, *remote in failures:
+        if remote and remote[0]:
+            continue  # told by the session's transcript
         if status == "4.4.7":
             lines.append(f"<{rcpt}>... {text}")
         else:
             lines.append(f"{'550' if status.startswith('5') else '421'} {status} <{rcpt}>... {text}")
+    lines += transcript or []
     if expired:
         lines += [f"Message could not be delivered for {expired}", "Message will be deleted from queue"]
     lines += ["", f"--{boundary}", "Content-Type: message/delivery-status", "",
               f"Reporting-MTA: dns; {host}", f"Received-From-MTA: DNS; {client.split(' ')[0]}",
               f"Arrival-Date: {arrived}", ""]
-    for rcpt, status, text in failures:
-        lines += [f"Final-Recipient: RFC822; {rcpt}", "Action: failed", f"Status: {status}",
-                  f"Diagnostic-Code: SMTP; {text}", f"Last-Attempt-Date: {rfc5322_date(now)}", ""]
+    for rcpt, status, text, *remote in failures:
+        if remote and remote[0]:
+            lines += [f"Final-Recipient: RFC822; {rcpt}", f"X-Actual-Recipient: rfc822; {rcpt}", "Action: failed",
+                      f"Status: {status}", f"Remote-MTA: DNS; {remote[0]}"]
+        else:
+            lines += [f"Final-Recipient: RFC822; {rcpt}", "Action: failed", f"Status: {status}"]
+        lines += [f"Diagnostic-Code: SMTP; {text}", f"Last-Attempt-Date: {rfc5322_date(now)}", ""]
     lines += [f"--{boundary}", "Content-Type: text/rfc822-headers", "", original_headers.rstrip("\n"),
               "", f"--{boundary}--", ""]
     return "\n".join(lines).encode("utf-8", "surrogateescape")

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from . import rulecache, rulemaps
 from .cf import EX_CONFIG, EX_OSFILE, CfError, CfFile, parse_cf
+from .hosts import DEFAULT_HOSTNAME, hostname_of
 from .world import SENDMAIL_CF, World
 
 VERSION = "8.17.1.9"
-DEFAULT_HOSTNAME = "localhost.localdomain"
 SERVICE_PORTS = {"smtp": 25, "submission": 587, "smtps": 465, "pop3": 110, "imap": 143}
 DELIVERY_MODES = {"i": "interactive", "b": "background", "q": "queueonly", "d": "deferred"}
 
@@ -27,6 +27,15 @@ HANDLED_OPTIONS = {
     "Timeout.queuereturn", "Timeout.queuewarn", "QueueDirectory", "PrivacyOptions",
     "SmtpGreetingMessage",
 }
+# The SMTP client's timeouts (the esmtp mailer, core/esmtp.py): sendmail's defaults, each
+# Timeout.NAME option of the cf replacing its own (bare numbers in minutes, as sendmail reads them).
+CLIENT_TIMEOUTS = {
+    "connect": timedelta(0), "initial": timedelta(minutes=5), "helo": timedelta(minutes=5),
+    "mail": timedelta(minutes=10), "rcpt": timedelta(hours=1), "datainit": timedelta(minutes=5),
+    "datablock": timedelta(hours=1), "datafinal": timedelta(hours=1), "rset": timedelta(minutes=5),
+    "quit": timedelta(minutes=2),
+}
+HANDLED_OPTIONS |= {f"Timeout.{name}" for name in CLIENT_TIMEOUTS}
 # The one-letter option names of old sendmail.cf files ("OA/etc/aliases") for the options above.
 OLD_OPTION_NAMES = {
     "A": "AliasFile", "Q": "QueueDirectory", "d": "DeliveryMode", "O": "DaemonPortOptions",
@@ -101,6 +110,7 @@ class Config:
     access_db: str | None = None
     virtuser_db: str | None = None
     version: str = VERSION
+    timeouts: dict = field(default_factory=lambda: dict(CLIENT_TIMEOUTS))  # Timeout.connect... (0: none)
     unhandled: tuple = ()
     warnings: tuple = ()  # what sendmail would print while reading the cf (missing class files)
 
@@ -326,11 +336,17 @@ def from_cf(world: World, cf: CfFile) -> Config:
         else:
             skip(line)
 
+    # $j: the cf's Dj, else the machine's name (sendmail asks gethostname(): the world's
+    # /etc/hostname, localhost.localdomain for a host alone)
+    machine = hostname_of(world)
     host = macros.get("j")
     if host:
-        host = expand_macros(host, {"w": "localhost", "m": "localdomain"})
+        short, _, domain = machine.partition(".")
+        host = expand_macros(host, {"w": short, "m": domain})
         kw["dj"] = host
         kw["hostname"] = host
+    elif machine != DEFAULT_HOSTNAME:
+        kw["hostname"] = machine
     if "n" in macros:
         kw["dn"] = macros["n"]
     if "Z" in macros:
@@ -382,6 +398,8 @@ def _apply_option(kw: dict, name: str, value: str, filename: str, lineno: int, w
             kw["privacy"] = frozenset(flags)
         elif name == "SmtpGreetingMessage":
             kw["greeting_template"] = value
+        elif name.startswith("Timeout."):
+            kw.setdefault("timeouts", dict(CLIENT_TIMEOUTS))[name[8:]] = parse_duration(value, "m")
     except _Worded as e:
         raise CfError(filename, lineno, str(e)) from None
     except ValueError as e:

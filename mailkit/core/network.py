@@ -17,8 +17,11 @@ leaves the machine).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import threading
 from dataclasses import dataclass
 
 from .world import STATE_DIR, World
@@ -67,20 +70,36 @@ def read_registry(path: str) -> dict:
 
 
 def write_registry(path: str, data: dict) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, sort_keys=True)
     os.replace(tmp, path)
 
 
+@contextlib.contextmanager
+def _registry_locked(registry: str):
+    """The registry is read, changed and written by several hosts (threads or `mailkit serve`
+    processes) starting at once: one at a time, or an update is lost."""
+    with _thread_lock, open(registry + ".lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+_thread_lock = threading.Lock()
+
+
 def join(world: World, registry: str, name: str, addr: str) -> Membership:
     """Make `world` the host `name` at `addr` of the network whose registry is `registry`."""
     registry = os.path.abspath(registry)
-    data = read_registry(registry)
-    hosts = data.setdefault("hosts", {})
-    hosts[name] = {"addr": addr, "root": str(world.root), "ports": hosts.get(name, {}).get("ports", {})}
-    data.setdefault("dns", name)
-    write_registry(registry, data)
+    with _registry_locked(registry):
+        data = read_registry(registry)
+        hosts = data.setdefault("hosts", {})
+        hosts[name] = {"addr": addr, "root": str(world.root), "ports": hosts.get(name, {}).get("ports", {})}
+        data.setdefault("dns", name)
+        write_registry(registry, data)
     path = world.path(MEMBERSHIP_FILE)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"name": name, "addr": addr, "registry": registry}) + "\n")
@@ -98,10 +117,11 @@ def publish_ports(world: World, ports: dict[int, int]) -> None:
     m = membership(world)
     if m is None:
         return
-    data = read_registry(m.registry)
-    entry = data.setdefault("hosts", {}).setdefault(m.name, {"addr": m.addr, "root": str(world.root)})
-    entry["ports"] = {str(k): int(v) for k, v in ports.items()}
-    write_registry(m.registry, data)
+    with _registry_locked(m.registry):
+        data = read_registry(m.registry)
+        entry = data.setdefault("hosts", {}).setdefault(m.name, {"addr": m.addr, "root": str(world.root)})
+        entry["ports"] = {str(k): int(v) for k, v in ports.items()}
+        write_registry(m.registry, data)
 
 
 def endpoint(world: World, addr: str, port: int) -> tuple[str, int] | None:

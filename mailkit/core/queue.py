@@ -38,6 +38,7 @@ class Envelope:
     client_name: str = "localhost"
     protocol: str = "ESMTP"
     daemon: str = "MTA"
+    body_type: str = ""  # MAIL's BODY= (8BITMIME, 7BIT): the qf's B line, passed on when relayed
 
 
 @dataclass
@@ -252,6 +253,7 @@ class Queue:
             macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
                     "s": envelope.helo, "daemon_flags": ""},
             body_size=body_size,
+            extra=[f"B{envelope.body_type}"] if envelope.body_type else [],
         )
 
     def commit(self, batch: list[Staged]) -> None:

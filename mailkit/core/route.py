@@ -14,9 +14,12 @@ an :include: list: an envelope recipient (from SMTP, the command line or a queue
 names one is refused as sendmail refuses it ("Cannot mail directly to programs"), after a
 domain that cannot be a host name ("Invalid host name").
 
-Mail for a domain that is not local (Cw/Fw, class w) is "remote": mailkit never sends it off
-the machine. It waits in the queue with a deferral reason until Timeout.queuereturn returns
-it to the sender, which is exactly what a host without a route to the outside would do.
+Mail for a domain that is not local (Cw/Fw, class w) is "remote": a Remote target carries
+the mailer and host ruleset 0 chose, and core/esmtp.py hands it to the next host of the
+network (core/network.py). It never leaves the machine: a host alone, or a host that is no
+member of the network, is never connected to, and the mail waits in the queue with a deferral
+reason until Timeout.queuereturn returns it to the sender, which is exactly what a host
+without a route to the outside would do.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ class Program:
 @dataclass(frozen=True)
 class Remote:
     address: str
+    # how ruleset 0 routes it (not part of its identity: one address is one target)
+    mailer: str = dataclasses.field(default="esmtp", compare=False)  # esmtp, smtp, relay...
+    host: str = dataclasses.field(default="", compare=False)  # $@: "jeju.example.", "[mail.jeju.example]"
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,11 @@ def resolve(world: World, cfg, address: str, _seen: frozenset = frozenset(), _de
         if parsed.mailer == "*error*":
             return [_failure_of(addr, parsed)]
         if parsed.mailer not in LOCAL_MAILERS:
-            return [Remote(_remote_address(user, domain, parsed))]
+            return [Remote(_remote_address(user, domain, parsed), parsed.mailer, parsed.host or domain)]
         if parsed.mailer == "local":
             user, domain = parsed.user, ""  # virtusertable already applied by ruleset 0
     if domain and not cfg.is_local_domain(domain):
-        return [Remote(f"{user}@{domain}")]
+        return [Remote(f"{user}@{domain}", "esmtp", domain)]
     if domain:
         v = virtusers.lookup(world, cfg, f"{user}@{domain}")
         if isinstance(v, virtusers.VirtError):

@@ -21,7 +21,8 @@ MAX_ENTRIES = 4096
 DAEMON_CLASSES: dict = {}
 
 _lock = threading.Lock()
-_state: dict = {"key": None, "answers": {}}
+_states: dict = {}  # world root -> {"key": (rules, signature of their files), "answers": {...}}
+MAX_WORLDS = 16
 
 
 def _map_files(rs) -> tuple:
@@ -53,18 +54,24 @@ def _signature(rs) -> tuple:
 
 
 def remember(rs, question: tuple, answer):
-    """The answer to `question` under rules `rs`: computed by answer() once, then reused."""
-    key = (rs, _signature(rs)) if rs.world is not None else None
+    """The answer to `question` under rules `rs`: computed by answer() once, then reused.
+    Answers are kept per world, so the hosts of a network running in one process (each asking
+    its own rules) do not push each other's out."""
+    if rs.world is None:
+        return answer()
+    key, root = (rs, _signature(rs)), str(rs.world.root)
     with _lock:
-        if key is not None and _state["key"] == key and question in _state["answers"]:
-            return _state["answers"][question]
+        st = _states.get(root)
+        if st is not None and st["key"] == key and question in st["answers"]:
+            return st["answers"][question]
     value = answer()
-    if key is None:
-        return value
     with _lock:
-        if _state["key"] != key or len(_state["answers"]) >= MAX_ENTRIES:
-            _state["key"], _state["answers"] = key, {}
-        _state["answers"][question] = value
+        st = _states.get(root)
+        if st is None or st["key"] != key or len(st["answers"]) >= MAX_ENTRIES:
+            if st is None and len(_states) >= MAX_WORLDS:
+                _states.pop(next(iter(_states)))  # the world asked about first
+            st = _states[root] = {"key": key, "answers": {}}
+        st["answers"][question] = value
     return value
 
 

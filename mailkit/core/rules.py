@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from . import rulemaps
 from .cf import CfFile, parse_cf
+from .hosts import DEFAULT_HOSTNAME, HOSTNAME_FILE, hostname_of
 from .world import SENDMAIL_CF, World
 
 # sysexits.h values sendmail reports as ruleset and map status
@@ -52,7 +53,7 @@ CANONNET, CANONHOST, CANONUSER = "\0#", "\0@", "\0:"
 CALLSUBR, CONDELSE = "\0>", "\0|"
 HOSTBEGIN, HOSTEND, LOOKUPBEGIN, LOOKUPEND = "\0[", "\0]", "\0(", "\0)"
 
-MACHINE_HOSTNAME = "localhost.localdomain"  # what gethostname() says on the world's host
+MACHINE_HOSTNAME = DEFAULT_HOSTNAME  # what gethostname() says on a host alone
 DELIMCHARS = "()<>,;\r\n"
 
 # prescan's character types and states
@@ -839,9 +840,20 @@ def host_aliases(world: World | None, hostname: str) -> list[str]:
             literal = f"[{ip}]"
         found.append((0 if ip.version == 6 else 1, [literal] + fields[1:]))
     if not found:
-        return []
+        return _dns_addresses(world, hostname)
     found.sort(key=lambda x: x[0])
     return found[0][1]
+
+
+def _dns_addresses(world: World, hostname: str) -> list[str]:
+    """A network host's own addresses from the zones ([127.0.0.5]), as gethostbyname() with
+    "hosts: files dns" gives them when /etc/hosts does not name the host. A host alone asks
+    no zone (its name is in /etc/hosts)."""
+    from . import dnszone, network
+
+    if network.membership(world) is None:
+        return []
+    return [f"[{a}]" for a in dnszone.resolve_a(world, hostname)]
 
 
 def standard_macros(hostname: str = MACHINE_HOSTNAME, op_mode: str = "t") -> dict[str, str]:
@@ -952,7 +964,8 @@ def load(world: World, cf: str = SENDMAIL_CF, op_mode: str = "d") -> Rules:
     if hit is not None and hit[0] == _file_sigs(world, (cf,) + hit[1].files_read):
         return hit[1]
     sig = _file_sigs(world, (cf,))
-    rules = compile_cf(world, parse_cf(world.read_text(cf), cf), op_mode=op_mode)
+    rules = compile_cf(world, parse_cf(world.read_text(cf), cf), op_mode=op_mode, hostname=hostname_of(world))
+    rules.files_read = (HOSTNAME_FILE,) + rules.files_read
     sig = sig + _file_sigs(world, rules.files_read)
     with _cache_lock:
         _cache[key] = (sig, rules)

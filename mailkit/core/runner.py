@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import qflock, route
+from . import network, outbound, qflock, route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
@@ -38,18 +38,16 @@ class RunResult:
     removed: bool = False
     bounce_qid: str | None = None
     warning_qid: str | None = None
+    transcript: list = field(default_factory=list)  # the SMTP sessions, as `sendmail -v` shows them
+    relayed: set = field(default_factory=set)  # recipients handed to the esmtp mailer (told by transcript)
 
 
 def _delay(entry: QueueEntry, now: datetime) -> str:
-    secs = max(0, int(now.timestamp()) - entry.ctime)
-    d, rest = divmod(secs, 86400)
-    h, rest = divmod(rest, 3600)
-    m, s = divmod(rest, 60)
-    return (f"{d}+" if d else "") + f"{h:02d}:{m:02d}:{s:02d}"
+    return outbound.duration_text(int(now.timestamp()) - entry.ctime)
 
 
 def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, res: RunResult, depth=0):
-    """Deliver to one resolved target; remote targets are returned (to stay queued)."""
+    """Deliver to one resolved target; remote targets are returned (for the esmtp mailer)."""
     if isinstance(t, route.Mailbox):
         for d in deliver_local(world, cfg, t.user, msg, sender, clock):
             if d.forward_to and depth < route.MAX_DEPTH:
@@ -71,7 +69,7 @@ def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, 
         res.delivered.append((rcpt, "|" + t.command))
         return []
     if isinstance(t, route.Remote):
-        return [t.address]
+        return [t]
     if isinstance(t, route.Failure):
         res.failed.append((rcpt, t.dsn, t.text))
         return []
@@ -87,7 +85,8 @@ def open_message(queue: Queue, entry: QueueEntry) -> Message:
 
 def _deliver_recipients(world, cfg, clock, entry: QueueEntry, msg: Message, res: RunResult, still: list) -> None:
     """Every recipient of the entry, once per final target (however many addresses lead to
-    it, as sendmail); what cannot go now is added to `still` as (original, recipient)."""
+    it, as sendmail); what cannot go now is added to `still` as (original, recipient, Remote
+    or None): remote targets for the esmtp mailer, and local ones a disk error held back."""
     done: set = set()
     for orig, rcpt in zip(entry.orig_recipients or entry.recipients, entry.recipients):
         try:
@@ -98,35 +97,50 @@ def _deliver_recipients(world, cfg, clock, entry: QueueEntry, msg: Message, res:
                         continue
                     done.add(t)
                 remote += _deliver_target(world, cfg, clock, t, msg, entry.sender, rcpt, res)
-            still += [(orig, r) for r in remote]
+            still += [(orig, r.address, r) for r in remote]
         except DeliveryError as e:
             res.failed.append((rcpt, e.dsn, e.text))
         except OSError as e:  # disk trouble: keep it queued, try again later
-            still.append((orig, rcpt))
+            still.append((orig, rcpt, None))
             res.deferred.append((rcpt, f"Deferred: local mailer error: {e.strerror}"))
 
 
 def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
-                  held: qflock.QfLock | None = None) -> RunResult:
+                  held: qflock.QfLock | None = None, fresh: bool = False) -> RunResult:
     """One attempt on a message. `held` is the lock on its qf (see attempt()); a deferred
-    message's qf is rewritten under it, so the lock carries over to the new qf."""
+    message's qf is rewritten under it, so the lock carries over to the new qf. `fresh`: the
+    attempt right after the message was accepted (sendmail then takes its recipients in the
+    reverse order of the RCPT commands; a queue run reads them from the qf in order)."""
     res = RunResult(entry.qid)
     now = clock.now()
-    still: list[tuple[str, str]] = []
+    still: list = []
+    relayed = None
     with open_message(queue, entry) as msg:
         _deliver_recipients(world, cfg, clock, entry, msg, res, still)
-    for rcpt, where in res.delivered:
-        mailer = "local" if where == "local" else ("prog" if where.startswith("|") else "*file*")
-        log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, mailer={mailer}, pri={entry.priority}, dsn=2.0.0, stat=Sent", qid=entry.qid)
-    for rcpt, status, text in res.failed:
-        log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn={status}, stat={text}", qid=entry.qid)
+        for rcpt, where in res.delivered:
+            mailer = "local" if where == "local" else ("prog" if where.startswith("|") else "*file*")
+            log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, mailer={mailer}, pri={entry.priority}, dsn=2.0.0, stat=Sent", qid=entry.qid)
+        for rcpt, status, text in res.failed:
+            log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn={status}, stat={text}", qid=entry.qid)
+        failures = list(res.failed)
+        remote = [x for x in still if x[2] is not None]
+        if remote and network.membership(world) is not None:
+            # a host of a network hands its remote mail to the next host over SMTP
+            relayed = outbound.send(world, cfg, clock, entry, msg, remote, fresh)
+            still = [x for x in still if x[2] is None] + relayed.waiting
+            res.delivered += relayed.sent
+            res.failed += [f[:3] for f in relayed.failed]
+            res.transcript = relayed.verbose
+            res.relayed = {rcpt for _, rcpt, _ in remote}
+            failures += relayed.failed
+    still = [(orig, rcpt) for orig, rcpt, *_ in still]
     too_old = now.timestamp() - entry.ctime >= cfg.queue_return.total_seconds()
-    failures = list(res.failed)
     if still and too_old:
         span = _span(cfg.queue_return)
         for orig, rcpt in still:
             # the bounce names the last deferral as the reason, as sendmail's does
-            why = entry.message or REMOTE_DEFERRAL.format(domain=rcpt.rpartition("@")[2])
+            why = (relayed.reason if relayed is not None and relayed.reason else entry.message) \
+                or REMOTE_DEFERRAL.format(domain=rcpt.rpartition("@")[2])
             failures.append((rcpt, "4.4.7", why))
             log(world, clock, f"to=<{rcpt}>, delay={_delay(entry, now)}, pri={entry.priority}, dsn=4.4.7, stat=Cannot send message for {span}", qid=entry.qid)
         still = []
@@ -136,9 +150,12 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
     if failures and (entry.sender or double):
         expired = any(f[1] == "4.4.7" for f in failures)
         reason = f"Cannot send message for {_span(cfg.queue_return)}" if expired else "see transcript for details"
+        logged = relayed.last_failure if relayed is not None and relayed.last_failure and not expired else None
         res.bounce_qid = _bounce(world, cfg, clock, queue, entry, failures, reason,
                                  _span(cfg.queue_return) if expired else None,
-                                 to=None if entry.sender else DOUBLE_BOUNCE_ADDRESS)
+                                 to=None if entry.sender else DOUBLE_BOUNCE_ADDRESS,
+                                 transcript=relayed.transcript if relayed is not None else None,
+                                 logged_reason=logged)
     if still and entry.sender and "w" not in entry.flags \
             and now.timestamp() - entry.ctime >= cfg.queue_warn.total_seconds():
         # Timeout.queuewarn passed: one "still trying" notice per message; the F line's `w`
@@ -148,15 +165,20 @@ def deliver_entry(world: World, cfg, clock, queue: Queue, entry: QueueEntry,
     if still:
         entry.orig_recipients = [o for o, _ in still]
         entry.recipients = [r for _, r in still]
-        domain = entry.recipients[0].rpartition("@")[2]
-        entry.message = REMOTE_DEFERRAL.format(domain=domain)
+        if relayed is not None and relayed.reason:
+            entry.message = relayed.reason  # the M line: the last deferral, as sendmail keeps it
+        else:
+            entry.message = REMOTE_DEFERRAL.format(domain=entry.recipients[0].rpartition("@")[2])
         entry.tries += 1
+        pri = entry.priority
         entry.priority += RETRY_FACTOR  # each run makes the job less urgent, as sendmail's does
         entry.last_attempt = int(now.timestamp())
         update(queue, entry, held)
+        told = relayed.logged if relayed is not None else set()
         for r in entry.recipients:
             res.deferred.append((r, entry.message))
-            log(world, clock, f"to=<{r}>, delay={_delay(entry, now)}, pri={entry.priority}, stat={entry.message}", qid=entry.qid)
+            if r not in told:
+                log(world, clock, f"to=<{r}>, delay={_delay(entry, now)}, pri={pri if relayed else entry.priority}, stat={entry.message}", qid=entry.qid)
     else:
         queue.remove(entry.qid)
         res.removed = True
@@ -177,14 +199,17 @@ def _span(td) -> str:
 
 
 def _bounce(world, cfg, clock, queue: Queue, entry: QueueEntry, failures, reason, expired=None,
-            to: str | None = None) -> str:
+            to: str | None = None, transcript: list[str] | None = None, logged_reason: str | None = None) -> str:
+    """The DSN of `failures`; `logged_reason` is what its maillog line names when it differs
+    from the subject's (the last failure's stat, for mail the next host refused)."""
     headers = "".join(f"{k}: {v}\n" for k, v in entry.headers)
     qid = clock.queue_id()  # the DSN's own envelope, named in its Message-Id
     data = make_bounce(cfg, clock, entry, failures, reason, headers, expired=expired, to=to,
-                       subject_prefix=DOUBLE_BOUNCE_PREFIX if to else "Returned mail", qid=qid)
+                       subject_prefix=DOUBLE_BOUNCE_PREFIX if to else "Returned mail", qid=qid,
+                       transcript=transcript)
     env = Envelope("", [to or entry.sender], helo=cfg.hostname, protocol="local")
     b = queue.enqueue(env, data, clock, qid=qid)
-    log(world, clock, f"{b.qid}: DSN: {reason}", qid=entry.qid)
+    log(world, clock, f"{b.qid}: DSN: {logged_reason or reason}", qid=entry.qid)
     attempt(world, cfg, clock, queue, b.qid)
     return b.qid
 
@@ -208,7 +233,7 @@ def _warn(world, cfg, clock, queue: Queue, entry: QueueEntry, waiting: list[str]
 LOCK_WAIT = 0.05
 
 
-def attempt(world: World, cfg, clock, queue: Queue, qid: str) -> RunResult | None:
+def attempt(world: World, cfg, clock, queue: Queue, qid: str, fresh: bool = False) -> RunResult | None:
     """One attempt on a message, holding its qf lock throughout (load, deliveries, then the
     qf removed or rewritten). None when another runner holds the lock (sendmail skips a
     locked job; that runner is delivering it) or the message is gone (delivered meanwhile)."""
@@ -216,7 +241,7 @@ def attempt(world: World, cfg, clock, queue: Queue, qid: str) -> RunResult | Non
         if not held:
             return None
         try:
-            return deliver_entry(world, cfg, clock, queue, queue.load(qid), held=held)
+            return deliver_entry(world, cfg, clock, queue, queue.load(qid), held=held, fresh=fresh)
         except FileNotFoundError:  # no df: removed by hand meanwhile
             return None
 
@@ -272,7 +297,7 @@ def deliver_now(world: World, cfg, clock, queue_dir: str, qid: str) -> RunResult
     another runner has it or it is gone."""
     queue = Queue(world, queue_dir)
     with queue_lock(queue):
-        return attempt(world, cfg, clock, queue, qid)
+        return attempt(world, cfg, clock, queue, qid, fresh=True)
 
 
 def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 from ..core import config as config_mod
-from ..core import maillog, recovery, tlscert
+from ..core import maillog, network, recovery, tlscert
 from ..core.cf import CfError
 from ..core.clock import SystemClock
 from ..core.world import STATE_DIR, World
@@ -245,7 +245,7 @@ class HostRuntime:
 
     def connect_address(self, service_port: int) -> tuple[str, int]:
         addr, port = self.ports[service_port]
-        return ("127.0.0.1" if addr in ("0.0.0.0", "") else addr), port
+        return (network.own_address(self.world) if addr in ("0.0.0.0", "") else addr), port
 
     def listeners(self) -> list[Listener]:
         """Every listening socket, by service port (what netstat and ss list)."""
@@ -357,7 +357,14 @@ class HostRuntime:
 
     def _bind_addresses(self, addr: str) -> list[str]:
         """What is bound for an address a configuration asks for: the address itself when it is
-        a loopback one (or when told to bind as configured), else loopback addresses only."""
+        a loopback one (or when told to bind as configured), else loopback addresses only.
+        A host of a network binds its own address (127.0.0.N) where the configuration says
+        127.0.0.1 or every interface: 127.0.0.1 is each machine's own loopback, and the other
+        hosts reach this one at its address. The first host keeps 127.0.0.1 too, so what
+        reached the single host before still reaches it."""
+        own = network.membership(self.world)
+        if own is not None and addr in ("127.0.0.1", "0.0.0.0"):
+            return [own.addr] + (["127.0.0.1"] if _keeps_loopback(self.world, own) else [])
         if not self.loopback_only or is_loopback(addr):
             return [addr]
         if addr == "0.0.0.0":  # every interface: every loopback address the host knows
@@ -418,6 +425,8 @@ class HostRuntime:
         path = self.world.path(PORTS_FILE)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(live))
+        # the other hosts of the network find this one's services here ({} once all stopped)
+        network.publish_ports(self.world, {ln.port: ln.real_port for ln in self.listeners()})
 
     async def _start(self, name: str) -> None:
         servers = []
@@ -508,6 +517,17 @@ class HostRuntime:
             await asyncio.wait(tasks, timeout=5)
 
 
+def _keeps_loopback(world: World, own) -> bool:
+    """The first host of a network (the lowest address) also binds 127.0.0.1."""
+    def key(addr):
+        try:
+            return tuple(ipaddress.ip_address(addr).packed)
+        except ValueError:
+            return (256,)
+    addrs = [str(h.get("addr")) for h in network.hosts(world).values() if h.get("addr")]
+    return own.addr == min(addrs, key=key, default=own.addr)
+
+
 def _tls_ready(world: World, pair) -> bool:
     """The certificates a world made before they existed are made at the service's start;
     false when the pair cannot be read (the TLS ports then stay closed)."""
@@ -587,4 +607,4 @@ class ServedElsewhere:
 
     def connect_address(self, service_port: int) -> tuple[str, int]:
         addr, port = self.ports[service_port]
-        return ("127.0.0.1" if addr in ("0.0.0.0", "") else addr), port
+        return (network.own_address(self.world) if addr in ("0.0.0.0", "") else addr), port

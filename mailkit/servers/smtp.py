@@ -27,7 +27,7 @@ from asyncio import sslproto
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import conncontrol, maillog, policy, route, runner, tlscert
+from ..core import conncontrol, maillog, network, policy, route, runner, tlscert
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Incoming, Queue, message_id
@@ -83,6 +83,9 @@ class MTA:
             self.limits = conncontrol.read(world.read_text(cfg.cf_path), cfg.cf_path)
         except (OSError, ValueError):
             self.limits = conncontrol.Limits()
+        # a host of a network reaches its own daemon from its own address: that client is
+        # this machine (127.0.0.1 to the rules, the access map and Received), not another host
+        self.own_addr = network.own_address(world) if network.membership(world) is not None else None
         self.clients: collections.Counter = collections.Counter()  # open sessions per address
         self.recent: dict[str, collections.deque] = {}  # connection times per address (ClientRate)
         self._this_second = (0, 0)  # (second, connections in it), for ConnectionRateThrottle
@@ -166,6 +169,7 @@ class SendmailSMTP(SMTP):
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
         self._qid: str | None = None  # the envelope's queue id, taken at its first MAIL
+        self._body_type = ""  # MAIL's BODY= parameter
         self._discard = False
         self._discard_connection = False  # access Connect: DISCARD drops all this client sends
         self._refusal: policy.Reply | None = None
@@ -216,6 +220,8 @@ class SendmailSMTP(SMTP):
     async def _session(self) -> None:
         peer = self.session.peer
         self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
+        if self.client_addr == self.mta.own_addr:
+            self.client_addr = "127.0.0.1"
         self.client_name = name_of(self.mta.world, self.client_addr)
         if not await self._admit():
             return
@@ -570,6 +576,8 @@ class SendmailSMTP(SMTP):
             return
         reply = f"250 2.1.0 <{addr}>... Sender ok"
         self._mail_from = addr
+        body = params.get("BODY", "").upper()
+        self._body_type = body if body in ("7BIT", "8BITMIME") else ""
         self._rcpts = []
         await self.push(reply)
 
@@ -707,7 +715,7 @@ class SendmailSMTP(SMTP):
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
                        client_name=self.client_name or f"[{self.client_addr}]",
-                       protocol=protocol, daemon=self.mta.daemon_name)
+                       protocol=protocol, daemon=self.mta.daemon_name, body_type=self._body_type)
         return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
 
 
