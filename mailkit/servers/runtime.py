@@ -568,6 +568,7 @@ class ServedElsewhere:
     ports and listeners (from ports.json, checked by connecting); it cannot be started here."""
 
     def __init__(self, world: World):
+        self.world = world
         self.ports: dict[int, tuple[str, int]] = {}
         self._listeners: list[Listener] = []
         self.started_at: dict[str, object] = {}

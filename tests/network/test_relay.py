@@ -162,7 +162,7 @@ def test_an_address_outside_the_network_is_never_connected_to(net, monkeypatch):
                for ln in lines), lines
     assert any(ln.startswith("to=<erin@[192.0.2.3]>") and "host name lookup failure" in ln for ln in lines), lines
     q = net.run(KOREA, ["mailq"]).out
-    assert "dave@far.example" in q and "host name lookup failure" in q
+    assert "dave@far.example" in q and "host name lookup fai" in q  # mailq cuts the reason at 60 columns, as sendmail
 
 
 def test_a_domain_no_zone_holds_keeps_the_old_deferral_text(net):
@@ -170,7 +170,8 @@ def test_a_domain_no_zone_holds_keeps_the_old_deferral_text(net):
     net.start(KOREA)
     net.send(KOREA, "alice", ["dave@example.com"])
     assert wait_until(lambda: "dave@example.com" in net.run(KOREA, ["mailq"]).out, 15)
-    assert "Deferred: Name server: example.com.: host name lookup failure" in net.run(KOREA, ["mailq"]).out
+    # mailq cuts the reason at 60 columns, as sendmail's does
+    assert "(Deferred: Name server: example.com.: host name lookup failur)" in net.run(KOREA, ["mailq"]).out
 
 
 def test_mailertable_sends_a_domain_to_a_named_host_without_mx_lookup(net):
