@@ -14,6 +14,7 @@ import os
 import re
 import threading
 
+from .hosts import hostname_of
 from .world import World
 
 MAILLOG = "/var/log/maillog"
@@ -38,7 +39,9 @@ def log(world: World, clock, text: str, program: str = "sendmail", qid: str | No
     now = clock.now()
     stamp = now.strftime("%b ") + f"{now.day:>2}" + now.strftime(" %H:%M:%S")
     ident = f"{program}[{clock.pid}]" if with_pid else program
-    line = escape(f"{stamp} localhost {ident}: {qid + ': ' if qid else ''}{text}") + "\n"
+    # rsyslog writes the machine's short name: "localhost" for a host alone, "mail" on mail.jeju.example
+    host = hostname_of(world).split(".")[0]
+    line = escape(f"{stamp} {host} {ident}: {qid + ': ' if qid else ''}{text}") + "\n"
     path = world.path(MAILLOG)
     data = line.encode("utf-8", "backslashreplace")  # any other lone surrogate: never a lost line
     with _lock:
