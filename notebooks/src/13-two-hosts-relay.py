@@ -271,7 +271,66 @@ CELLS = [
     %%host mail.jeju.example
     mail -H -u bob
     """, "seed:F06"),
+    md(ko="""
+    ## mailertable: 도메인마다 경로를 직접 정하기
+    MX 대신 관리자가 경로를 정할 수도 있습니다. `/etc/mail/mailertable`의 한 줄은 `도메인<탭>메일러:호스트`입니다.
+    호스트를 `[ ]`로 감싸면 MX를 찾지 않고 그 호스트로 바로 보냅니다. 이 파일도 access처럼 `makemap`으로
+    `.db`를 만들어야 적용되고, sendmail을 다시 시작할 필요는 없습니다. `sendmail -bt`의 `/parse`로 어떤
+    메일러와 호스트가 골라지는지 먼저 확인합니다.
+    """, en="""
+    ## mailertable: a route per domain, chosen by hand
+    Instead of the MX records, the administrator can choose the route. A line of `/etc/mail/mailertable` is
+    `domain<TAB>mailer:host`. A host in `[ ]` means no MX lookup: straight to that host. Like access, the
+    file takes effect once `makemap` has built its `.db`; sendmail needs no restart. `/parse` of
+    `sendmail -bt` shows first which mailer and host are chosen.
+    """),
+    code("""
+    %%host
+    printf 'jeju.example\\tesmtp:[mx2.jeju.example]\\n' >> /etc/mail/mailertable
+    makemap hash /etc/mail/mailertable < /etc/mail/mailertable
+    cat /etc/mail/mailertable
+    """),
+    code("""
+    %%sendmail -bt
+    /parse bob@jeju.example
+    """),
+    code('%host echo "via the backup" | mail -r alice@korea.example -s "mailertable route" bob@jeju.example'),
+    code("%tail -n 1 /var/log/maillog"),
+    md(ko="""
+    korea는 MX를 보지 않고 mx2로 넘겼습니다(`relay=mx2.jeju.example`). mx2는 jeju.example의 보조 MX이므로
+    자기보다 우선순위가 높은 mail.jeju.example에 다시 넘깁니다. bob의 메일함에서 `Received:` 줄이 세 개인
+    것을 확인하고, 줄을 지워 원래대로 돌려 놓습니다.
+    """, en="""
+    korea did not look at the MX records and handed the message to mx2 (`relay=mx2.jeju.example`). mx2,
+    jeju.example's backup MX, passes it on to the preferred mail.jeju.example. Count the three `Received:`
+    lines in bob's mailbox, then remove the line to restore the route.
+    """),
+    code("""
+    %%host mail.jeju.example
+    tail -n 30 /var/spool/mail/bob | grep -E '^Received: from'
+    """),
+    code("""
+    edit("/etc/mail/mailertable", "jeju.example\\tesmtp:[mx2.jeju.example]\\n", "")
+    %makemap hash /etc/mail/mailertable < /etc/mail/mailertable
+    %sendmail -bv bob@jeju.example
+    """),
     quiz(
+        q(("mail.korea.example의 /etc/mail/mailertable에 `jeju.example\tesmtp:[mx2.jeju.example]`를 넣고 "
+           "makemap으로 .db를 만들었다. bob@jeju.example로 가는 메일은?",
+           ["MX 10인 mail.jeju.example로 간다", "sendmail을 다시 시작해야 바뀐다",
+            "MX를 찾지 않고 mx2.jeju.example로 간다", "로컬 메일러로 korea의 bob에게 배달된다"],
+           "mailertable은 도메인마다 메일러와 호스트를 정합니다. [ ]로 감싼 호스트는 MX 조회 없이 그 호스트로 "
+           "바로 보냅니다. 맵은 메일마다 읽으므로 makemap만으로 적용됩니다.",
+           ["mailertable이 MX보다 먼저 적용됩니다.", "해시 맵은 다시 시작하지 않아도 다음 메일부터 적용됩니다.",
+            "정답.", "메일러가 esmtp이므로 다른 호스트로 SMTP로 보냅니다."]),
+          ("On mail.korea.example, `jeju.example\tesmtp:[mx2.jeju.example]` was added to /etc/mail/mailertable "
+           "and its .db built with makemap. Where does mail for bob@jeju.example go?",
+           ["to mail.jeju.example, the MX 10", "nowhere new until sendmail restarts",
+            "to mx2.jeju.example, without an MX lookup", "to korea's own bob, by the local mailer"],
+           "mailertable sets the mailer and host per domain. A host in [ ] is used as it is, without an MX "
+           "lookup. The map is read for every message, so makemap is enough.",
+           ["mailertable comes before the MX records.", "A hash map applies from the next message, no restart.",
+            "Right.", "The mailer is esmtp: SMTP to another host."]), 2),
         q(("jeju.example의 MX 레코드가 다음과 같을 때 다른 서버가 먼저 연결을 시도하는 호스트는?\n"
            "jeju.example. 86400 IN MX 20 mx2.jeju.example.\n"
            "jeju.example. 86400 IN MX 10 mail.jeju.example.",
