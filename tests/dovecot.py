@@ -102,11 +102,25 @@ service stats {{
 """
 
 
+def with_settings(config: str, settings: dict) -> str:
+    """CONFIG with top-level settings replaced (or added): {"ssl": "required", ...}."""
+    lines = config.split("\n")
+    for key, value in settings.items():
+        for i, line in enumerate(lines):
+            if line.startswith(key + " = "):
+                lines[i] = f"{key} = {value}"
+                break
+        else:
+            lines.insert(0, f"{key} = {value}")
+    return "\n".join(lines)
+
+
 class Dovecot:
-    def __init__(self, root: Path, users=("bob", "alice"), password="secret"):
+    def __init__(self, root: Path, users=("bob", "alice"), password="secret", settings=None):
         self.root = Path(root)
         self.users = users
         self.password = password
+        self.settings = settings or {}  # dovecot.conf settings over CONFIG's ("{d}" is the root)
         self.imap_port = free_port()
         self.pop3_port = free_port()
         self.conf = self.root / "dovecot.conf"
@@ -145,7 +159,9 @@ class Dovecot:
             os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(self.root / "spool", 0o1777)
         (self.root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{self.password}::::::\n" for u in self.users))
-        self.conf.write_text(CONFIG.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port))
+        escaped = {k: v.replace("{", "{{").replace("}", "}}").replace("{{d}}", "{d}") for k, v in self.settings.items()}
+        config = with_settings(CONFIG, escaped)
+        self.conf.write_text(config.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port))
         # the master daemonizes and its children keep the std descriptors: give it files, not pipes
         err = self.root / "log" / "start.err"
         with open(err, "wb") as f:

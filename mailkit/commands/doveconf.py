@@ -48,11 +48,14 @@ def doveconf(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     out = []
     if not names:
         out.append(f"# {dovecotconf.version()}: {path}")
+    late = ""  # a check's error: doveconf prints what it parsed, then the error
     try:
         conf = dovecotconf.parse(host.world, path)
     except dovecotconf.ConfError as e:
         err = f"doveconf: Error: {e.reason}\n" if e.check else ""
-        return Result(out="\n".join(out) + ("\n" if out else ""), err=err + e.fatal + "\n", code=EX_CONFIG_FATAL)
+        if e.conf is None or names:
+            return Result(out="\n".join(out) + ("\n" if out else ""), err=err + e.fatal + "\n", code=EX_CONFIG_FATAL)
+        conf, late = e.conf, err + e.fatal + "\n"
     warnings = "".join(f"doveconf: Warning: {w}\n" for w in conf.warnings)
     if names:
         for name in names:
@@ -66,4 +69,4 @@ def doveconf(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     head = dovecotconf.header(path, conf.get("mail_location"), tlscert.host_name(host.world),
                               exists=lambda p: host.world.exists(p))
     out = head + dovecotconf.non_default(conf, hide=hide)
-    return Result(out="\n".join(out) + "\n", err=warnings)
+    return Result(out="\n".join(out) + "\n", err=warnings + late, code=EX_CONFIG_FATAL if late else 0)

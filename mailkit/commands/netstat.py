@@ -30,7 +30,8 @@ def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         cols += " PID/Program name    "
     lines = [head, cols]
     tcp, udp = "t" in flags or "u" not in flags, "u" in flags or "t" not in flags
-    rows = [("tcp", ln) for ln in _listeners(host) if tcp]
+    # netstat reads /proc/net/tcp, then tcp6: the IPv4 listeners first
+    rows = [("tcp", ln) for ln in sorted(_listeners(host), key=lambda ln: ":" in ln.addr) if tcp]
     rows += [("udp", ln) for ln in _listeners(host) if udp and ln.service in UDP_SERVICES]  # udp after tcp
     for proto, ln in rows:
         local = f"{ln.addr}:{ln.port}"
@@ -47,7 +48,7 @@ def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
 def ss(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
     lines = ["State  Recv-Q Send-Q Local Address:Port  Peer Address:Port" + (" Process" if "p" in flags else "")]
-    for ln in _listeners(host):
+    for ln in sorted(_listeners(host), key=lambda ln: ":" in ln.addr):
         v6 = ":" in ln.addr
         local = f"[{ln.addr}]:{ln.port}" if v6 else f"{ln.addr}:{ln.port}"
         row = f"LISTEN 0      {ln.backlog:<6} {local:>18}  {'[::]:*' if v6 else '0.0.0.0:*':>17}"  # Send-Q: the listen queue

@@ -62,9 +62,10 @@ class ConfError(Exception):
     "doveconf: Fatal: "; `check` marks an error found after parsing (no line), which doveconf
     also prints once as "doveconf: Error: ..."."""
 
-    def __init__(self, reason: str, path: str, line: int | None = None, check: bool = False):
+    def __init__(self, reason: str, path: str, line: int | None = None, check: bool = False, conf=None):
         super().__init__(reason)
         self.reason, self.path, self.line, self.check = reason, path, line, check
+        self.conf = conf  # a check's error: what was parsed (doveconf -n still prints it)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path} line {self.line}"
@@ -451,10 +452,9 @@ class _Parser:
             return False
 
     def _exists(self, path: str) -> bool:
-        try:
-            return os.path.lexists(self.world.path(path))
-        except PathEscape:
-            return False
+        """Whether glob(3) would list it: a symlink counts, wherever it leads (opening it
+        through the world then refuses one that leads out)."""
+        return os.path.lexists(str(self.world.root) + self.world.normalize(path))
 
     def _relative(self, path: str, inp: _Input) -> str:
         if path.startswith("/"):
@@ -491,7 +491,11 @@ class _Parser:
             raise ConfError(f"Missing '}}' (section started at {top.open_path}:{top.open_line})", self.path,
                             check=True)
         conf = DovecotConfig(self.path, self.root, self.filters, self.warnings, self.files)
-        check(conf)
+        try:
+            check(conf)
+        except ConfError as e:
+            e.conf = conf
+            raise
         return conf
 
     def _line(self, line: str, full: str, inp: _Input):
