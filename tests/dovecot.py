@@ -116,11 +116,12 @@ def with_settings(config: str, settings: dict) -> str:
 
 
 class Dovecot:
-    def __init__(self, root: Path, users=("bob", "alice"), password="secret", settings=None):
+    def __init__(self, root: Path, users=("bob", "alice"), password="secret", settings=None, before_start=None):
         self.root = Path(root)
         self.users = users
         self.password = password
         self.settings = settings or {}  # dovecot.conf settings over CONFIG's ("{d}" is the root)
+        self.before_start = before_start  # called with the root before Dovecot starts (files to put there)
         self.imap_port = free_port()
         self.pop3_port = free_port()
         self.conf = self.root / "dovecot.conf"
@@ -154,8 +155,9 @@ class Dovecot:
             (self.home_mail(u)).mkdir(parents=True, exist_ok=True)
             if not self.spool(u).exists():
                 self.spool(u).touch()
-        for p in [self.root / "spool", self.root / "home", *self.root.glob("home/*"), *self.root.glob("home/*/mail"),
-                  *self.root.glob("spool/*"), *self.root.glob("home/*/mail/**/*")]:
+        if self.before_start is not None:
+            self.before_start(self.root)
+        for p in [self.root / "spool", self.root / "home", *self.root.glob("home/**/*"), *self.root.glob("spool/*")]:
             os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(self.root / "spool", 0o1777)
         (self.root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{self.password}::::::\n" for u in self.users))

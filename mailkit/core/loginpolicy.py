@@ -45,6 +45,12 @@ class LoginPolicy:
         return self.secured or (not self.disable_plaintext_auth and self.ssl != "required")
 
     @property
+    def user_offered(self) -> bool:
+        """POP3's CAPA lists USER unless disable_plaintext_auth hides it (ssl = required alone
+        does not: USER is then refused when tried)."""
+        return self.secured or not self.disable_plaintext_auth
+
+    @property
     def offered(self) -> tuple:
         """The mechanisms announced (AUTH=..., SASL ...): none before TLS when ssl = required,
         none that send a password in the clear while disable_plaintext_auth refuses that."""

@@ -177,7 +177,7 @@ class Pop3Session:
         out = list(CAPA_HEAD)
         if self.starttls:
             out.append(b"STLS")
-        if self.policy.plaintext_allowed:
+        if self.policy.user_offered:
             out.append(b"USER")
         return out + [" ".join(["SASL", *self.policy.offered]).encode()]
 
@@ -288,6 +288,8 @@ class Pop3Session:
         try:
             with self.store.lock():
                 box = self.store.load()
+                # the first session to open the mailbox takes its \Recent, a POP3 one too (Dovecot)
+                self.store.claim_recent(box)
         except BaseException:
             self.release()
             raise
