@@ -31,7 +31,7 @@ from ..commands import shell
 from ..commands.base import Result
 
 LINE_COMMANDS = ("systemctl", "netstat", "ss", "sendmail", "mailq", "newaliases", "makemap", "m4", "yum",
-                 "rpm", "cat", "ls", "mail", "grep", "echo", "head", "tail", "dig", "nslookup")
+                 "rpm", "cat", "ls", "mail", "grep", "echo", "head", "tail", "dig", "nslookup", "doveconf")
 CELL_MAGICS = ("host", "telnet")
 _saved: dict[tuple[str, str], object] = {}  # magics of IPython we replaced, put back on unload
 
