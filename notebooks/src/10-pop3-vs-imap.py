@@ -206,7 +206,7 @@ CELLS = [
         print("POP3:", e)
     imap = imaplib.IMAP4("localhost", 143)
     print("IMAP:", imap.login("carol", "secret")[0])
-    imap.logout()
+    print(imap.logout()[0])
     """),
     md(ko="""
     110번과 995번이 목록에서 사라졌고 POP3 접속은 거절됩니다(Connection refused). IMAP은 그대로입니다.
