@@ -56,7 +56,8 @@ def serve(world, bind_as_configured: bool = False) -> int:
         print(f"{name}: {err}", file=sys.stderr, flush=True)
     for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
         bound = (ln.bound or (ln.addr,))[0]
-        asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
+        source = "dovecot.conf" if ln.service == "dovecot" else "sendmail.cf"  # who named the address
+        asked = f" ({source}: {ln.addr})" if ln.addr != bound else ""
         print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
     try:
         done.wait()

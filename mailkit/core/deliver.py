@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from . import procmail, smrsh
 from .message import CHUNK, Message, as_message, mbox_chunks, mbox_entry  # noqa: F401 (re-exported)
 from .accounts import home_of
+from .files import write_all
 from .mboxlock import locked
 from .world import MAIL_SPOOL, SENDMAIL_CF, PathEscape, World, safe_name
 
@@ -184,9 +185,7 @@ def deliver_maildir(world: World, folder: str, message, sender: str, clock, host
     fd = world.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600, follow=False)
     try:
         for chunk in itertools.chain((head + b"\n\n",), rest):
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, chunk)
         os.fsync(fd)
     except BaseException:
         os.close(fd)

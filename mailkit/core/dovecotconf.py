@@ -235,9 +235,6 @@ class Section:
     values: dict = field(default_factory=dict)  # key -> value, only what the file set
     children: dict = field(default_factory=dict)  # (kind, key) -> Section, in order
 
-    def get(self, key: str, default: str | None = None) -> str | None:
-        return self.values.get(key, default)
-
 
 @dataclass
 class Filter:
@@ -506,7 +503,7 @@ class _Parser:
             i += 1
         line = line[i:]
         if not line or line[0] == "#":
-            return full, ("skip" if not full else "skip"), None, None
+            return full, "skip", None, None
         # strip the comment, not inside quotes
         i = 0
         while i < len(line):
@@ -627,7 +624,7 @@ class _Parser:
         if frame.filter is not None:
             owner = self.root  # sections inside a filter: kept with the global ones
         how = lists.get(key)
-        if owner is not None and owner.kind in ROOT_LISTS and ROOT_LISTS[owner.kind] == "strlist":
+        if ROOT_LISTS.get(owner.kind) == "strlist":
             raise ValueError("Section not allowed here")
         if how is None:
             self.stack.append(_Frame(key, Section(key, name, name, where), open_path=inp.path, open_line=inp.linenum))

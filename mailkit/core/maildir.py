@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .files import atomic_write
+from .files import atomic_write, write_all
 from .mailstore import Mailbox, Message, Store, new_uidvalidity, _note_keywords
 from .mboxlock import locked
 
@@ -265,9 +265,7 @@ class MaildirStore(Store):
         fd = os.open(tmp, flags | os.O_NOFOLLOW, 0o600) if self.world is None else \
             self.world.open(self._host("tmp/" + base), flags, 0o600, follow=False)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -9,8 +9,7 @@ import re
 
 import pytest
 
-from mailkit.commands.base import Host, run
-from mailkit.servers.runtime import HostRuntime
+from mailkit.commands.base import run
 
 from dovecot_host import AUTH, CONF, MAIL, MASTER, POP3, SSL, Raw, capa_end, edit, tagged
 
