@@ -82,6 +82,14 @@ def check_config(world) -> int:
     for lineno, text, reason in rules.load(world, cfg.cf_path).unsupported:
         print(f"{cfg.cf_path}:{lineno}: {text}    # rules engine: {reason}")
     print(f"{len(cfg.unhandled)} lines not acted on", file=sys.stderr)
+    from .core import dovecotconf  # and dovecot.conf's settings the POP3/IMAP servers do not read
+    try:
+        dovecot = dovecotconf.not_acted_on(dovecotconf.parse(world))
+    except dovecotconf.ConfError as e:
+        dovecot = [e.fatal]
+    for line in dovecot:
+        print(line)
+    print(f"{len(dovecot)} dovecot.conf settings not acted on", file=sys.stderr)
     return 0
 
 

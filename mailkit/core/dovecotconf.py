@@ -233,6 +233,7 @@ class Section:
     key: str  # the name in the settings tree (escaped, or a counter for an unnamed block)
     where: str
     values: dict = field(default_factory=dict)  # key -> value, only what the file set
+    lines: dict = field(default_factory=dict)  # key -> "file:line" where it was set last
     children: dict = field(default_factory=dict)  # (kind, key) -> Section, in order
 
 
@@ -244,6 +245,7 @@ class Filter:
     local_name: str | None = None
     where: str = ""
     values: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
 
     def spec(self) -> tuple:
         return (self.protocol, self.local and self.local[1], self.remote and self.remote[1], self.local_name)
@@ -728,6 +730,7 @@ class _Parser:
         if frame.filter is not None:
             self.seen_in_filters.setdefault(key, f"{inp.path} line {inp.linenum}")
             frame.filter.values[key] = value
+            frame.filter.lines[key] = f"{inp.path}:{inp.linenum}"
         else:
             if frame.section is self.root and key in self.seen_in_filters:
                 first = self.seen_in_filters[key]
@@ -735,6 +738,7 @@ class _Parser:
                                      f"inside an earlier filter at {first} (if this is intentional, avoid this "
                                      f"warning by moving the global setting before {first})")
             frame.section.values[key] = value
+            frame.section.lines[key] = f"{inp.path}:{inp.linenum}"
 
     def _variables(self, key: str, value: str, frame: _Frame) -> str:
         """config_write_keyvariable: `$name` words take the setting's current value."""
@@ -990,3 +994,38 @@ def value_of(conf: DovecotConfig, name: str, changed_only: bool = False) -> str 
     if changed_only and value == default:
         return None
     return value
+
+
+# -- what mailkit does not act on (mailkit check-config) ----------------------------------------
+
+# the global settings the POP3/IMAP servers read (docs/architecture.md, "Dovecot's configuration")
+ACTED_ON = {"protocols", "listen", "ssl", "ssl_cert", "ssl_key", "disable_plaintext_auth", "auth_mechanisms",
+            "pop3_uidl_format", "mail_location", "login_trusted_networks"}
+# what the servers do anyway: fcntl locks on mboxes, users from /etc/passwd and /etc/shadow
+ALREADY = {("mbox_write_locks", "fcntl"), ("mbox_read_locks", "fcntl")}
+SYSTEM_AUTH = {("passdb", "pam"), ("passdb", "shadow"), ("userdb", "passwd")}
+
+
+def not_acted_on(conf: DovecotConfig) -> list[str]:
+    """"file:line: setting    # why" for every non-default setting and section the servers do
+    not act on, as `mailkit check-config` lists the cf lines it does not act on."""
+    table, out = known()["global"], []
+    scopes = [(conf.root.values, conf.root.lines, "")] + [(f.values, f.lines, " (in a filter)") for f in conf.filters]
+    for values, lines, where in scopes:
+        for key, value in values.items():
+            if key in ACTED_ON or (key, value) in ALREADY or value == default_of(*table[key]):
+                continue
+            out.append(f"{lines.get(key, conf.path)}: {key} = {value}    # dovecot: not acted on{where}")
+    for (kind, _), sec in conf.root.children.items():
+        if kind in ("passdb", "userdb") and (kind, sec.values.get("driver", "")) in SYSTEM_AUTH:
+            continue  # the accounts of /etc/passwd and /etc/shadow, as mailkit has them
+        if kind == "service":  # only imap-login's and pop3-login's listener ports and addresses count
+            others = [c for (k, _), c in sec.children.items() if c.values and not (
+                k == "inet_listener" and sec.name in ("imap-login", "pop3-login") and set(c.values) <= {"port", "address"})]
+            if not sec.values and not others:
+                continue
+        elif kind in ("plugin", "dict") and not sec.values:
+            continue
+        label = f"{kind} {sec.name}".strip()
+        out.append(f"{sec.where}: {label} {{ ... }}    # dovecot: not acted on")
+    return out

@@ -200,6 +200,15 @@ def _mailkit_magic(session):
             for u in cfg.unhandled:
                 print(f"{cfg.cf_path}:{u.lineno}: {u.text}    # {u.reason}")
             print(f"{len(cfg.unhandled)} lines of sendmail.cf not acted on by mailkit")
+            from ..core import dovecotconf
+
+            try:
+                dovecot = dovecotconf.not_acted_on(dovecotconf.parse(session.world))
+            except dovecotconf.ConfError as e:
+                dovecot = [e.fatal]
+            for line in dovecot:
+                print(line)
+            print(f"{len(dovecot)} dovecot.conf settings not acted on by mailkit")
         elif sub == "user":
             from ..core.accounts import accounts, home_of
 

@@ -251,3 +251,15 @@ def test_bad_lines_as_the_real_doveconf(world, i):
     assert code == ours.code == 89
     assert ours.err == err and "Error in configuration file /etc/dovecot/" in ours.err
     assert masked(ours.out) == masked(out)
+
+
+def test_what_the_servers_do_not_act_on_is_listed(world):
+    edit(world, CONF, "#login_greeting = Dovecot ready.", "login_greeting = Hello")
+    edit(world, CONF, "#protocols = imap pop3 lmtp", "protocols = imap")
+    edit(world, "/etc/dovecot/conf.d/10-auth.conf", "#!include auth-passwdfile.conf.ext", "!include auth-passwdfile.conf.ext")
+    listed = dovecotconf.not_acted_on(dovecotconf.parse(world))
+    line = next(i for i, t in enumerate(world.path(CONF).read_text().splitlines(), 1) if t == "login_greeting = Hello")
+    assert f"{CONF}:{line}: login_greeting = Hello    # dovecot: not acted on" in listed
+    assert not any("protocols" in ln for ln in listed)  # the servers read it
+    assert any(ln.startswith("/etc/dovecot/conf.d/auth-passwdfile.conf.ext:") and "passdb" in ln for ln in listed)
+    assert any(ln.startswith("/etc/dovecot/conf.d/10-mail.conf:") and "namespace inbox" in ln for ln in listed)
