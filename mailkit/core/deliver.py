@@ -164,20 +164,18 @@ def deliver_file(world: World, host_path: str, message, sender: str, clock,
     return Delivered(host_path, "*file*")
 
 
-_maildir_serial = 0
+_maildir_serial = itertools.count(1)  # procmail's per-process counter in Maildir names
 
 
 def deliver_maildir(world: World, folder: str, message, sender: str, clock, hostname: str = "localhost") -> str:
     """procmail's delivery to a Maildir ("folder/"): the directory and its tmp/ new/ cur/ made
     when missing, the message (Return-Path first, no From_ line) written to tmp/, fsync'ed and
     renamed into new/ as "<secs>.<pid>_<n>.<host>". The host path of the new file."""
-    global _maildir_serial
     message = as_message(message)
     root = world.normalize(folder)
     for sub in ("tmp", "new", "cur"):
         world.makedirs(f"{root}/{sub}")
-    _maildir_serial += 1
-    name = f"{int(clock.now().timestamp())}.{getattr(clock, 'pid', os.getpid())}_{_maildir_serial}.{hostname}"
+    name = f"{int(clock.now().timestamp())}.{getattr(clock, 'pid', os.getpid())}_{next(_maildir_serial)}.{hostname}"
     head, rest = message.split()
     if not head.lower().startswith(b"return-path:"):
         head = f"Return-Path: <{sender}>\n".encode() + head

@@ -169,7 +169,6 @@ class HostRuntime:
         self.started_at: dict[str, object] = {}
         self.last_error: dict[str, str] = {}
         self.last_status: dict[str, int] = {}  # the failed start's exit status (systemctl status)
-        self.dovecot_conf = None  # the DovecotConfig the running dovecot unit read
 
     # -- the thread
     def _ensure_loop(self) -> None:
@@ -557,7 +556,6 @@ class HostRuntime:
         except ServiceError:
             await self._close(servers)
             raise
-        self.dovecot_conf = conf
         return servers
 
     def _listen_address(self, text: str, service: str) -> str:
