@@ -62,7 +62,8 @@ def serve(world, bind_as_configured: bool = False) -> int:
         print(f"{name}: {err}", file=sys.stderr, flush=True)
     for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
         bound = (ln.bound or (ln.addr,))[0]
-        asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
+        source = "dovecot.conf" if ln.service == "dovecot" else "sendmail.cf"  # who named the address
+        asked = f" ({source}: {ln.addr})" if ln.addr != bound else ""
         print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
     try:
         done.wait()
@@ -139,6 +140,14 @@ def check_config(world) -> int:
     for lineno, text, reason in rules.load(world, cfg.cf_path).unsupported:
         print(f"{cfg.cf_path}:{lineno}: {text}    # rules engine: {reason}")
     print(f"{len(cfg.unhandled)} lines not acted on", file=sys.stderr)
+    from .core import dovecotconf  # and dovecot.conf's settings the POP3/IMAP servers do not read
+    try:
+        dovecot = dovecotconf.not_acted_on(dovecotconf.parse(world))
+    except dovecotconf.ConfError as e:
+        dovecot = [e.fatal]
+    for line in dovecot:
+        print(line)
+    print(f"{len(dovecot)} dovecot.conf settings not acted on", file=sys.stderr)
     return 0
 
 

@@ -102,11 +102,26 @@ service stats {{
 """
 
 
+def with_settings(config: str, settings: dict) -> str:
+    """CONFIG with top-level settings replaced (or added): {"ssl": "required", ...}."""
+    lines = config.split("\n")
+    for key, value in settings.items():
+        for i, line in enumerate(lines):
+            if line.startswith(key + " = "):
+                lines[i] = f"{key} = {value}"
+                break
+        else:
+            lines.insert(0, f"{key} = {value}")
+    return "\n".join(lines)
+
+
 class Dovecot:
-    def __init__(self, root: Path, users=("bob", "alice"), password="secret"):
+    def __init__(self, root: Path, users=("bob", "alice"), password="secret", settings=None, before_start=None):
         self.root = Path(root)
         self.users = users
         self.password = password
+        self.settings = settings or {}  # dovecot.conf settings over CONFIG's ("{d}" is the root)
+        self.before_start = before_start  # called with the root before Dovecot starts (files to put there)
         self.imap_port = free_port()
         self.pop3_port = free_port()
         self.conf = self.root / "dovecot.conf"
@@ -140,12 +155,15 @@ class Dovecot:
             (self.home_mail(u)).mkdir(parents=True, exist_ok=True)
             if not self.spool(u).exists():
                 self.spool(u).touch()
-        for p in [self.root / "spool", self.root / "home", *self.root.glob("home/*"), *self.root.glob("home/*/mail"),
-                  *self.root.glob("spool/*"), *self.root.glob("home/*/mail/**/*")]:
+        if self.before_start is not None:
+            self.before_start(self.root)
+        for p in [self.root / "spool", self.root / "home", *self.root.glob("home/**/*"), *self.root.glob("spool/*")]:
             os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(self.root / "spool", 0o1777)
         (self.root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{self.password}::::::\n" for u in self.users))
-        self.conf.write_text(CONFIG.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port))
+        escaped = {k: v.replace("{", "{{").replace("}", "}}").replace("{{d}}", "{d}") for k, v in self.settings.items()}
+        config = with_settings(CONFIG, escaped)
+        self.conf.write_text(config.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port))
         # the master daemonizes and its children keep the std descriptors: give it files, not pipes
         err = self.root / "log" / "start.err"
         with open(err, "wb") as f:

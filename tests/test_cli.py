@@ -40,7 +40,7 @@ def test_check_config_lists_lines_not_acted_on(tmp_path):
     r = mailkit("check-config", world=w)
     assert r.returncode == 0
     assert "/etc/mail/sendmail.cf:" in r.stdout and "O HelpFile=/etc/mail/helpfile" in r.stdout
-    assert "lines not acted on" in r.stderr
+    assert "lines not acted on" in r.stderr and "dovecot.conf settings not acted on" in r.stderr
 
 
 def test_demo_runs_headless():

@@ -30,11 +30,14 @@ def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
         cols += " PID/Program name    "
     lines = [head, cols]
     tcp, udp = "t" in flags or "u" not in flags, "u" in flags or "t" not in flags
-    rows = [("tcp", ln) for ln in _listeners(host) if tcp]
+    # netstat reads /proc/net/tcp, then tcp6: the IPv4 listeners first
+    rows = [("tcp", ln) for ln in sorted(_listeners(host), key=lambda ln: ":" in ln.addr) if tcp]
     rows += [("udp", ln) for ln in _listeners(host) if udp and ln.service in UDP_SERVICES]  # udp after tcp
     for proto, ln in rows:
         local = f"{ln.addr}:{ln.port}"
-        row = f"{proto}        0      0 {local:<23} {'0.0.0.0:*':<23} {'LISTEN' if proto == 'tcp' else '':<11}"
+        v6 = ":" in ln.addr  # an IPv6 listener (dovecot's "::"): tcp6, ":::110"
+        proto, foreign = (proto + "6", ":::*") if v6 else (proto, "0.0.0.0:*")
+        row = f"{proto:<6}     0      0 {local:<23} {foreign:<23} {'LISTEN' if proto.startswith('tcp') else '':<11}"
         if "p" in flags:
             row += f" {(str(ln.pid) + '/' + ln.program)[:19]:<20}"
         lines.append(row.rstrip() if "p" not in flags else row)
@@ -45,9 +48,10 @@ def netstat(host: Host, argv: list[str], stdin: str | None = None) -> Result:
 def ss(host: Host, argv: list[str], stdin: str | None = None) -> Result:
     flags = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
     lines = ["State  Recv-Q Send-Q Local Address:Port  Peer Address:Port" + (" Process" if "p" in flags else "")]
-    for ln in _listeners(host):
-        local = f"{ln.addr}:{ln.port}"
-        row = f"LISTEN 0      {ln.backlog:<6} {local:>18}  {'0.0.0.0:*':>17}"  # Send-Q: the listen queue
+    for ln in sorted(_listeners(host), key=lambda ln: ":" in ln.addr):
+        v6 = ":" in ln.addr
+        local = f"[{ln.addr}]:{ln.port}" if v6 else f"{ln.addr}:{ln.port}"
+        row = f"LISTEN 0      {ln.backlog:<6} {local:>18}  {'[::]:*' if v6 else '0.0.0.0:*':>17}"  # Send-Q: the listen queue
         if "p" in flags:
             prog = ln.program.split(":")[0]
             row += f' users:(("{prog}",pid={ln.pid},fd={3 + ln.port % 7}))'

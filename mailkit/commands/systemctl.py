@@ -70,7 +70,9 @@ def status(host: Host, unit: str) -> Result:
                 break
     elif rt is not None and getattr(rt, "last_error", {}).get(unit):
         lines.append(f"   Active: failed (Result: exit-code) since {now.strftime('%a %Y-%m-%d %H:%M:%S %Z')}")
-        lines.append(f"  Process: {host.clock.pid} ExecStart={exe} (code=exited, status=1/FAILURE)")
+        status = getattr(rt, "last_status", {}).get(unit, 1)
+        shown = "1/FAILURE" if status == 1 else str(status)  # systemd names 1 only
+        lines.append(f"  Process: {host.clock.pid} ExecStart={exe} (code=exited, status={shown})")
         lines.append("")
         for journal in rt.last_error[unit].splitlines():
             lines.append(f"{now.strftime('%b %d %H:%M:%S')} localhost {unit}[{host.clock.pid}]: {journal}")
@@ -121,7 +123,12 @@ def systemctl(host: Host, argv: list[str], stdin: str | None = None) -> Result:
             from ..servers.runtime import ServiceError
 
             try:
-                (rt.start_service if verb == "start" else rt.restart_service)(unit)
+                if verb == "start":
+                    rt.start_service(unit)
+                elif verb == "reload" and hasattr(rt, "reload_service"):
+                    rt.reload_service(unit)  # dovecot: a configuration it cannot read leaves the old one running
+                else:
+                    rt.restart_service(unit)
             except ServiceError:
                 err.append(f'Job for {unit}.service failed because the control process exited with error code. '
                            f'See "systemctl status {unit}.service" and "journalctl -xe" for details.')

@@ -16,6 +16,7 @@ through core/smrsh.py: only mailkit's own programs whose names are in /etc/smrsh
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 import stat
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from . import procmail, smrsh
 from .message import CHUNK, Message, as_message, mbox_chunks, mbox_entry  # noqa: F401 (re-exported)
 from .accounts import home_of
+from .files import write_all
 from .mboxlock import locked
 from .world import MAIL_SPOOL, SENDMAIL_CF, PathEscape, World, safe_name
 
@@ -162,6 +164,36 @@ def deliver_file(world: World, host_path: str, message, sender: str, clock,
     return Delivered(host_path, "*file*")
 
 
+_maildir_serial = itertools.count(1)  # procmail's per-process counter in Maildir names
+
+
+def deliver_maildir(world: World, folder: str, message, sender: str, clock, hostname: str = "localhost") -> str:
+    """procmail's delivery to a Maildir ("folder/"): the directory and its tmp/ new/ cur/ made
+    when missing, the message (Return-Path first, no From_ line) written to tmp/, fsync'ed and
+    renamed into new/ as "<secs>.<pid>_<n>.<host>". The host path of the new file."""
+    message = as_message(message)
+    root = world.normalize(folder)
+    for sub in ("tmp", "new", "cur"):
+        world.makedirs(f"{root}/{sub}")
+    name = f"{int(clock.now().timestamp())}.{getattr(clock, 'pid', os.getpid())}_{next(_maildir_serial)}.{hostname}"
+    head, rest = message.split()
+    if not head.lower().startswith(b"return-path:"):
+        head = f"Return-Path: <{sender}>\n".encode() + head
+    tmp = f"{root}/tmp/{name}"
+    fd = world.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600, follow=False)
+    try:
+        for chunk in itertools.chain((head + b"\n\n",), rest):
+            write_all(fd, chunk)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(world.path(tmp))
+        raise
+    os.close(fd)
+    os.rename(world.path(tmp), world.path(f"{root}/new/{name}"))
+    return f"{root}/new/{name}"
+
+
 def procmail_log(world: World, logfile: str, home: str, message: Message, sender: str, clock,
                  folders: list[str]) -> None:
     """procmail's LOGFILE lines: "From sender  date", " Subject: ...", "  Folder: name  size"."""
@@ -206,7 +238,7 @@ def deliver_local(world: World, cfg, user: str, message, sender: str, clock) -> 
             if a.kind == "discard":
                 results.append(Delivered("/dev/null", "procmail"))
             elif a.kind == "folder":
-                _folder(world, a.arg, part, sender, clock)
+                _folder(world, a.arg, part, sender, clock, cfg)
                 results.append(Delivered(a.arg, "procmail"))
             elif a.kind == "pipe":
                 run_program(world, a.arg, part, user)
@@ -215,7 +247,7 @@ def deliver_local(world: World, cfg, user: str, message, sender: str, clock) -> 
                 results.append(Delivered("! " + a.arg, "procmail", tuple(a.arg.replace(",", " ").split())))
             done = done or not a.copy
         if not done:
-            _folder(world, env.get("DEFAULT", spool), message, sender, clock)
+            _folder(world, env.get("DEFAULT", spool), message, sender, clock, cfg)
             results.append(Delivered(env.get("DEFAULT", spool), "procmail"))
         if env.get("LOGFILE"):
             procmail_log(world, env["LOGFILE"], home, message, sender, clock, [d.target for d in results])
@@ -239,10 +271,13 @@ def _read_procmailrc(world: World, host_path: str) -> str | None:
         os.close(fd)
 
 
-def _folder(world: World, folder: str, message: Message, sender: str, clock) -> None:
-    """A procmail folder (an mbox file; the spool for DEFAULT). procmail makes the folder's
-    directory when it is missing, as mailkit always has."""
+def _folder(world: World, folder: str, message: Message, sender: str, clock, cfg=None) -> None:
+    """A procmail folder: an mbox file (the spool for DEFAULT), or a Maildir when the name ends
+    in "/". procmail makes the folder's directory when it is missing, as mailkit always has."""
     message = as_message(message)
+    if folder.endswith("/"):
+        deliver_maildir(world, folder, message, sender, clock, getattr(cfg, "hostname", "localhost"))
+        return
     host_path = world.normalize(folder)
     if host_path.startswith(MAIL_SPOOL + "/"):
         _spool_append(world, host_path, mbox_chunks(message, sender, clock.now()))

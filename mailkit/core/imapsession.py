@@ -1,7 +1,10 @@
 """An IMAP4rev1 session as a state machine: a parsed command in, response bytes out.
 
-INBOX is the user's spool (/var/spool/mail/USER); other mailboxes are mbox files under
-~/mail/ (hierarchy delimiter "/"). A client's mailbox name never leaves that area.
+Where the mailboxes are is dovecot.conf's mail_location (core/maillocation.py): with CentOS's
+mbox:~/mail:INBOX=/var/mail/%u INBOX is the user's spool and other mailboxes are mbox files
+under ~/mail/ (hierarchy delimiter "/"); with maildir:~/Maildir INBOX is the Maildir and the
+others Maildir++ folders (delimiter "."). A client's mailbox name never leaves that area. What
+may log in how before login is core/loginpolicy.py's.
 All sessions on one mailbox share one `Store` (the parsed mbox, in memory). A STORE (or the
 \\Seen a FETCH sets) changes that store's flags as a delta under its lock, so two sessions'
 changes to one message both stay; the mbox file gets them at CHECK, CLOSE, EXPUNGE, SELECT of
@@ -18,31 +21,43 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import accounts
-from .accounts import home_of
+import base64
+import binascii
+
+from . import accounts, maillocation
 from . import imapmime
 from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .pop3proto import printable  # one rule for both of Dovecot's protocols
+from .loginpolicy import DISALLOWED, EXPOSED, LoginPolicy
 from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
-from .world import PathEscape, World
+from .world import World
 
 _SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
 CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT CHILDREN NAMESPACE MOVE AUTH=PLAIN"
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
 
 
-def capabilities(starttls: bool = False) -> str:
-    """The list as imap-login gives it: STARTTLS (before the AUTH= words, where Dovecot puts it)
-    while TLS can still be started; LOGINDISABLED never, plaintext login on loopback is allowed."""
-    if not starttls:
-        return CAPABILITIES
-    return CAPABILITIES.replace(" AUTH=", " STARTTLS AUTH=", 1)
+PRE_LOGIN = CAPABILITIES.split(" AUTH=", 1)[0]
+INTERNAL_ERROR = "Internal error occurred. Refer to server log for more information."
+USERNAME_PROMPT = b"+ " + base64.b64encode(b"Username:") + b"\r\n"  # SASL LOGIN's two questions
+PASSWORD_PROMPT = b"+ " + base64.b64encode(b"Password:") + b"\r\n"
 
 
-def greeting(starttls: bool = False) -> bytes:
-    return f"* OK [CAPABILITY {capabilities(starttls)}] Dovecot-compatible mailkit ready.\r\n".encode()
+def capabilities(starttls: bool = False, policy: LoginPolicy | None = None) -> str:
+    """The list as imap-login gives it: STARTTLS while TLS can still be started, then
+    LOGINDISABLED when a password may not be sent in the clear, then AUTH= for each mechanism
+    offered (dovecot.conf's auth_mechanisms; core/loginpolicy.py)."""
+    policy = policy or LoginPolicy()
+    words = [PRE_LOGIN] + (["STARTTLS"] if starttls else [])
+    if not policy.plaintext_allowed:
+        words.append("LOGINDISABLED")
+    return " ".join(words + [f"AUTH={m}" for m in policy.offered])
+
+
+def greeting(starttls: bool = False, policy: LoginPolicy | None = None) -> bytes:
+    return f"* OK [CAPABILITY {capabilities(starttls, policy)}] Dovecot-compatible mailkit ready.\r\n".encode()
 
 
 def _copy(m: Message) -> Message:
@@ -50,8 +65,8 @@ def _copy(m: Message) -> Message:
     return Message(m.uid, set(m.flags), m.body, m.envelope_from, m.internal_date)
 
 
-def _list_regex(pattern: str) -> str:
-    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
+def _list_regex(pattern: str, sep: str = "/") -> str:
+    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", f"[^{re.escape(sep)}]*") + "$"
 
 
 def _check_system_flags(names, command) -> None:
@@ -184,12 +199,11 @@ def astr(arg) -> str:
 
 
 def valid_mailbox_name(name: str) -> str:
-    if not name or "\0" in name or name.startswith("/") or name.startswith("~"):
-        raise ImapError("Invalid mailbox name", "NO")
-    parts = name.split("/")
-    if any(p in ("", ".", "..") or p.startswith(".") for p in parts):  # dot files are the store's own
-        raise ImapError("Invalid mailbox name", "NO")
-    return name
+    """A mailbox name of the mbox layout (core/maillocation.py's rule); ImapError NO if not."""
+    try:
+        return maillocation.valid_name(name, "mbox")
+    except maillocation.FolderError as e:
+        raise ImapError(str(e), "NO") from None
 
 
 @dataclass
@@ -211,37 +225,39 @@ class ImapSession:
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
+    pending_mech: list | None = None  # its [mechanism, user so far]
+    # dovecot.conf, as the server read it: what may log in how, and where the mail is
+    policy: LoginPolicy = field(default_factory=LoginPolicy)
+    mail_location: str = maillocation.STOCK
+    location: maillocation.MailLocation | None = None  # the logged-in user's
+    method: str = "PLAIN"  # the SASL mechanism of the login (the login log names it)
 
     # -- mailbox files
     def _path(self, name: str):
-        if name.upper() == "INBOX":
-            return self.world.mailbox_path(self.user)
-        valid_mailbox_name(name)
         try:
-            return self.world.path(f"{home_of(self.world, self.user)}/mail/{name}")
-        except PathEscape:
-            raise ImapError("Invalid mailbox name", "NO") from None
+            return self.location.path(name)
+        except maillocation.FolderError as e:
+            raise ImapError(str(e), "NO") from None
 
-    def _mail_dir(self):
-        return self.world.path(f"{home_of(self.world, self.user)}/mail")
+    def _exists(self, name: str) -> bool:
+        try:
+            return self.location.exists(name)
+        except maillocation.FolderError as e:
+            raise ImapError(str(e), "NO") from None
+
+    def _store(self, path):
+        return self.location.store(path, self.clock)
+
+    @property
+    def sep(self) -> str:
+        return self.location.sep if self.location is not None else "/"
 
     def _subscriptions_path(self):
-        return self.world.path(f"{home_of(self.world, self.user)}/mail/.subscriptions")
+        return self.location.subscriptions
 
     def _all_mailboxes(self) -> dict[str, str]:
-        """name -> LIST attributes: mbox files hold mail, directories only hold other mailboxes."""
-        names = {"INBOX": "\\HasNoChildren"}
-        root = self._mail_dir()
-        if root.is_dir():
-            for p in sorted(root.rglob("*")):
-                if p.name.startswith(".") or p.is_symlink():
-                    continue
-                name = p.relative_to(root).as_posix()
-                if p.is_file():
-                    names[name] = "\\HasNoChildren"
-                elif p.is_dir():
-                    names[name] = "\\Noselect \\HasChildren" if any(p.iterdir()) else "\\Noselect \\HasNoChildren"
-        return names
+        """name -> LIST attributes: mailboxes that hold mail, and names that only hold others."""
+        return self.location.listing()
 
     # -- dispatch
     def handle(self, tag: str, line: str, literals: list[bytes] | None = None) -> Response:
@@ -297,7 +313,8 @@ class ImapSession:
     # -- any state
     def cmd_CAPABILITY(self, tag, args):
         offer = self.starttls and self.state == "NOT_AUTHENTICATED"  # imap (after login) never offers it
-        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {capabilities(offer)}\r\n".encode())
+        caps = capabilities(offer, self.policy) if self.state == "NOT_AUTHENTICATED" else CAPABILITIES
+        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {caps}\r\n".encode())
 
     def cmd_NOOP(self, tag, args):
         return self._tagged(tag, "OK", "NOOP completed.", self.updates())
@@ -318,37 +335,54 @@ class ImapSession:
     def cmd_LOGIN(self, tag, args):
         if len(args) != 2 or not all(isinstance(a, (str, bytes)) for a in args):
             raise ImapError("Error in IMAP command LOGIN: Invalid arguments.")
+        if not self.policy.plaintext_allowed:  # imap-login: the password came in the clear anyway
+            return self._tagged(tag, "NO", f"[PRIVACYREQUIRED] {DISALLOWED}", f"* BAD [ALERT] {EXPOSED}\r\n".encode())
         user, pw = (a.decode() if isinstance(a, bytes) else a for a in args)
+        self.method = "PLAIN"
         return self._login(tag, user, pw)
 
     def cmd_AUTHENTICATE(self, tag, args):
-        if not args or astr(args[0]).upper() != "PLAIN":
-            raise ImapError("Unsupported authentication mechanism.", "NO")
+        mech = astr(args[0]).upper() if args else ""
+        privacy, refusal = self.policy.auth_refusal(mech)
+        if refusal:
+            raise ImapError(f"[PRIVACYREQUIRED] {refusal}" if privacy else refusal, "NO")
+        self.method, self.pending_mech = mech, [mech, None]
         if len(args) < 2:  # no initial response (SASL-IR): ask for it
             self.pending_auth = tag
-            return Response(b"+ \r\n")
-        return self._sasl_plain(tag, astr(args[1]))
+            return Response(b"+ \r\n" if mech == "PLAIN" else USERNAME_PROMPT)
+        self.pending_auth = tag
+        return self.continue_auth(astr(args[1]))
 
     def continue_auth(self, line: str) -> Response:
-        """The client's answer to the "+ " of AUTHENTICATE (a line without a tag)."""
+        """The client's answer to a "+ " of AUTHENTICATE (a line without a tag): PLAIN's one,
+        or one of LOGIN's two."""
         tag, self.pending_auth = self.pending_auth, None
+        mech, user = self.pending_mech or ["PLAIN", None]
+        self.pending_mech = None
         if line.strip() == "*":
             return self._tagged(tag, "BAD", "Authentication aborted by client.")
-        return self._sasl_plain(tag, line)
-
-    def _sasl_plain(self, tag, b64: str) -> Response:
-        import base64
-        import binascii
-
         try:
-            _, user, pw = base64.b64decode(b64.strip(), validate=True).decode().split("\0")
+            data = base64.b64decode(line.strip(), validate=True).decode()
         except (binascii.Error, ValueError, UnicodeDecodeError):
+            return self._tagged(tag, "BAD", "Invalid base64 data in continued response")
+        if mech == "LOGIN":
+            if user is None:
+                self.pending_auth, self.pending_mech = tag, [mech, data]
+                return Response(PASSWORD_PROMPT)
+            return self._login(tag, user, data)
+        try:
+            _, user, pw = data.split("\0")
+        except ValueError:
             return self._tagged(tag, "BAD", "Invalid base64 data in continued response")
         return self._login(tag, user, pw)
 
     def _login(self, tag, user, pw):
         if not accounts.verify(self.world, user, pw):
             return self._tagged(tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed.", auth_failed=True)
+        try:
+            self.location = maillocation.resolve(self.world, user, self.mail_location)
+        except (maillocation.LocationError, ValueError):  # the imap process cannot start for this user
+            return Response(f"* BYE {INTERNAL_ERROR}\r\n".encode(), close=True)
         self.user, self.state = user, "AUTHENTICATED"
         return self._tagged(tag, "OK", f"[CAPABILITY {CAPABILITIES}] Logged in")
 
@@ -359,12 +393,12 @@ class ImapSession:
         self.flush()
         name = astr(args[0])
         path = self._path(name)
-        if name.upper() != "INBOX" and not path.is_file():
+        if not self._exists(name):
             self._leave()
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
         closed = ["* OK [CLOSED] Previous mailbox closed."] if self.state == "SELECTED" else []
         self._leave()
-        self.store = Store.shared(self.world, path, self.clock)
+        self.store = self._store(path)
 
         def take(box):
             # SELECT takes the recent messages for this session alone; EXAMINE only looks
@@ -393,62 +427,34 @@ class ImapSession:
     def cmd_CREATE(self, tag, args):
         if len(args) != 1:
             raise ImapError("Error in IMAP command CREATE: Invalid arguments.")
-        full = astr(args[0])
-        name = full.rstrip("/")
-        if name.upper() == "INBOX":
-            raise ImapError("Mailbox already exists", "NO")
-        path = self._path(name)
-        if path.exists():
-            raise ImapError("Mailbox already exists", "NO")
-        mail_dir = self._mail_dir()
-        for parent in path.parents:  # an mbox file cannot hold other mailboxes
-            if parent == mail_dir:
-                break
-            if parent.is_file():
-                raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
-        if full.endswith("/"):  # "Projects/": a name that will only hold other mailboxes
-            path.mkdir(parents=True)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
+        try:
+            self.location.create(astr(args[0]))
+        except maillocation.FolderError as e:
+            raise ImapError(str(e), "NO") from None
         return self._tagged(tag, "OK", "Create completed.")
 
     def cmd_DELETE(self, tag, args):
         name = astr(args[0]) if args else ""
-        if name.upper() == "INBOX":
-            raise ImapError("INBOX can't be deleted.", "NO")
-        path = self._path(name)
-        if path.is_dir() and not path.is_symlink():
-            if any(path.iterdir()):
-                raise ImapError("Mailbox has children, delete them first", "NO")
-            path.rmdir()
-            return self._tagged(tag, "OK", "Delete completed.")
-        if not path.is_file():
-            raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        if self.selected == name:
+        if self.selected == name and name.upper() != "INBOX":
             self._leave()
-        path.unlink()
+        try:
+            self.location.delete(name)
+        except maillocation.FolderError as e:
+            raise ImapError(str(e), "NO") from None
         return self._tagged(tag, "OK", "Delete completed.")
 
     def cmd_RENAME(self, tag, args):
         if len(args) != 2:
             raise ImapError("Error in IMAP command RENAME: Invalid arguments.")
-        old, new = astr(args[0]).rstrip("/"), astr(args[1]).rstrip("/")
-        if old.upper() == "INBOX":
-            raise ImapError("Renaming INBOX is not supported here.", "NO")
-        src, dst = self._path(old), self._path(new)
-        if not src.exists() or src.is_symlink():
-            raise ImapError(f"Mailbox doesn't exist: {old}", "NO")
-        if dst.exists() or new.upper() == "INBOX":
-            raise ImapError("Target mailbox already exists", "NO")
-        if any(p.is_file() for p in dst.parents):
-            raise ImapError("Mailbox doesn't allow inferior mailboxes", "NO")
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        old, new = astr(args[0]).rstrip(self.sep), astr(args[1]).rstrip(self.sep)
         if self.selected == old:
             self.flush()  # flags kept in memory belong to the old name's store
-        src.rename(dst)  # a directory moves with the mailboxes inside it
+        try:
+            dst = self.location.rename(old, new)
+        except maillocation.FolderError as e:
+            raise ImapError(str(e), "NO") from None
         if self.selected == old and self.store is not None:
-            self.selected, self.store = new, Store.shared(self.world, dst, self.clock)
+            self.selected, self.store = new, self._store(dst)
             self.generation = -1  # the view is compared with the renamed file at the next command
         return self._tagged(tag, "OK", "Rename completed.")
 
@@ -459,7 +465,7 @@ class ImapSession:
     def cmd_SUBSCRIBE(self, tag, args):
         name = astr(args[0])
         if name.upper() != "INBOX":
-            valid_mailbox_name(name)
+            self._path(name)  # a name no mailbox could have is refused
         subs = [s for s in self._subs() if s]
         if name not in subs:
             subs.append(name)
@@ -481,12 +487,13 @@ class ImapSession:
             raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
         ref, pattern = astr(args[0]), astr(args[1])
         if pattern == "":
-            return self._tagged(tag, "OK", f"{word.capitalize()} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
-        rx = _list_regex(ref + pattern)
+            return self._tagged(tag, "OK", f"{word.capitalize()} completed.",
+                                f'* {word} (\\Noselect) "{self.sep}" ""\r\n'.encode())
+        rx = _list_regex(ref + pattern, self.sep)
         out = []
         for n, attrs in names.items():
             if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
-                out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
+                out.append(f'* {word} ({attrs}) "{self.sep}" {quote(n)}\r\n')
         return self._tagged(tag, "OK", f"{word.capitalize()} completed.", "".join(out).encode())
 
     def cmd_LIST(self, tag, args):
@@ -500,13 +507,13 @@ class ImapSession:
         names = {s: "" for s in subs}
         if len(args) == 2:
             ref, pattern = astr(args[0]), astr(args[1])
-            rx = re.compile(_list_regex(ref + pattern))
+            rx = re.compile(_list_regex(ref + pattern, self.sep))
             for s in subs:
                 if rx.match(s):
                     continue
-                parts = s.split("/")
+                parts = s.split(self.sep)
                 for i in range(len(parts) - 1, 0, -1):
-                    parent = "/".join(parts[:i])
+                    parent = self.sep.join(parts[:i])
                     if parent not in names and rx.match(parent):
                         names[parent] = "\\Noselect"
         return self._list(tag, args, names, "LSUB")
@@ -516,9 +523,9 @@ class ImapSession:
             raise ImapError("Error in IMAP command STATUS: Invalid arguments.")
         name = astr(args[0])
         path = self._path(name)
-        if name.upper() != "INBOX" and not path.is_file():
+        if not self._exists(name):
             raise ImapError(f"Mailbox doesn't exist: {name}", "NO")
-        st = Store.shared(self.world, path, self.clock)
+        st = self._store(path)
 
         def count(box):
             return {"MESSAGES": len(box.messages), "RECENT": len(st.recent_uids(box)),
@@ -550,9 +557,9 @@ class ImapSession:
                 except ValueError:
                     raise ImapError("Invalid internal date") from None
         path = self._path(name)
-        if name.upper() != "INBOX" and not path.is_file():
+        if not self._exists(name):
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
-        st = Store.shared(self.world, path, self.clock)
+        st = self._store(path)
         body = args[-1].replace(b"\r\n", b"\n")
 
         def add(box):  # recent for the next session that selects the mailbox
@@ -912,7 +919,7 @@ class ImapSession:
         return self._tagged(tag, "OK", "Move completed.", untagged + self.updates())
 
     def cmd_NAMESPACE(self, tag, args):
-        return self._tagged(tag, "OK", "Namespace completed.", b'* NAMESPACE (("" "/")) NIL NIL\r\n')
+        return self._tagged(tag, "OK", "Namespace completed.", f'* NAMESPACE (("" "{self.sep}")) NIL NIL\r\n'.encode())
 
     def _copy(self, tag, args, uid, verb):
         """COPY's work for COPY and MOVE: (chosen, uidvalidity, source UIDs, new UIDs), or the
@@ -921,12 +928,12 @@ class ImapSession:
             raise ImapError(f"Error in IMAP command {verb}: Invalid arguments.")
         name = astr(args[1])
         path = self._path(name)
-        if name.upper() != "INBOX" and not path.is_file():
+        if not self._exists(name):
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
         if any(m.uid in self.pending_expunge for _, m in chosen):
             return self._tagged(tag, "NO", "[EXPUNGEISSUED] Some of the requested messages no longer exist.", self.updates())
-        dest = Store.shared(self.world, path, self.clock)
+        dest = self._store(path)
 
         def add(box):
             src_uids, dst_uids = [], []

@@ -34,6 +34,9 @@ def create_world(root) -> World:
         world.path("/" + d).mkdir(parents=True, exist_ok=True)
     world.path(MQUEUE).chmod(0o700)
     world.path(CLIENTMQUEUE).chmod(0o770)
+    var_mail = world.path("/var/mail")
+    if not var_mail.exists() and not var_mail.is_symlink():
+        var_mail.symlink_to("spool/mail")  # as on CentOS: dovecot.conf's INBOX=/var/mail/%u is the spool
     for src in TEMPLATES.rglob("*"):
         if src.is_file():
             dst = world.path("/" + src.relative_to(TEMPLATES).as_posix())

@@ -84,6 +84,7 @@ class Message:
     envelope_from: str
     internal_date: datetime
     recent: bool = False
+    filename: str = ""  # a Maildir message's file ("cur/<name>:2,S"); "" in an mbox
 
     @property
     def size(self) -> int:
@@ -273,7 +274,7 @@ class Store:
         key = os.path.realpath(path)
         with _registry_lock:
             store = _shared_stores.get(key)
-            if store is None or store.path != Path(path):
+            if store is None or store.path != Path(path) or type(store) is not cls:
                 store = cls.in_world(world, path, clock)
                 _shared_stores[key] = store
             return store

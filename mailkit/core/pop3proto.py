@@ -6,15 +6,25 @@ Replies follow Dovecot's words. Deletions are applied only in the UPDATE state, 
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import posixpath
 import threading
 from dataclasses import dataclass, field
 
-from . import accounts
+from . import accounts, dovecotvars, maillocation
+from .loginpolicy import DISALLOWED, LoginPolicy
 from .mailstore import Store
 from .world import PathEscape, World
 
 GREETING = b"+OK Dovecot-compatible mailkit ready.\r\n"
-CAPA = [b"CAPA", b"TOP", b"UIDL", b"RESP-CODES", b"PIPELINING", b"AUTH-RESP-CODE", b"USER", b"SASL PLAIN"]
+CAPA_HEAD = [b"CAPA", b"TOP", b"UIDL", b"RESP-CODES", b"PIPELINING", b"AUTH-RESP-CODE"]
+CAPA = CAPA_HEAD + [b"USER", b"SASL PLAIN"]  # after login
+UIDL_FORMAT = "%08Xu%08Xv"  # Dovecot's default pop3_uidl_format
+INTERNAL_ERROR = "[SYS/TEMP] Internal error occurred. Refer to server log for more information."
+USERNAME_PROMPT = b"+ " + base64.b64encode(b"Username:") + b"\r\n"  # SASL LOGIN's two questions
+PASSWORD_PROMPT = b"+ " + base64.b64encode(b"Password:") + b"\r\n"
 MAX_LINE = 255  # RFC 2449: 255 octets including CRLF
 _IN_USE: set[str] = set()  # mailboxes with an open POP3 session (one at a time, like Dovecot)
 _IN_USE_LOCK = threading.Lock()  # logins run in worker threads: check and claim at once
@@ -62,6 +72,30 @@ def dot_stuffed(text: bytes) -> bytes:
     return data.replace(b"\r\n.", b"\r\n..") + b".\r\n"
 
 
+def header_md5(body: bytes) -> str:
+    """The MD5 of a message's header as Dovecot's mbox_md5 = apop3d takes it (pop3_uidl_format
+    %m): the values of Delivered-To and X-Delivery-ID, of Date and Message-ID unless a Received
+    came before them, and of the first Received; a folded field line by line, as it stands."""
+    fields: list[tuple[bytes, list[bytes]]] = []
+    for line in body.split(b"\n\n", 1)[0].split(b"\n"):
+        if line[:1] in (b" ", b"\t"):
+            if fields:
+                fields[-1][1].append(line)
+            continue
+        name, colon, value = line.partition(b":")
+        if colon:
+            fields.append((name.strip().lower(), [value.lstrip(b" \t")]))
+    md5, seen_received = hashlib.md5(), False
+    for name, values in fields:
+        if name in (b"delivered-to", b"x-delivery-id") or (
+                name in (b"date", b"message-id", b"received") and not seen_received):
+            for v in values:
+                md5.update(v)
+        if name == b"received":
+            seen_received = True
+    return md5.hexdigest()
+
+
 def top_lines(body: bytes, n: int) -> bytes:
     """The header, the blank line, and the first n lines of the body (LF endings)."""
     head, sep, text = body.partition(b"\n\n")
@@ -91,8 +125,13 @@ class Pop3Session:
     deleted: set = field(default_factory=set)  # 1-based message numbers
     retrieved: set = field(default_factory=set)  # UIDs sent by RETR: \Seen at QUIT
     bad_commands: int = 0
-    awaiting_sasl: bool = False  # after "AUTH PLAIN" without an initial response
+    sasl: list | None = None  # an AUTH waiting for the client's next line: [mechanism, user so far]
     starttls: bool = False  # the server has a certificate and the connection is not yet TLS
+    # dovecot.conf, as the server read it: what may log in how, where the mail is, UIDL's form
+    policy: LoginPolicy = field(default_factory=LoginPolicy)
+    mail_location: str = maillocation.STOCK
+    uidl_format: str = UIDL_FORMAT
+    method: str = "PLAIN"  # the SASL mechanism of the login (the login log names it)
     # what Dovecot's pop3_logout_format reports: TOP/RETR commands and the bytes they sent,
     # messages expunged at QUIT
     tops: int = 0
@@ -105,6 +144,11 @@ class Pop3Session:
     admit: object = None
     dismiss: object = None
     admitted: bool = False
+
+    @property
+    def awaiting_sasl(self) -> bool:
+        """After "AUTH PLAIN" or "AUTH LOGIN": the next line answers the server's question."""
+        return self.sasl is not None
 
     @property
     def account(self) -> str | None:
@@ -126,11 +170,16 @@ class Pop3Session:
         return self.messages[n - 1], None
 
     def capa(self) -> list[bytes]:
-        """pop3-login's list: STLS (before USER, where Dovecot puts it) while TLS can be started."""
-        if not (self.starttls and self.state == "AUTHORIZATION"):
+        """pop3-login's list: STLS while TLS can be started, USER while a password may be sent
+        in the clear, and the SASL mechanisms it may use (dovecot.conf's auth_mechanisms)."""
+        if self.state != "AUTHORIZATION":
             return CAPA
-        i = CAPA.index(b"USER")
-        return CAPA[:i] + [b"STLS"] + CAPA[i:]
+        out = list(CAPA_HEAD)
+        if self.starttls:
+            out.append(b"STLS")
+        if self.policy.user_offered:
+            out.append(b"USER")
+        return out + [" ".join(["SASL", *self.policy.offered]).encode()]
 
     def handle(self, line: bytes) -> Reply:
         try:
@@ -142,9 +191,8 @@ class Pop3Session:
         if len(line) > MAX_LINE:
             return Reply(err("Input line too long."))
         text = line.decode("utf-8", "replace").rstrip("\r\n")
-        if self.awaiting_sasl:
-            self.awaiting_sasl = False
-            return self._sasl_plain(text)
+        if self.sasl is not None:
+            return self._sasl_step(text)
         cmd, _, arg = text.partition(" ")
         cmd, arg = _ascii_upper(cmd), arg.strip()
         if cmd == "CAPA":
@@ -166,33 +214,48 @@ class Pop3Session:
         if cmd == "USER":
             if not arg:
                 return Reply(err("USER: Missing argument"))
+            if not self.policy.plaintext_allowed:
+                return Reply(err("[AUTH] " + DISALLOWED))
             self.user = arg
             return Reply(ok())  # always +OK: nothing to learn about which users exist
         if cmd == "PASS":
             if self.user is None:
-                return Reply(err("No username given."))
+                # a client may skip USER's answer and show only PASS's
+                return Reply(err("No username given." if self.policy.plaintext_allowed else "[AUTH] " + DISALLOWED))
+            self.method = "PLAIN"
             return self.login(self.user, arg)
         if cmd == "AUTH":
             mech, _, initial = arg.partition(" ")
             if not mech:
-                return Reply(ok() + multiline([b"PLAIN"]))
-            if mech.upper() != "PLAIN":
-                return Reply(err("Unsupported authentication mechanism."))
+                return Reply(ok() + multiline([m.encode() for m in self.policy.offered]))
+            mech = mech.upper()
+            privacy, refusal = self.policy.auth_refusal(mech)
+            if refusal:
+                return Reply(err("[AUTH] " + refusal if privacy else refusal))
+            self.method, self.sasl = mech, [mech, None]
             if not initial:
-                self.awaiting_sasl = True
-                return Reply(b"+ \r\n")
-            return self._sasl_plain(initial)
+                return Reply(b"+ \r\n" if mech == "PLAIN" else USERNAME_PROMPT)
+            return self._sasl_step(initial)
         return Reply(err("Unknown command."))  # Dovecot's login process names no command
 
-    def _sasl_plain(self, b64: str) -> Reply:
-        import base64
-        import binascii
-
+    def _sasl_step(self, b64: str) -> Reply:
+        """One answer of the client in an AUTH exchange: PLAIN's single one, LOGIN's two."""
+        mech, user = self.sasl
+        self.sasl = None
         if b64.strip() == "*":
             return Reply(err("Authentication aborted by client."))
         try:
-            _, user, password = base64.b64decode(b64.strip(), validate=True).decode().split("\0")
+            data = base64.b64decode(b64.strip(), validate=True).decode()
         except (binascii.Error, ValueError, UnicodeDecodeError):
+            return Reply(err("Invalid base64 data in continued response"))
+        if mech == "LOGIN":
+            if user is None:
+                self.sasl = [mech, data]
+                return Reply(PASSWORD_PROMPT)
+            return self.login(user, data)
+        try:
+            _, user, password = data.split("\0")
+        except ValueError:
             return Reply(err("Invalid base64 data in continued response"))
         return self.login(user, password)
 
@@ -201,10 +264,14 @@ class Pop3Session:
             self.user = None
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         try:
-            path = self.world.mailbox_path(user)
-            store = Store.in_world(self.world, path, self.clock)
+            location = maillocation.resolve(self.world, user, self.mail_location)
+            path = location.inbox
+            store = location.store(path, self.clock, shared=False)
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
+        except maillocation.LocationError as e:  # the mail process cannot start for this user
+            self.user = None
+            return Reply(err(INTERNAL_ERROR), close=True, refused=f"Error: {e}")
         if self.admit is not None:
             refused = self.admit(user)  # before the mailbox lock, as Dovecot counts in its login process
             if refused:
@@ -221,6 +288,8 @@ class Pop3Session:
         try:
             with self.store.lock():
                 box = self.store.load()
+                # the first session to open the mailbox takes its \Recent, a POP3 one too (Dovecot)
+                self.store.claim_recent(box)
         except BaseException:
             self.release()
             raise
@@ -272,9 +341,17 @@ class Pop3Session:
         live = self._live()
         return ok(f"{len(live)} messages:") + multiline([f"{n} {m.size}".encode() for n, m in live])
 
+    def uidl(self, m) -> str:
+        """A message's UIDL as pop3_uidl_format makes it: %u UID, %v UIDVALIDITY, %m the
+        header's MD5 (mbox), %f the file name (Maildir), %g the GUID."""
+        name = posixpath.basename(m.filename).split(":", 1)[0] if m.filename else ""
+        md5 = "" if m.filename else header_md5(m.body)
+        values = {"u": str(m.uid), "v": str(self.uidvalidity), "m": md5, "f": name, "g": name or md5}
+        long = {"uid": values["u"], "uidvalidity": values["v"], "md5": md5, "filename": name, "guid": values["g"]}
+        return dovecotvars.expand(self.uidl_format, values, long)
+
     def cmd_UIDL(self, arg):
-        def uidl(m):
-            return f"{m.uid:08x}{self.uidvalidity:08x}"
+        uidl = self.uidl
         if arg:
             m, e = self._msg(arg)
             return e or ok(f"{arg} {uidl(m)}")

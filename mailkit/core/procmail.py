@@ -3,7 +3,8 @@
 Supported: variable assignments (MAILDIR, DEFAULT, LOGFILE, any NAME=value with $HOME and
 $LOGNAME), recipes `:0 [flags] [:lockfile]` with `*` conditions (regular expressions on the
 header, or the body with the B flag; `!` negates; case-insensitive unless D) and one action:
-a folder (mbox file, relative to MAILDIR), /dev/null, `! address...` (forward), `| program`.
+a folder (mbox file, relative to MAILDIR; a name ending in "/" is a Maildir, as procmail
+takes it), /dev/null, `! address...` (forward), `| program`.
 Flags H B D c (copy: keep going) and h b (what a pipe or folder gets) are honoured; w and W
 (wait for the program) are accepted, as every pipe here is waited for; f (filter) is not
 supported: its recipe is reported as an error. LOGFILE gets procmail's three-line log

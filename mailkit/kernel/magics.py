@@ -37,7 +37,7 @@ from ..commands import shell
 from ..commands.base import Result
 
 LINE_COMMANDS = ("systemctl", "netstat", "ss", "sendmail", "mailq", "newaliases", "makemap", "m4", "yum",
-                 "rpm", "cat", "ls", "mail", "grep", "echo", "head", "tail", "dig", "nslookup")
+                 "rpm", "cat", "ls", "mail", "grep", "echo", "head", "tail", "dig", "nslookup", "doveconf")
 CELL_MAGICS = ("host", "telnet")
 _saved: dict[tuple[str, str], object] = {}  # magics of IPython we replaced, put back on unload
 
@@ -267,6 +267,15 @@ def _mailkit_magic(session):
             for u in cfg.unhandled:
                 print(f"{cfg.cf_path}:{u.lineno}: {u.text}    # {u.reason}")
             print(f"{len(cfg.unhandled)} lines of sendmail.cf not acted on by mailkit")
+            from ..core import dovecotconf
+
+            try:
+                dovecot = dovecotconf.not_acted_on(dovecotconf.parse(session.world))
+            except dovecotconf.ConfError as e:
+                dovecot = [e.fatal]
+            for line in dovecot:
+                print(line)
+            print(f"{len(dovecot)} dovecot.conf settings not acted on by mailkit")
         elif sub == "user":
             from ..core.accounts import accounts, home_of
 

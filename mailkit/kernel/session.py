@@ -152,7 +152,8 @@ class Session:
             name = "sendmail" if ln.service == "sendmail" else SERVICE_NAMES.get(ln.port, ln.service)
             if ln.service == "sendmail" and ln.port == 587:
                 name = "submission"
-            parts.append(f"{name} on :{ln.port}")
+            if f"{name} on :{ln.port}" not in parts:  # one port on several addresses (dovecot's "*, ::")
+                parts.append(f"{name} on :{ln.port}")
         if not parts:
             return "mailkit: mail host loaded; no service is running (see %systemctl status sendmail)"
         return "mailkit: mail host ready (" + ", ".join(parts) + ")"

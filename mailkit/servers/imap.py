@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import re
 
-from ..core import maillog
+from ..core import loginpolicy, maillog
 from ..core.imapsession import ImapSession, greeting
 from . import limits
 from .loginlog import LoginLog
-from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, start_tls
+from .pop3 import FINAL_DRAIN, USERIP_REFUSAL, _Server, dropper, session_settings, start_tls
 
 MAX_LINE = 1 << 16  # imap_max_line_length
 MAX_APPEND = 50 * 1024 * 1024  # all literals of one APPEND
@@ -110,10 +110,12 @@ TLS_ACTIVE = "BAD TLS is already active."
 TLS_DISABLED = "BAD TLS support isn't enabled."
 
 
-async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = False):
-    """IMAP on host:port; with implicit_tls the connection is TLS from its first byte (993)."""
+async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = False, conf=None):
+    """IMAP on host:port; with implicit_tls the connection is TLS from its first byte (993).
+    `conf`: the DovecotConfig the service started with (None: CentOS's stock dovecot.conf)."""
     sessions: set = set()
-    ctx, waiting, anvil = limits.listener_state(world, implicit_tls)
+    ctx, waiting, anvil = limits.listener_state(world, implicit_tls, conf)
+    location = session_settings(conf, "imap")["mail_location"]
 
     async def idle(session, reader, writer, tag, autologout: float):
         """Until DONE: new mail as it comes. Returns a reason when the client is to go."""
@@ -151,15 +153,18 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         lim = limits.current()
         sessions.add(writer)
-        session = ImapSession(world, clock=clock, starttls=ctx is not None and not implicit_tls)
         logins = LoginLog(world, clock, "imap", writer)
+        policy = loginpolicy.policy_for(conf, "imap", logins.lip, logins.rip, tls=implicit_tls)
+        session = ImapSession(world, clock=clock, starttls=ctx is not None and not implicit_tls, policy=policy,
+                              mail_location=location)
+        logins.secured = policy.secured
         secured = logins.tls = implicit_tls  # TLS is on (from the start, or after STARTTLS)
         why: list[str] = []  # set when the server ends the connection itself
         admitted = None  # the user counted against mail_max_userip_connections
         waiting.enter(writer, dropper(writer, b"* BYE Connection queue full\r\n", why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
         try:
-            writer.write(greeting(session.starttls))
+            writer.write(greeting(session.starttls, session.policy))
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
@@ -200,6 +205,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         why.append(failed)
                         break
                     session.starttls, secured = False, True
+                    session.policy = session.policy.tls()
                     continue
                 try:
                     if session.pending_auth is not None:  # the line answers AUTHENTICATE's "+ "
@@ -226,7 +232,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                     admitted = session.user
                     waiting.leave(writer)
                     anvil.succeeded(logins.rip)
-                    logins.logged_in(session.user)
+                    logins.logged_in(session.user, session.method)
                 if was_user:  # Dovecot's in=/out= count what the imap process, after login, saw
                     logins.bytes_in += len(text) + 2 + sum(len(x) for x in literals)
                 if session.user:

@@ -163,13 +163,14 @@ async def drain(writer: asyncio.StreamWriter, timeout: float) -> None:
         raise ConnectionAbortedError("client stopped reading") from None
 
 
-def listener_state(world, implicit_tls: bool = False):
-    """What a POP3 or IMAP listener keeps for all its connections: the TLS context of Dovecot's
-    certificate (None without one; an implicit-TLS port cannot do without), the login queue and
-    the world's anvil."""
+def listener_state(world, implicit_tls: bool = False, conf=None):
+    """What a POP3 or IMAP listener keeps for all its connections: the TLS context of the
+    certificate dovecot.conf names (ssl_cert, ssl_key; None without one, or with ssl = no; an
+    implicit-TLS port cannot do without), the login queue and the world's anvil."""
     from ..core import tlscert
 
-    ctx = tlscert.server_context(world, tlscert.DOVECOT)
+    pair = tlscert.DOVECOT if conf is None else conf.cert_pair()
+    ctx = None if pair is None else tlscert.server_context(world, pair)
     if implicit_tls and ctx is None:
-        raise OSError(2, f"Can't open file {tlscert.DOVECOT.cert}")
+        raise OSError(2, f"Can't open file {(pair or tlscert.DOVECOT).cert}")
     return ctx, LoginQueue(), anvil_for(world)

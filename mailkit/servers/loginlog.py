@@ -6,7 +6,8 @@
     dovecot: imap(bob): Disconnected: Logged out in=123 out=4567
     dovecot: imap(bob): Disconnected: Connection closed in=40 out=700   (no LOGOUT)
 
-Dovecot syslogs without a pid. "secured" marks a connection from the machine itself.
+Dovecot syslogs without a pid. "secured" marks a connection Dovecot trusts without TLS: from
+the server's own address, or from login_trusted_networks (core/loginpolicy.py).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class LoginLog:
         self.done = False
         self.bytes_in = self.bytes_out = 0  # IMAP after login (Dovecot's %i and %o)
         self.tls = False  # set by the server once the connection is TLS: Dovecot then says "TLS"
+        self.secured = self.rip == self.lip  # the server sets what its login policy says
 
     def imap_stats(self) -> str:
         """Dovecot 2.2's default imap_logout_format: in=%i out=%o."""
@@ -39,15 +41,15 @@ class LoginLog:
             parts.append(f"mpid={self.clock.pid}")
         if self.tls:
             parts.append("TLS")
-        elif self.rip == self.lip or self.rip.startswith("127."):
+        elif self.secured:
             parts.append("secured")
         return ", ".join(parts)
 
     def _log(self, text: str) -> None:
         maillog.log(self.world, self.clock, text, program="dovecot", with_pid=False)
 
-    def logged_in(self, user: str) -> None:
-        self._log(f"{self.proto}-login: Login: user=<{user}>, method=PLAIN, {self._where(mpid=True)}")
+    def logged_in(self, user: str, method: str = "PLAIN") -> None:
+        self._log(f"{self.proto}-login: Login: user=<{user}>, method={method}, {self._where(mpid=True)}")
 
     def failed(self, user: str | None) -> None:
         self.failures += 1

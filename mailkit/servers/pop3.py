@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
-from ..core import tlscert
-from ..core.pop3proto import GREETING, Pop3Session, err, ok
+from ..core import loginpolicy, maillocation, tlscert
+from ..core.pop3proto import GREETING, UIDL_FORMAT, Pop3Session, err, ok
 from . import limits
 from .loginlog import LoginLog
 
@@ -92,10 +92,20 @@ def _is_stls(line: bytes, session: Pop3Session) -> bool:
             and bool(words) and words[0].upper() == b"STLS")
 
 
-async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = False):
-    """POP3 on host:port; with implicit_tls the connection is TLS from its first byte (995)."""
+def session_settings(conf, protocol: str) -> dict:
+    """What a session takes from dovecot.conf (None: CentOS's stock values) for `protocol`."""
+    if conf is None:
+        return {"mail_location": maillocation.STOCK, "uidl_format": UIDL_FORMAT}
+    return {"mail_location": conf.get("mail_location", protocol=protocol),
+            "uidl_format": conf.get("pop3_uidl_format", protocol=protocol)}
+
+
+async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = False, conf=None):
+    """POP3 on host:port; with implicit_tls the connection is TLS from its first byte (995).
+    `conf`: the DovecotConfig the service started with (None: CentOS's stock dovecot.conf)."""
     sessions: set = set()
-    ctx, waiting, anvil = limits.listener_state(world, implicit_tls)
+    ctx, waiting, anvil = limits.listener_state(world, implicit_tls, conf)
+    settings = session_settings(conf, "pop3")
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         lim = limits.current()
@@ -104,8 +114,10 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
         why: list[str] = []  # set when the server ends the connection itself
         held: list[str] = []
         admit, dismiss = userip_admission(anvil, "pop3", logins.rip, lim, held)
+        policy = loginpolicy.policy_for(conf, "pop3", logins.lip, logins.rip, tls=implicit_tls)
         session = Pop3Session(world, clock, admit=admit, dismiss=dismiss,
-                              starttls=ctx is not None and not implicit_tls)
+                              starttls=ctx is not None and not implicit_tls, policy=policy, **settings)
+        logins.secured = policy.secured
         secured = logins.tls = implicit_tls
         waiting.enter(writer, dropper(writer, err("Connection queue full"), why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
@@ -135,6 +147,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         why.append(failed)
                         break
                     session.starttls, secured = False, True
+                    session.policy = session.policy.tls()
                     continue
                 was, tried = session.account, session.user  # PASS forgets a refused USER
                 if not was and _is_login(line, session):
@@ -148,7 +161,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
                 if session.account and not was:
                     waiting.leave(writer)
                     anvil.succeeded(logins.rip)
-                    logins.logged_in(session.account)
+                    logins.logged_in(session.account, session.method)
                 if reply.auth_failed:
                     logins.failed(tried)
                     await asyncio.sleep(anvil.failed(logins.rip, lim))

@@ -49,7 +49,12 @@ START_RUN_WAIT = 30.0
 
 
 class ServiceError(RuntimeError):
-    """A service that cannot start; the message reads like the daemon's own log line."""
+    """A service that cannot start; the message reads like the daemon's own log line, and
+    `status` is the exit status systemd reports (1; dovecot's config errors exit 89)."""
+
+    def __init__(self, text: str, status: int = 1):
+        super().__init__(text)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ class HostRuntime:
         self.queue_runner = QueueRunner(world, self.clock, interval_of(world))
         self.started_at: dict[str, object] = {}
         self.last_error: dict[str, str] = {}
+        self.last_status: dict[str, int] = {}  # the failed start's exit status (systemctl status)
 
     # -- the thread
     def _ensure_loop(self) -> None:
@@ -277,8 +283,10 @@ class HostRuntime:
             try:
                 self._call(self._start(name))
                 self.last_error.pop(name, None)
+                self.last_status.pop(name, None)
                 self.started_at[name] = self.clock.now()
             except ServiceError as e:
+                self.last_status[name] = e.status
                 self._failed(name, str(e))
                 raise
             state = load_services(self.world)
@@ -324,10 +332,32 @@ class HostRuntime:
             save_services(self.world, state)
 
     def restart_service(self, name: str) -> None:
+        """systemctl restart: stop, then start with the configuration as it is now. A start
+        that fails (a bad dovecot.conf line) leaves the unit stopped and failed, as on CentOS."""
         with self._lock:
             if self._loop is not None and name in self._servers:
                 self._stop(name)
             self.start_service(name)
+
+    def reload_service(self, name: str) -> None:
+        """systemctl reload: the daemon reads its configuration again and keeps running. For
+        dovecot (kill -HUP on CentOS) a configuration it cannot read is logged and the running
+        servers keep the old one; a good one replaces the listeners. Others restart."""
+        with self._lock:
+            if name != "dovecot" or name not in self._servers:
+                self.restart_service(name)
+                return
+            from ..core import dovecotconf
+
+            maillog.log(self.world, self.clock, "master: Warning: SIGHUP received - reloading configuration",
+                        program="dovecot", with_pid=False)
+            try:
+                dovecotconf.parse(self.world, expand=True)
+            except dovecotconf.ConfError as e:
+                maillog.log(self.world, self.clock, f"master: Error: Error reading configuration: {e}",
+                            program="dovecot", with_pid=False)
+                return
+            self.restart_service(name)
 
     def _stop(self, name: str) -> None:
         servers = self._servers.pop(name, [])
@@ -357,7 +387,8 @@ class HostRuntime:
 
     def _bind_addresses(self, addr: str) -> list[str]:
         """What is bound for an address a configuration asks for: the address itself when it is
-        a loopback one (or when told to bind as configured), else loopback addresses only.
+        a loopback one (or when told to bind as configured), else loopback addresses only
+        (::1 for an IPv6 one).
         A host of a network binds its own address (127.0.0.N) where the configuration says
         127.0.0.1 or every interface: 127.0.0.1 is each machine's own loopback, and the other
         hosts reach this one at its address. The first host keeps 127.0.0.1 too, so what
@@ -369,7 +400,7 @@ class HostRuntime:
             return [addr]
         if addr == "0.0.0.0":  # every interface: every loopback address the host knows
             return loopback_addresses(self.world)
-        return ["127.0.0.1"]
+        return ["::1"] if ":" in addr else ["127.0.0.1"]
 
     def _port_for(self, service_port: int, addr: str) -> int:
         """The real port for a service port, chosen once per runtime so restarts rebind it.
@@ -386,12 +417,12 @@ class HostRuntime:
         return None
 
     async def _bind(self, name, program, factory, addr, service_port, kind="protocol", daemon="MTA",
-                    backlog=None, ssl=None):
+                    backlog=None, ssl=None, shown=None):
         bound = self._bind_addresses(addr)
         backlog = backlog or LISTEN_BACKLOG
         try:
             real = self._port_for(service_port, bound[0])
-            if self._holder(real) is not None:
+            if self._holder(real) not in (None, name):  # one unit may listen on several addresses
                 raise OSError(98, "Address already in use")
             if kind == "protocol":
                 tls = {"ssl": ssl, "ssl_handshake_timeout": 60} if ssl else {}
@@ -410,10 +441,12 @@ class HostRuntime:
                 srv = await factory(bound[0], real)
                 _set_backlog(srv, backlog)
         except OSError as e:
-            raise ServiceError(_bind_failure(name, daemon, addr, service_port, e.strerror or str(e))) from None
+            raise ServiceError(_bind_failure(name, daemon, shown or addr, service_port, e.strerror or str(e))) from None
         # clients connect to the bound address; 0.0.0.0 stays, so connect_address and telnet
-        # reach it through whichever loopback address they name
-        self.ports[service_port] = (addr if addr == "0.0.0.0" else bound[0], real)
+        # reach it through whichever loopback address they name. The first listener of a port
+        # is the one clients use (IPv4 before IPv6: dovecot's "*, ::")
+        if not any(ln.port == service_port for lns in self._listeners.values() for ln in lns):
+            self.ports[service_port] = (addr if addr == "0.0.0.0" else bound[0], real)
         self._listeners.setdefault(name, []).append(
             Listener(name, program, addr, service_port, real, self.pid_of(name), tuple(bound), backlog))
         self._save_ports()
@@ -480,7 +513,23 @@ class HostRuntime:
         return servers
 
     async def _start_dovecot(self):
-        servers = []
+        """POP3 and IMAP as /etc/dovecot/dovecot.conf says: the protocols it names, each
+        login service's inet listeners on their address (listen, or the listener's own) and
+        port (0: off), the TLS ones (imaps, pop3s) only with ssl other than no and a
+        certificate that loads. A configuration Dovecot refuses stops the start with its
+        error (file and line), exit status 89."""
+        from ..core import dovecotconf, loginpolicy
+
+        try:
+            tlscert.ensure(self.world)  # what CentOS's %post makes at install: ssl_cert must open
+        except OSError:
+            pass
+        try:
+            conf = dovecotconf.parse(self.world, expand=True)
+        except dovecotconf.ConfError as e:
+            raise ServiceError(e.fatal, status=89) from None
+        for problem in loginpolicy.mechanisms_of(conf.get("auth_mechanisms"))[1]:
+            maillog.log(self.world, self.clock, f"auth: Fatal: {problem}", program="dovecot", with_pid=False)
         try:
             from .pop3 import serve_pop3
         except ImportError:
@@ -489,19 +538,50 @@ class HostRuntime:
             from .imap import serve_imap
         except ImportError:
             serve_imap = None
-        tls = _tls_ready(self.world, tlscert.DOVECOT)
-        if serve_pop3:
-            servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_pop3(self.world, self.clock, a, p),
-                                            "127.0.0.1", 110, kind="coroutine"))
-        if serve_imap:
-            servers.append(await self._bind("dovecot", "dovecot", lambda a, p: serve_imap(self.world, self.clock, a, p),
-                                            "127.0.0.1", 143, kind="coroutine"))
-        for serve, port in ((serve_imap, 993), (serve_pop3, 995)) if tls else ():  # imaps, pop3s
-            if serve:
-                servers.append(await self._bind(
-                    "dovecot", "dovecot", lambda a, p, s=serve: s(self.world, self.clock, a, p, implicit_tls=True),
-                    "127.0.0.1", port, kind="coroutine"))
+        protocols = conf.get("protocols").split()
+        tls = conf.get("ssl") != "no" and conf.cert_pair() is not None and _tls_ready(self.world, conf.cert_pair())
+        plan = []
+        for proto, serve in (("pop3", serve_pop3), ("imap", serve_imap)):
+            if serve is None or proto not in protocols:
+                continue
+            for _, addresses, port, implicit in conf.inet_listeners(f"{proto}-login"):
+                if implicit and not tls:
+                    continue  # ssl = no, or no certificate: a TLS-only port would fail every handshake
+                for shown in addresses.replace(",", " ").split():
+                    plan.append((port, shown, serve, implicit, f"{proto}-login"))
+        servers = []
+        try:
+            for port, shown, serve, implicit, service in sorted(plan, key=lambda p: (p[0], ":" in p[1])):
+                addr = self._listen_address(shown, service)
+                try:
+                    srv = await self._bind("dovecot", "dovecot", lambda a, p, s=serve, t=implicit: s(
+                        self.world, self.clock, a, p, implicit_tls=t, conf=conf), addr, port, kind="coroutine",
+                        daemon=service, shown=shown)
+                except ServiceError:
+                    if ":" in addr and not _ipv6_works():
+                        continue  # no IPv6 on this machine: Dovecot too listens on IPv4 only then
+                    raise
+                servers.append(srv)
+        except ServiceError:
+            await self._close(servers)
+            raise
         return servers
+
+    def _listen_address(self, text: str, service: str) -> str:
+        """A `listen` (or listener `address`) word as Dovecot resolves it: * and :: are every
+        IPv4 and IPv6 address, a name is looked up in the world's /etc/hosts."""
+        if text == "*":
+            return "0.0.0.0"
+        if text in ("::", "[::]"):
+            return "::"
+        try:
+            return str(ipaddress.ip_address(text.strip("[]")))
+        except ValueError:
+            found = config_mod.resolve_address(self.world, text)
+            if found is None:
+                raise ServiceError(f"Fatal: service({service}) Can't resolve address {text}: "
+                                   "Name or service not known") from None
+            return found
 
     async def _start_runner(self) -> None:
         self.queue_runner.start(lambda: self._mtas[0] if self.running and self._mtas else None)
@@ -539,13 +619,24 @@ def _tls_ready(world: World, pair) -> bool:
 
 
 def _bind_failure(service: str, daemon: str, addr: str, port: int, reason: str) -> str:
-    """The journal lines each daemon writes when its port is taken (one line each)."""
+    """The journal lines each daemon writes when its port is taken."""
     if service == "sendmail":
         return (f"daemon {daemon}: problem creating SMTP socket\n"
                 f"NOQUEUE: SYSERR(root): opendaemonsocket: daemon {daemon}: cannot bind: {reason}")
     if service == "postfix":
         return f"fatal: bind {addr} port {port}: {reason}"
+    if service == "dovecot":  # the master: the listener (daemon = its login service), then why it stops
+        return f"Error: service({daemon}): listen({addr}, {port}) failed: {reason}\nFatal: Failed to start listeners"
     return f"Fatal: listen({addr}, {port}) failed: {reason}"
+
+
+def _ipv6_works() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 
 class _PostfixStandIn(asyncio.Protocol):

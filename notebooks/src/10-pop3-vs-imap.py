@@ -153,6 +153,76 @@ CELLS = [
     """, "seed:P02"),
     code("%grep dovecot /var/log/maillog"),
     md(ko="""
+    ## dovecot의 설정: /etc/dovecot
+    dovecot의 설정은 `/etc/dovecot/dovecot.conf`에서 시작합니다. 이 파일 끝의 `!include conf.d/*.conf`가
+    `conf.d/` 안의 파일을 이름 순서로 읽어 들입니다.
+
+    | 파일 | 주요 설정 |
+    | --- | --- |
+    | dovecot.conf | `protocols`(제공할 프로토콜), `listen`(기다릴 주소) |
+    | conf.d/10-auth.conf | `disable_plaintext_auth`, `auth_mechanisms` |
+    | conf.d/10-mail.conf | `mail_location`(메일함의 형식과 위치) |
+    | conf.d/10-master.conf | `service imap-login`, `service pop3-login` 안의 `inet_listener`(포트) |
+    | conf.d/10-ssl.conf | `ssl`, `ssl_cert`, `ssl_key` |
+    | conf.d/20-pop3.conf, 20-imap.conf | 프로토콜마다의 설정(`pop3_uidl_format` 등) |
+
+    대부분의 줄은 `#`로 막힌 기본값입니다. `doveconf -n`은 기본값과 다른 설정만 모아 보여 주고,
+    `doveconf 이름`은 설정 하나의 값을 보여 줍니다.
+    """, en="""
+    ## dovecot's configuration: /etc/dovecot
+    dovecot's configuration starts in `/etc/dovecot/dovecot.conf`. Its last lines, `!include
+    conf.d/*.conf`, read the files in `conf.d/` in the order of their names.
+
+    | file | main settings |
+    | --- | --- |
+    | dovecot.conf | `protocols` (what is served), `listen` (addresses to wait on) |
+    | conf.d/10-auth.conf | `disable_plaintext_auth`, `auth_mechanisms` |
+    | conf.d/10-mail.conf | `mail_location` (format and place of the mailboxes) |
+    | conf.d/10-master.conf | `inet_listener` (ports) in `service imap-login` and `service pop3-login` |
+    | conf.d/10-ssl.conf | `ssl`, `ssl_cert`, `ssl_key` |
+    | conf.d/20-pop3.conf, 20-imap.conf | per-protocol settings (`pop3_uidl_format`, ...) |
+
+    Most lines are defaults commented out with `#`. `doveconf -n` shows only the settings that
+    differ from the defaults; `doveconf NAME` shows one setting's value.
+    """),
+    code("%doveconf -n"),
+    code("%doveconf protocols listen mail_location"),
+    md(ko="""
+    POP3를 끄고 IMAP만 제공해 봅니다. dovecot.conf의 `#protocols = imap pop3 lmtp` 줄을 `protocols = imap`으로
+    바꾸고 dovecot을 다시 시작합니다. 설정은 다시 시작할 때 읽습니다.
+    """, en="""
+    Now serve IMAP only, without POP3: change the line `#protocols = imap pop3 lmtp` of dovecot.conf to
+    `protocols = imap` and restart dovecot, which reads its configuration when it starts.
+    """),
+    code("""
+    edit("/etc/dovecot/dovecot.conf", "#protocols = imap pop3 lmtp", "protocols = imap")
+    %systemctl restart dovecot
+    """),
+    code("%netstat -tlnp | grep dovecot"),
+    code("""
+    try:
+        poplib.POP3("localhost", 110)
+    except ConnectionRefusedError as e:
+        print("POP3:", e)
+    imap = imaplib.IMAP4("localhost", 143)
+    print("IMAP:", imap.login("carol", "secret")[0])
+    print(imap.logout()[0])
+    """),
+    md(ko="""
+    110번과 995번이 목록에서 사라졌고 POP3 접속은 거절됩니다(Connection refused). IMAP은 그대로입니다.
+    설정을 되돌리고 다시 시작합니다. 설정 파일에 틀린 줄이 있으면 `systemctl restart dovecot`이 실패하고,
+    `systemctl status dovecot`과 `doveconf -n`이 그 파일과 줄 번호를 알려 줍니다.
+    """, en="""
+    Ports 110 and 995 are gone from the list and POP3 connections are refused; IMAP is as it was.
+    Put the line back and restart. With a wrong line in the files, `systemctl restart dovecot` fails
+    and `systemctl status dovecot` and `doveconf -n` name the file and the line.
+    """),
+    code("""
+    edit("/etc/dovecot/dovecot.conf", "protocols = imap", "#protocols = imap pop3 lmtp")
+    %systemctl restart dovecot
+    """),
+    code("%netstat -tlnp | grep dovecot"),
+    md(ko="""
     ## 위젯: MailboxViewer
     사용자의 메일함을 목록으로 보고, 메일을 골라 헤더와 본문을 읽을 수 있습니다. 사용자를 바꿔 보세요.
     """, en="""
@@ -253,6 +323,40 @@ CELLS = [
                                                                        "lets users log in without a password", "turns POP3 off and leaves IMAP", "stores the mailboxes encrypted on the server disk instead of as plain text"],
            "So that plain passwords never cross the network unencrypted, they are allowed only on encrypted connections (local ones count as secure).",
            ["Right.", "It does not switch authentication off.", "protocols chooses what is served.", "Storage is mail_location's business."]), 0),
+        q(("dovecot이 사용자 홈의 Maildir 형식 메일함(~/Maildir)을 쓰게 하는 conf.d/10-mail.conf의 줄은?",
+           ["mail_location = maildir:~/Maildir", "mail_location = mbox:~/Maildir", "maildir = ~/Maildir", "protocols = maildir"],
+           "mail_location은 `형식:경로`로 씁니다. maildir:~/Maildir이면 받은편지함이 ~/Maildir이고, 다른 폴더는 ~/Maildir/.폴더입니다.",
+           ["정답.", "mbox:는 mbox 파일 형식이라 ~/Maildir를 mbox 폴더들이 있는 디렉터리로 봅니다.",
+            "그런 설정은 없습니다(doveconf: Unknown setting: maildir).", "protocols에는 imap, pop3처럼 제공할 프로토콜을 적습니다."]),
+          ("Which line of conf.d/10-mail.conf makes dovecot use Maildir mailboxes in the user's home (~/Maildir)?",
+           ["mail_location = maildir:~/Maildir", "mail_location = mbox:~/Maildir", "maildir = ~/Maildir", "protocols = maildir"],
+           "mail_location is written `format:path`. With maildir:~/Maildir the INBOX is ~/Maildir and other folders are ~/Maildir/.Folder.",
+           ["Right.", "mbox: is the mbox file format: ~/Maildir would be taken as the directory of mbox folders.",
+            "There is no such setting (doveconf: Unknown setting: maildir).", "protocols lists what is served, such as imap and pop3."]), 0),
+        q(("`doveconf -n`에 대한 설명으로 옳은 것은?",
+           ["dovecot.conf를 주석까지 포함해 처음부터 끝까지 그대로 보여 준다", "dovecot을 다시 시작해 바꾼 설정을 적용한다",
+            "POP3와 IMAP 접속 기록을 보여 준다", "기본값과 다른 설정만 모아 보여 주고, 틀린 줄이 있으면 파일과 줄 번호를 알려 준다"],
+           "doveconf -n은 설정 파일들을 읽어 기본값과 다른 설정만 보여 줍니다. 질문할 때 이 출력을 붙이라고 dovecot.conf 첫머리에 적혀 있습니다.",
+           ["주석과 기본값은 빠집니다. 파일 자체는 cat으로 봅니다.", "읽기만 합니다. 적용은 systemctl restart dovecot입니다.",
+            "접속 기록은 /var/log/maillog에 있습니다.", "정답."]),
+          ("Which is true of `doveconf -n`?",
+           ["it prints dovecot.conf from start to end as it is, comment lines included", "it restarts dovecot so that changed settings apply",
+            "it shows the log of POP3 and IMAP logins", "it shows only the settings that differ from the defaults, and names the file and line of a wrong one"],
+           "doveconf -n reads the files and prints only what differs from the defaults; dovecot.conf's first lines ask for this output when you ask for help.",
+           ["Comments and defaults are left out; cat shows the file itself.", "It only reads; systemctl restart dovecot applies a change.",
+            "Logins are in /var/log/maillog.", "Right."]), 3),
+        q(("CentOS의 기본 설정(ssl = required, disable_plaintext_auth 기본값 yes)에서 다른 컴퓨터의 메일 프로그램이 TLS 없이 143번에 접속해 LOGIN 하면?",
+           ["그대로 로그인된다", "dovecot 서비스가 멈춘다",
+            "평문 로그인이 거부된다(LOGINDISABLED). STARTTLS로 암호화한 뒤에는 로그인된다", "비밀번호 없이 로그인된다"],
+           "암호화하지 않은 연결로는 비밀번호를 보내지 못하게 막습니다. 같은 컴퓨터에서의 접속(127.0.0.1에서 127.0.0.1)은 안전한 것으로 봅니다.",
+           ["평문 로그인은 같은 컴퓨터에서의 접속에만 허용됩니다.", "로그인을 거부할 뿐 서비스는 계속됩니다.",
+            "정답.", "비밀번호는 언제나 필요합니다."]),
+          ("With CentOS's defaults (ssl = required, disable_plaintext_auth yes by default), a mail program on another computer connects to 143 without TLS and sends LOGIN. What happens?",
+           ["it is logged in as usual", "the dovecot service stops",
+            "the plaintext login is refused (LOGINDISABLED); after STARTTLS it can log in", "it is logged in without a password"],
+           "A password may not cross an unencrypted connection; a client on the machine itself (127.0.0.1 to 127.0.0.1) counts as secure.",
+           ["Plaintext logins are allowed only from the machine itself.", "The login is refused; the service goes on.",
+            "Right.", "A password is always needed."]), 2),
     ),
     end(),
 ]

@@ -221,10 +221,11 @@ def test_unreadable_certificate_leaves_tls_off(world, clock):
 
 
 def test_netstat_and_ss_show_993_and_995(host):
+    """CentOS's dovecot listens on every address (listen = *, ::): netstat shows 0.0.0.0 and ::."""
     out = run(host, ["netstat", "-tlnp"]).out
     for port in (110, 143, 993, 995):
-        assert f"127.0.0.1:{port} " in out
-    assert "127.0.0.1:993" in run(host, ["ss", "-ltnp"]).out
+        assert f"0.0.0.0:{port} " in out
+    assert "0.0.0.0:993" in run(host, ["ss", "-ltnp"]).out
 
 
 def test_smtps_only_where_the_cf_declares_m_s(world, clock):
