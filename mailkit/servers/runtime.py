@@ -553,6 +553,8 @@ class HostRuntime:
         try:
             for port, shown, serve, implicit, service in sorted(plan, key=lambda p: (p[0], ":" in p[1])):
                 addr = self._listen_address(shown, service)
+                if ":" in addr and not self._owns_ipv6_loopback():
+                    continue  # ::1 is one address for every host of a network: the first host's
                 try:
                     srv = await self._bind("dovecot", "dovecot", lambda a, p, s=serve, t=implicit: s(
                         self.world, self.clock, a, p, implicit_tls=t, conf=conf), addr, port, kind="coroutine",
@@ -566,6 +568,10 @@ class HostRuntime:
             await self._close(servers)
             raise
         return servers
+
+    def _owns_ipv6_loopback(self) -> bool:
+        own = network.membership(self.world)
+        return own is None or _keeps_loopback(self.world, own)
 
     def _listen_address(self, text: str, service: str) -> str:
         """A `listen` (or listener `address`) word as Dovecot resolves it: * and :: are every

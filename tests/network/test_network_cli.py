@@ -40,7 +40,7 @@ def test_serve_network_runs_every_host_and_commands_reach_each(tmp_path):
     made.close()
     proc, lines = serve(net)
     try:
-        hosts = [re.match(r"\[([^\]]+)\] (\w+): port (\d+) on ([\d.]+):(\d+)", x).groups() for x in lines]
+        hosts = [re.match(r"\[([^\]]+)\] (\w+): port (\d+) on (\S+):(\d+)", x).groups() for x in lines]
         assert [h[:3] for h in hosts if h[1] in ("sendmail", "named")] == [
             ("mail.korea.example", "sendmail", "25"), ("mail.korea.example", "named", "53"),
             ("mail.jeju.example", "sendmail", "25"), ("mx2.jeju.example", "sendmail", "25")]

@@ -5,6 +5,7 @@ host's address (the servers see mail.korea.example connecting, as on a network).
 import imaplib
 import poplib
 import smtplib
+import ssl
 import socket
 import time
 
@@ -56,9 +57,19 @@ def test_pop3_and_imap_by_address_and_name(network):
     with smtplib.SMTP("127.0.0.5", 25) as s:
         s.sendmail("alice@korea.example", ["bob@jeju.example"], MESSAGE.format(to="bob@jeju.example", subject="fetch me"))
     assert "fetch me" in spool(network, "mail.jeju.example", "bob")
+    # from another machine Dovecot's stock config (disable_plaintext_auth, ssl = required) wants
+    # TLS before a password, as the real one does: only its own address counts as secure
+    unverified = ssl._create_unverified_context()
     p = poplib.POP3("mail.jeju.example")
     try:
         assert p.sock.getsockname()[0] == "127.0.0.4"
+        with pytest.raises(poplib.error_proto, match="Plaintext authentication disallowed"):
+            p.user("bob")  # Dovecot refuses the USER line already
+    finally:
+        p.quit()
+    p = poplib.POP3("mail.jeju.example")
+    try:
+        p.stls(unverified)
         p.user("bob")
         p.pass_("secret")
         assert p.stat()[0] == 1
@@ -66,12 +77,15 @@ def test_pop3_and_imap_by_address_and_name(network):
         p.quit()
     p = poplib.POP3("127.0.0.6")  # mx2 holds no mail for bob
     try:
+        p.stls(unverified)
         p.user("bob")
         p.pass_("secret")
         assert p.stat()[0] == 0
     finally:
         p.quit()
     with imaplib.IMAP4("mail.jeju.example") as m:
+        assert "LOGINDISABLED" in m.capabilities
+        m.starttls(unverified)
         m.login("bob", "secret")
         typ, data = m.select("INBOX", readonly=True)
         assert (typ, data) == ("OK", [b"1"])

@@ -21,9 +21,10 @@ def test_the_picture_of_the_default_network(net):
     assert str(view) == (
         "Network of 3 mail hosts (DNS: mail.korea.example)\n"
         "  host                address    listening\n"
-        "  mail.korea.example  127.0.0.4  sendmail 127.0.0.1:25; named 127.0.0.1:53; dovecot 127.0.0.1:110,143,993,995\n"
-        "* mail.jeju.example   127.0.0.5  sendmail 127.0.0.1:25; dovecot 127.0.0.1:110,143,993,995\n"
-        "  mx2.jeju.example    127.0.0.6  sendmail 127.0.0.1:25; dovecot 127.0.0.1:110,143,993,995\n"
+        "  mail.korea.example  127.0.0.4  sendmail 127.0.0.1:25; named 127.0.0.1:53; dovecot 0.0.0.0:110,143,993,995; "
+        "dovecot :::110,143,993,995\n"
+        "* mail.jeju.example   127.0.0.5  sendmail 127.0.0.1:25; dovecot 0.0.0.0:110,143,993,995\n"
+        "  mx2.jeju.example    127.0.0.6  sendmail 127.0.0.1:25; dovecot 0.0.0.0:110,143,993,995\n"
         "MX records\n"
         "  jeju.example    10 mail.jeju.example   -> mail.jeju.example (127.0.0.5)\n"
         "                  20 mx2.jeju.example    -> mx2.jeju.example (127.0.0.6)\n"
@@ -45,7 +46,7 @@ def test_stopped_services_and_an_mx_pointing_nowhere(net):
               "        IN  MX    20 mx2.jeju.example.\n        IN  MX    30 backup.jeju.example.\n"
               "        IN  MX    40 far.jeju.example.\nfar     IN  A     192.0.2.1\n")
     text = str(NetworkView.load(net, KOREA))
-    assert "  mx2.jeju.example    127.0.0.6  dovecot 127.0.0.1:110,143,993,995; sendmail stopped\n" in text
+    assert "  mx2.jeju.example    127.0.0.6  dovecot 0.0.0.0:110,143,993,995; sendmail stopped\n" in text
     assert "                  30 backup.jeju.example  -> no address in DNS\n" in text
     assert "                  40 far.jeju.example     -> 192.0.2.1: no host of the network\n" in text
     svg = NetworkView.load(net, KOREA).html()
