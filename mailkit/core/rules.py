@@ -911,6 +911,10 @@ def compile_cf(world: World | None, cf: CfFile, op_mode: str = "t",
                 rules.maps[line.name] = m
         elif k == "M":
             _mailer(rules, line)
+    # sendmail puts its canonical name ($j, a cf's `Dj` when it sets one) in class w
+    j = expand(rules.macros.get("j", ""), rules.macros)
+    if j:
+        _class_words(rules, "w", [j])
     rulemaps.add_implicit(rules, world)
     _builtin_mailers(rules)
     return rules

@@ -21,7 +21,7 @@ from pathlib import Path
 
 CANDIDATES = ("/usr/libexec/sendmail/sendmail", "/usr/lib/sm.bin/sendmail", "/usr/sbin/sendmail.sendmail")
 MAKEMAP = ("/usr/libexec/sendmail/makemap", "/usr/lib/sm.bin/makemap", "/usr/sbin/makemap")
-MAP_SOURCES = ("access", "virtusertable", "mailertable")
+MAP_SOURCES = ("access", "virtusertable", "mailertable", "genericstable")
 CLASS_FILES = ("local-host-names", "relay-domains", "trusted-users")
 
 
