@@ -10,11 +10,12 @@ from __future__ import annotations
 import smtplib
 from email.utils import getaddresses
 
-from ..core import config, qflock, route, runner
+from ..core import config, qflock, rewrite, route, runner
 from ..core.clock import rfc5322_date
 from ..core.mailq import QueueListing, format_mailq, locked_ids
 from ..core.cf import CfError
 from ..core.maps import MapError
+from ..core.message import Message
 from ..core.queue import Envelope, Queue, join_message, message_id, split_message
 from ..core.accounts import home_of
 from ..core.deliver import append_mbox, mbox_entry
@@ -148,6 +149,10 @@ def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes, transcri
     addr = mta_address(host)
     if addr is None:
         raise ConnectionRefusedError
+    # the MSP's relay mailer (submit.cf) rewrites the sender and the address headers on the way
+    msg, sender = rewrite.for_mailer(host.world, config.load(host.world, SUBMIT_CF), "relay",
+                                     Message.from_bytes(data), sender)
+    data = msg.tobytes()
     t = transcript if transcript is not None else []
     t.append(f"{', '.join(rcpts)}... Connecting to [127.0.0.1] via relay...")
     s = smtplib.SMTP(local_hostname="localhost.localdomain", timeout=30)

@@ -95,6 +95,12 @@ class Message:
                 break
         return bytes(out)
 
+    def with_head(self, head: bytes) -> "Message":
+        """The same body under another header (`head` as head() gives it: LF line ends, no
+        blank line): the message as a mailer that rewrote its address fields sends it."""
+        return Message(head + b"\n\n", lambda size: self.split(size)[1],
+                       max(0, self.size - len(self.head()) - 2))
+
     def body_only(self) -> "Message":
         """The body alone (LF line ends) as a message of its own (procmail's `b` flag)."""
         return Message(b"", lambda size: self.split(size)[1], self.body_size)

@@ -542,6 +542,17 @@ def rewrite_headers(rs: rules.Rules, m: rules.Mailer, header_block: bytes, sende
     return block.replace(b"\n", b"\r\n") if crlf else block
 
 
+def for_mailer(world, cfg, mailer: str, message, sender: str):
+    """(message, sender) as `mailer` gets them (a core/message.Message): the local mailer's
+    `-f` and Return-Path, and the header with its addresses rewritten; the same objects when
+    nothing changes."""
+    head = message.head()
+    new_sender, block = outgoing(world, cfg, mailer, sender, head + b"\n")
+    if block != head + b"\n":
+        message = message.with_head(block[:-1])
+    return message, new_sender
+
+
 def outgoing(world, cfg, mailer: str, sender: str, header_block: bytes, host: str = "") -> tuple[str, bytes]:
     """The envelope sender and the header block as `mailer` sends them (the cf's rulesets 3,
     1/2, the mailer's S=/R= and 4, as sendmail's deliver() and putheader() apply them).

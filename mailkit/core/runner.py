@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import qflock, route
+from . import qflock, rewrite, route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
@@ -49,9 +49,12 @@ def _delay(entry: QueueEntry, now: datetime) -> str:
 
 
 def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, res: RunResult, depth=0):
-    """Deliver to one resolved target; remote targets are returned (to stay queued)."""
+    """Deliver to one resolved target; remote targets are returned (to stay queued). Each
+    mailer gets the envelope sender and the header as its rulesets rewrite them (the local
+    mailer's -f and Return-Path, a masqueraded From:...), as sendmail's deliver() does."""
     if isinstance(t, route.Mailbox):
-        for d in deliver_local(world, cfg, t.user, msg, sender, clock):
+        local_msg, local_sender = rewrite.for_mailer(world, cfg, "local", msg, sender)
+        for d in deliver_local(world, cfg, t.user, local_msg, local_sender, clock):
             if d.forward_to and depth < route.MAX_DEPTH:
                 remote = []
                 for a in d.forward_to:
@@ -63,11 +66,12 @@ def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, 
             res.delivered.append((rcpt, "local" if d.mailer in ("local", "procmail") else d.target))
         return []
     if isinstance(t, route.File):
-        deliver_file(world, t.path, msg, sender, clock)
+        file_msg, file_sender = rewrite.for_mailer(world, cfg, "*file*", msg, sender)
+        deliver_file(world, t.path, file_msg, file_sender, clock)
         res.delivered.append((rcpt, t.path))
         return []
     if isinstance(t, route.Program):
-        run_program(world, t.command, msg, t.owner)
+        run_program(world, t.command, rewrite.for_mailer(world, cfg, "prog", msg, sender)[0], t.owner)
         res.delivered.append((rcpt, "|" + t.command))
         return []
     if isinstance(t, route.Remote):
