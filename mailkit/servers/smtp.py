@@ -27,7 +27,7 @@ from asyncio import sslproto
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import conncontrol, maillog, policy, route, runner, tlscert
+from ..core import conncontrol, maillog, policy, route, rules, runner, tlscert
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Incoming, Queue, message_id
@@ -133,6 +133,21 @@ class MTA:
         self.spool.shutdown(wait=True)
 
 
+_PATH_START = re.compile(r"[ \t]*(?:FROM|TO)[ \t]*:[ \t]*", re.I)
+_PATH_TABLE = rules.token_table(".:@[]")
+
+
+def typed_path(arg: str | None) -> str:
+    """The path as the client typed it, which sendmail's replies echo ("<a@b>", "a@b", "< a >",
+    "<@r:a@b>"): after "FROM:"/"TO:" and its blanks, up to the first blank outside angle
+    brackets, quotes and comments (prescan with " " as the delimiter)."""
+    arg = arg or ""
+    m = _PATH_START.match(arg)
+    text = arg[m.end():] if m else arg
+    scan = rules.prescan(text, _PATH_TABLE, delim=" ")
+    return text[:scan.stop] if 0 <= scan.stop <= len(text) else text
+
+
 def _parse_path(arg: str | None) -> tuple[str | None, dict]:
     """'FROM:<a@b> SIZE=10' -> ('a@b', {'SIZE': '10'}); None when it cannot be parsed."""
     m = _ADDR.match(arg or "")
@@ -165,6 +180,7 @@ class SendmailSMTP(SMTP):
         self._helo: str | None = None
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
+        self._rcpt_shown: dict = {}  # recipient (mailer, host, user) -> how its first RCPT typed it
         self._qid: str | None = None  # the envelope's queue id, taken at its first MAIL
         self._discard = False
         self._discard_connection = False  # access Connect: DISCARD drops all this client sends
@@ -279,13 +295,13 @@ class SendmailSMTP(SMTP):
         return await self._reader.readuntil()
 
     def _state(self):
-        return (self._helo, self._mail_from, list(self._rcpts), self._qid, self._discard,
-                self.session.extended_smtp)
+        return (self._helo, self._mail_from, list(self._rcpts), dict(self._rcpt_shown), self._qid,
+                self._discard, self.session.extended_smtp)
 
     def _restore(self, saved) -> None:
-        (self._helo, self._mail_from, rcpts, self._qid, self._discard,
+        (self._helo, self._mail_from, rcpts, shown, self._qid, self._discard,
          self.session.extended_smtp) = saved
-        self._rcpts = list(rcpts)
+        self._rcpts, self._rcpt_shown = list(rcpts), dict(shown)
 
     async def _admit(self) -> bool:
         """sendmail's limits on connections (core/conncontrol.py): false when refused and closed."""
@@ -344,6 +360,7 @@ class SendmailSMTP(SMTP):
     def _reset_transaction(self) -> None:
         """A new envelope (HELO/EHLO, RSET, the end of DATA): its queue id comes at the next MAIL."""
         self._mail_from, self._rcpts, self._qid = None, [], None
+        self._rcpt_shown = {}
         self._discard = self._discard_connection
 
     # -- commands
@@ -555,12 +572,13 @@ class SendmailSMTP(SMTP):
             await self.push(error)
             return
         addr = seven_bit(addr)
+        shown = seven_bit(typed_path(arg))  # what the replies echo, as sendmail's e_to
         limit = self.cfg.max_message_size
         size = params.get("SIZE", "0")
         if limit and size.isascii() and size.isdigit() and int(size) > limit:
             await self.push(f"552 5.2.3 Message size exceeds fixed maximum message size ({limit})")
             return
-        verdict = policy.check_mail(self.mta.world, self.cfg, addr)
+        verdict = policy.check_mail(self.mta.world, self.cfg, addr, shown=shown)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -568,9 +586,9 @@ class SendmailSMTP(SMTP):
                          qid=self._qid)
             await self.push(str(verdict))
             return
-        reply = f"250 2.1.0 <{addr}>... Sender ok"
+        reply = f"250 2.1.0 {shown}... Sender ok"
         self._mail_from = addr
-        self._rcpts = []
+        self._rcpts, self._rcpt_shown = [], {}
         await self.push(reply)
 
     async def smtp_RCPT(self, arg):
@@ -586,9 +604,17 @@ class SendmailSMTP(SMTP):
             await self.push(error)
             return
         addr = seven_bit(addr)
+        shown = seven_bit(typed_path(arg))
+        world, cfg, client, name, sender = self.mta.world, self.cfg, self.client_addr, self.client_name, self._mail_from
+        discarding = self._discard
+
+        def check():
+            verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding)
+            key = policy.recipient_key(world, cfg, addr) if verdict is None or verdict.discard else None
+            return verdict, key
+
         # an alias may have thousands of members: expanded in a worker thread, not on the loop
-        verdict = await self._off_loop(policy.check_rcpt, self.mta.world, self.cfg, addr,
-                                       self.client_addr, self.client_name)
+        verdict, key = await self._off_loop(check)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -597,7 +623,8 @@ class SendmailSMTP(SMTP):
             await self.push(str(verdict))
             return
         self._rcpts.append(addr if "@" in addr else f"{addr}@{self.cfg.hostname}")
-        await self.push(f"250 2.1.5 <{addr}>... Recipient ok")
+        # a recipient sendmail already holds (sameaddr()) is answered as its first RCPT typed it
+        await self.push(f"250 2.1.5 {self._rcpt_shown.setdefault(key, shown)}... Recipient ok")
 
     async def smtp_DATA(self, arg):
         if self._mail_from is None:
