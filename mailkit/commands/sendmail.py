@@ -372,11 +372,16 @@ def version_banner(cfg) -> str:
 def smtp_on_stdin(host: Host, stdin: str | None) -> Result:
     """`sendmail -bs`: an SMTP session on standard input and output, as from the local host; only
     the server's lines are printed, as with the real one (the input is not echoed)."""
-    from .telnet import converse
+    from .telnet import TelnetRun, talk
 
-    if host.runtime is None or not host.runtime.running:
+    try:
+        sock = host.runtime.local_smtp(host.user) if host.runtime is not None else None
+    except ConnectionRefusedError:
+        sock = None
+    if sock is None:
         return Result(err="sendmail: -bs: the mail host is not running here (systemctl start sendmail)\n", code=EX_TEMPFAIL)
-    run = converse(host, "localhost", 25, (stdin or "").splitlines())
+    run = TelnetRun("smtp", "localhost", 25)
+    talk(run, sock, (stdin or "").splitlines())
     return Result(out="".join(text + "\n" for who, text in run.lines if who == "server"))
 
 

@@ -42,8 +42,17 @@ class Reply:
         return f"{self.code} {self.dsn} {self.text}" if self.dsn else f"{self.code} {self.text}"
 
 
-def session_env(cfg, client_addr: str, client_name: str | None, sender: str | None = None) -> rules.Env:
-    """The macros sendmail has set when its check_* rulesets run for this client."""
+def session_env(cfg, client_addr: str, client_name: str | None, sender: str | None = None,
+                local_user: str | None = None) -> rules.Env:
+    """The macros sendmail has set when its check_* rulesets run for this client. A session of
+    `sendmail -bs` run by `local_user` has no client address or name, the daemon flags "c u"
+    (unqualified addresses allowed) and $_ "user@localhost"."""
+    if local_user is not None:
+        macros = {"client_addr": "", "client_name": "", "client_resolve": "", "daemon_flags": "c u",
+                  "_": f"{local_user}@localhost", "deliveryMode": getattr(cfg, "delivery_mode", "b") or "b"}
+        if sender is not None:
+            macros["f"] = sender
+        return rules.Env(macros, classes=dict(rulecache.DAEMON_CLASSES))
     addr = client_addr or "127.0.0.1"
     macros = {
         "client_addr": addr,
@@ -114,6 +123,11 @@ def _client(client_addr, client_name) -> tuple[str, str | None]:
     return (s["addr"], s["name"]) if s else ("127.0.0.1", "localhost")
 
 
+def start_local_session(user: str) -> None:
+    """A `sendmail -bs` session of `user` in this context: check_mail sees no client address."""
+    _session.set({"addr": "", "name": None, "sender": "", "local": user})
+
+
 def check_connect(world: World, cfg, client_addr: str, client_name: str | None) -> Reply | None:
     _session.set({"addr": client_addr, "name": client_name, "sender": ""})
     env = session_env(cfg, client_addr, client_name)
@@ -153,7 +167,8 @@ def check_mail(world: World, cfg, sender: str, client_addr=_UNSET, client_name=_
     s = _session.get()
     if s is not None:
         s["sender"] = sender
-    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender))
+    local = s.get("local") if s is not None and client_addr == s["addr"] else None
+    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender), local)
     verdict = _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, shown)
     if verdict is not None and verdict.code // 100 == 4:
         # the real sendmail 8.17 answers a temporary refusal at MAIL without the address:
@@ -171,7 +186,8 @@ def relay_ok(world: World, cfg, client_addr: str, client_name: str | None, rcpt_
 
 
 def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str | None,
-               sender: str | None = None, shown: str | None = None, discarding: bool = False) -> Reply | None:
+               sender: str | None = None, shown: str | None = None, discarding: bool = False,
+               local_user: str | None = None) -> Reply | None:
     """The verdict on one RCPT; `shown` is the path as typed ("<rcpt>" by default).
     `discarding`: an earlier DISCARD (check_mail or check_rcpt) already dropped the message, and
     sendmail then looks no local user up ("User unknown" is not said)."""
@@ -184,7 +200,7 @@ def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str 
     bad = route.refuse_direct(rcpt, cfg)
     if bad is not None and bad.code == "553":
         return Reply(553, bad.dsn, f"{shown}... {bad.text}")
-    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender))
+    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender), local_user)
     parsed = route.parse(world, cfg, rcpt)
     if parsed is not None and parsed.mailer == "*error*" and parsed.error:
         return reply_of(parsed.error, shown)

@@ -39,6 +39,12 @@ class Envelope:
     protocol: str = "ESMTP"
     daemon: str = "MTA"
 
+    @property
+    def relay(self) -> str:
+        """sendmail's $_: "name [addr]" for a network client, "user@localhost" for one on
+        this host (`sendmail -bs`, whose client_addr is empty)."""
+        return f"{self.client_name} [{self.client_addr}]" if self.client_addr else self.client_name
+
 
 @dataclass
 class QueueEntry:
@@ -234,8 +240,8 @@ class Queue:
             ctime=int(clock.now().timestamp()),
             priority=message_priority(size, len(envelope.recipients)),
             flags="8" if has8bit else "",  # EF_HAS8BIT
-            macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
-                    "s": envelope.helo, "daemon_flags": ""},
+            macros={"_": envelope.relay, "r": envelope.protocol,
+                    "s": envelope.helo, "daemon_flags": "" if envelope.client_addr else "c u"},
             body_size=body_size,
         )
 

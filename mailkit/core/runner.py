@@ -283,7 +283,7 @@ def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msg
     log(world, clock,
         f"from=<{entry.sender}>, size={entry.body_size}, class=0, nrcpts={len(entry.recipients)}, "
         f"msgid={msgid or '<>'}, proto={envelope.protocol}, daemon={envelope.daemon}, "
-        f"relay={envelope.client_name} [{envelope.client_addr}]", qid=entry.qid)
+        f"relay={envelope.relay}", qid=entry.qid)
 
 
 def utc(ts: int) -> datetime:

@@ -168,8 +168,10 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
 class SendmailSMTP(SMTP):
     line_length_limit = READER_LIMIT
 
-    def __init__(self, mta: MTA, loop=None, implicit_tls: bool = False):
+    def __init__(self, mta: MTA, loop=None, implicit_tls: bool = False, local_user: str | None = None):
         self.mta = mta
+        # `sendmail -bs` run by this user: SMTP on the command's standard input, no client address
+        self.local_user = local_user
         self._implicit_tls = implicit_tls  # a daemon with M=s (smtps): TLS from the first byte
         cfg = mta.cfg
         super().__init__(
@@ -196,6 +198,8 @@ class SendmailSMTP(SMTP):
         if tls_again:
             return
         self.mta.sessions.add(self)
+        if self.local_user is not None:
+            return  # not a connection to the daemon: no per-client count
         peer = transport.get_extra_info("peername")
         self._counted = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
         self.mta.clients[self._counted] += 1
@@ -230,14 +234,20 @@ class SendmailSMTP(SMTP):
                 self.transport.close()
 
     async def _session(self) -> None:
-        peer = self.session.peer
-        self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
-        self.client_name = name_of(self.mta.world, self.client_addr)
-        if not await self._admit():
-            return
-        now = self.mta.clock.now()
-        await self.push(f"220 {self.cfg.greeting(rfc5322_date(now))}")
-        verdict = policy.check_connect(self.mta.world, self.cfg, self.client_addr, self.client_name)
+        if self.local_user is not None:
+            # sendmail -bs: no connection checks (check_relay, limits), no client address
+            policy.start_local_session(self.local_user)
+            await self.push(f"220 {self.cfg.greeting(rfc5322_date(self.mta.clock.now()))}")
+            verdict = None
+        else:
+            peer = self.session.peer
+            self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
+            self.client_name = name_of(self.mta.world, self.client_addr)
+            if not await self._admit():
+                return
+            now = self.mta.clock.now()
+            await self.push(f"220 {self.cfg.greeting(rfc5322_date(now))}")
+            verdict = policy.check_connect(self.mta.world, self.cfg, self.client_addr, self.client_name)
         if verdict is not None and verdict.discard:
             self._discard = self._discard_connection = True
         elif verdict is not None:
@@ -355,6 +365,9 @@ class SendmailSMTP(SMTP):
         self.transport.close()
 
     def _relay_text(self) -> str:
+        """sendmail's $_ (the Hello reply, Received, relay= in maillog)."""
+        if self.local_user is not None:
+            return f"{self.local_user}@localhost"
         return f"{self.client_name or ''} [{self.client_addr}]".strip()
 
     def _reset_transaction(self) -> None:
@@ -606,10 +619,11 @@ class SendmailSMTP(SMTP):
         addr = seven_bit(addr)
         shown = seven_bit(typed_path(arg))
         world, cfg, client, name, sender = self.mta.world, self.cfg, self.client_addr, self.client_name, self._mail_from
-        discarding = self._discard
+        discarding, local = self._discard, self.local_user
 
         def check():
-            verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding)
+            verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding,
+                                        local_user=local)
             key = policy.recipient_key(world, cfg, addr) if verdict is None or verdict.discard else None
             return verdict, key
 
@@ -733,7 +747,8 @@ class SendmailSMTP(SMTP):
         if "from" not in names:
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
-                       client_name=self.client_name or f"[{self.client_addr}]",
+                       client_name=self._relay_text() if self.local_user is not None
+                       else self.client_name or f"[{self.client_addr}]",
                        protocol=protocol, daemon=self.mta.daemon_name)
         return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
 
