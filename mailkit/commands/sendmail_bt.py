@@ -296,14 +296,28 @@ class TestMode:
         if word == "canon":
             if not arg:
                 return self.say("Usage: /canon address")
-            from ..core.rulemaps import canonical_host
-
-            hm = self.rules.maps.get("host")
-            name = canonical_host(self.rules.world, hm.hosts_file if hm else "/etc/hosts", arg)
+            name = self.canonical(arg)
             return self.say(f"getcanonname({arg}) returns {name if name else arg}")
+        if word == "mx":
+            if not arg:
+                return self.say("Usage: /mx address")
+            from ..core.dnszone import getmxrr
+
+            n, hosts = getmxrr(self.rules.world, arg, self.canonical) if self.rules.world is not None else (-1, [])
+            self.say(f"getmxrr({arg}) returns {n} value(s):")
+            for h in hosts:
+                self.say(f"\t{h}")
+            return None
         if word == "quit":
             raise _Quit
         self.say(f'Unknown "/" command {line}')
+
+    def canonical(self, name: str) -> str | None:
+        """getcanonname(): the host map's file, then the zones ("hosts: files dns")."""
+        from ..core.rulemaps import canonical_host
+
+        hm = self.rules.maps.get("host")
+        return canonical_host(self.rules.world, hm.hosts_file if hm else "/etc/hosts", name)
 
     def map(self, arg: str) -> None:
         if not arg:
