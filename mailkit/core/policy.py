@@ -101,14 +101,20 @@ def _rules_for(world: World, cfg) -> rules.Rules:
     return rulecache.rules_for(world, cfg)
 
 
+def _signature(world: World, cfg) -> tuple | None:
+    """The maps' state, taken once for the questions of one command."""
+    rs = _rules_for(world, cfg)
+    return rulecache.signature(rs) if rs is not None and rs.world is not None else None
+
+
 def _run_check(world: World, cfg, name: str, parts: list[str], env: rules.Env,
-               shown: str | None) -> Reply | None:
+               shown: str | None, sig: tuple | None = None) -> Reply | None:
     rs = _rules_for(world, cfg)
     if rs is None or rs.ruleset_number(name) is None or not rs.rulesets.get(rs.ruleset_number(name)):
         return None  # a cf without this ruleset: sendmail accepts
     key = (name, tuple(parts), tuple(sorted(env.macros.items())))
     try:
-        res = rulecache.remember(rs, key, lambda: rules.check(rs, name, parts, env))
+        res = rulecache.remember(rs, key, lambda: rules.check(rs, name, parts, env), sig)
     except rules.RuleError:
         # sendmail logs the config error and answers a temporary failure
         return Reply(451, "4.3.0", f"{shown}... Temporary system failure. Please try again later." if shown
@@ -135,7 +141,7 @@ def check_connect(world: World, cfg, client_addr: str, client_name: str | None) 
                       env, None)
 
 
-def sender_macro(world: World, cfg, sender: str) -> str:
+def sender_macro(world: World, cfg, sender: str, sig: tuple | None = None) -> str:
     """$f: the sender as setsender() leaves it (rulesets 3, 1 and 4: "<a%b@localhost>" is
     a%b@localhost.localdomain; a route-addr keeps its angle brackets), what check_mail's and
     check_rcpt's texts name."""
@@ -155,7 +161,7 @@ def sender_macro(world: World, cfg, sender: str) -> str:
             return sender
         text = rules.cataddr(toks, rs.table, rs.spacesub)
         return f"<{text}>" if text.startswith("@") else text
-    return rulecache.remember(rs, ("sender_macro", sender), compute)
+    return rulecache.remember(rs, ("sender_macro", sender), compute, sig)
 
 
 def check_mail(world: World, cfg, sender: str, client_addr=_UNSET, client_name=_UNSET,
@@ -168,8 +174,9 @@ def check_mail(world: World, cfg, sender: str, client_addr=_UNSET, client_name=_
     if s is not None:
         s["sender"] = sender
     local = s.get("local") if s is not None and client_addr == s["addr"] else None
-    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender), local)
-    verdict = _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, shown)
+    sig = _signature(world, cfg)
+    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender, sig), local)
+    verdict = _run_check(world, cfg, "check_mail", [f"<{sender}>"], env, shown, sig)
     if verdict is not None and verdict.code // 100 == 4:
         # the real sendmail 8.17 answers a temporary refusal at MAIL without the address:
         # "451 4.3.2 Try again later" (at RCPT it keeps "<addr>... ")
@@ -187,7 +194,7 @@ def relay_ok(world: World, cfg, client_addr: str, client_name: str | None, rcpt_
 
 def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str | None,
                sender: str | None = None, shown: str | None = None, discarding: bool = False,
-               local_user: str | None = None) -> Reply | None:
+               local_user: str | None = None, parsed_out: list | None = None) -> Reply | None:
     """The verdict on one RCPT; `shown` is the path as typed ("<rcpt>" by default).
     `discarding`: an earlier DISCARD (check_mail or check_rcpt) already dropped the message, and
     sendmail then looks no local user up ("User unknown" is not said)."""
@@ -200,11 +207,14 @@ def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str 
     bad = route.refuse_direct(rcpt, cfg)
     if bad is not None and bad.code == "553":
         return Reply(553, bad.dsn, f"{shown}... {bad.text}")
-    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender), local_user)
+    sig = _signature(world, cfg)
+    env = session_env(cfg, client_addr, client_name, sender_macro(world, cfg, sender, sig), local_user)
     parsed = route.parse(world, cfg, rcpt)
+    if parsed_out is not None:  # the parse, for the caller's recipient_key()
+        parsed_out.append(parsed)
     if parsed is not None and parsed.mailer == "*error*" and parsed.error:
         return reply_of(parsed.error, shown)
-    verdict = _run_check(world, cfg, "check_rcpt", [f"<{rcpt}>"], env, shown)
+    verdict = _run_check(world, cfg, "check_rcpt", [f"<{rcpt}>"], env, shown, sig)
     if verdict is not None:
         return verdict
     # The local mailer's own checks: no program, file or :include: from the envelope, and a
@@ -219,10 +229,12 @@ def check_rcpt(world: World, cfg, rcpt: str, client_addr: str, client_name: str 
     return None
 
 
-def recipient_key(world: World, cfg, rcpt: str) -> tuple:
+def recipient_key(world: World, cfg, rcpt: str, parsed=_UNSET) -> tuple:
     """What sendmail's sameaddr() compares for two recipients of a transaction: the mailer,
-    host and user buildaddr() made (case folded as the mailer's F=u/F=h say)."""
-    parsed = route.parse(world, cfg, rcpt)
+    host and user buildaddr() made (case folded as the mailer's F=u/F=h say). `parsed`: the
+    parse check_rcpt made (its parsed_out), parsed again when not given."""
+    if parsed is _UNSET:
+        parsed = route.parse(world, cfg, rcpt)
     if parsed is None:
         return ("", None, rcpt.lower())
     return (parsed.mailer, parsed.host, parsed.user)

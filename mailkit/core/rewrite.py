@@ -332,14 +332,14 @@ def remotename(rs: rules.Rules, name: str, m: rules.Mailer, flags: int, env: rul
 
 # --- one message for one mailer ------------------------------------------------------
 
-def _cached_remotename(rs, m, name: str, flags: int, host: str, fromdomain: tuple) -> Remote:
+def _cached_remotename(rs, m, name: str, flags: int, host: str, fromdomain: tuple, sig=None) -> Remote:
     def compute() -> Remote:
         env = rules.Env({"h": host}, classes=dict(rulecache.DAEMON_CLASSES))
         try:
             return remotename(rs, name, m, flags, env, fromdomain=list(fromdomain))
         except rules.RuleError:
             return Remote(name, rules.EX_CONFIG)
-    return rulecache.remember(rs, ("remotename", m.name, flags, name, host, fromdomain), compute)
+    return rulecache.remember(rs, ("remotename", m.name, flags, name, host, fromdomain), compute, sig)
 
 
 def envelope_address(sender: str) -> str:
@@ -347,7 +347,7 @@ def envelope_address(sender: str) -> str:
     return f"<{sender}>"
 
 
-def from_domain(rs: rules.Rules, sender: str) -> tuple:
+def from_domain(rs: rules.Rules, sender: str, sig=None) -> tuple:
     """The "@ domain" tokens of the sender when its own mailer has F=C (sendmail's
     e_fromdomain, made by setsender()); () otherwise, as for every mailer of the stock cf."""
     def compute() -> tuple:
@@ -369,13 +369,13 @@ def from_domain(rs: rules.Rules, sender: str) -> tuple:
             return ()
         last = max((i for i, t in enumerate(toks) if t == "@"), default=None)
         return tuple(toks[last:]) if last is not None else ()
-    return rulecache.remember(rs, ("fromdomain", sender), compute)
+    return rulecache.remember(rs, ("fromdomain", sender), compute, sig)
 
 
-def envelope_sender(rs: rules.Rules, m: rules.Mailer, sender: str, host: str = "") -> str:
+def envelope_sender(rs: rules.Rules, m: rules.Mailer, sender: str, host: str = "", sig=None) -> str:
     """The sender as mailer `m` gets it in its envelope (MAIL FROM, `-f`, Return-Path):
     sendmail's remotename(sender, m, RF_SENDERADDR|RF_CANONICAL), without angle brackets."""
-    text = _cached_remotename(rs, m, envelope_address(sender), RF_SENDERADDR | RF_CANONICAL, host, ()).text
+    text = _cached_remotename(rs, m, envelope_address(sender), RF_SENDERADDR | RF_CANONICAL, host, (), sig).text
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     return text
@@ -396,18 +396,12 @@ def _fields(lines: list[bytes]) -> list[list[bytes]]:
     return groups
 
 
-def _old_style(rs: rules.Rules, groups) -> bool:
+def _old_style(rs: rules.Rules, fields) -> bool:
     """sendmail's EF_OLDSTYLE: O OldStyleHeaders, cleared by any address header with a
     ",", "(", "<" or ";" in it (then addresses are separated by commas, not spaces)."""
     if (rs.options.get("OldStyleHeaders") or rs.options.get("o") or "").strip()[:1].lower() not in ("t", "y"):
         return False
-    for g in groups:
-        m = _FIELD.match(g[0])
-        if m and m.group(1).decode("latin-1").lower() in SENDER_FIELDS | RECIPIENT_FIELDS:
-            value = b"".join(g)[m.end():]
-            if any(ch in value for ch in (b",", b"(", b"<", b";")):
-                return False
-    return True
+    return not any(ch in value for _, value in fields for ch in ",(<;")
 
 
 def denlstring(s: str) -> str:
@@ -472,7 +466,7 @@ def split_names(value: str, table, oldstyle: bool) -> list[str]:
 
 
 def commaize(rs: rules.Rules, m: rules.Mailer, fname: str, value: str, flags: int, oldstyle: bool,
-             host: str, fromdomain: tuple) -> str:
+             host: str, fromdomain: tuple, sig=None) -> str:
     """One address header as sendmail writes it for mailer `m` (headers.c commaize())."""
     out = fname + ":"
     opos = min(len(fname) + 1, 201)
@@ -483,7 +477,7 @@ def commaize(rs: rules.Rules, m: rules.Mailer, fname: str, value: str, flags: in
     omax = line_limit(m)
     first = True
     for name in split_names(value, rs.table, oldstyle):
-        text = _cached_remotename(rs, m, name, flags, host, fromdomain).text
+        text = _cached_remotename(rs, m, name, flags, host, fromdomain, sig).text
         if not text:
             continue
         text = denlstring(text)
@@ -499,45 +493,60 @@ def commaize(rs: rules.Rules, m: rules.Mailer, fname: str, value: str, flags: in
     return out
 
 
-def rewrite_headers(rs: rules.Rules, m: rules.Mailer, header_block: bytes, sender: str, host: str = "") -> bytes:
+def _address_fields(header_block: bytes):
+    """(crlf, groups, fields): the header's lines grouped per field, and for each address
+    field (index of its group, name as written, value) in order; the header ends at the first
+    line that is no field."""
+    crlf = b"\r\n" in header_block
+    lines = (header_block.replace(b"\r\n", b"\n") if crlf else header_block).splitlines(keepends=True)
+    groups = _fields(lines)
+    fields = []
+    for i, g in enumerate(groups):
+        mt = _FIELD.match(g[0])
+        if mt is None:
+            break
+        fname = mt.group(1).decode("latin-1")
+        if fname.lower() in SENDER_FIELDS or fname.lower() in RECIPIENT_FIELDS:
+            value = b"".join(g)[mt.end():].decode("utf-8", "surrogateescape")
+            fields.append((i, fname, value[:-1] if value.endswith("\n") else value))
+    return crlf, groups, fields
+
+
+def _rewrite_fields(rs, m, sender: str, host: str, fields: tuple, sig) -> list:
+    """The new text of each address field (None: the field is left out), as putheader()
+    writes them for mailer `m`."""
+    oldstyle = _old_style(rs, fields)
+    fromdomain = from_domain(rs, sender, sig)
+    delete_bcc = any(f.lower() in ("to", "cc", "apparently-to") for f, _ in fields)
+    out = []
+    for fname, value in fields:
+        low = fname.lower()
+        if low in BCC_FIELDS:  # a Bcc: goes out empty, or not at all beside To:/Cc:
+            out.append(None if delete_bcc else fname + ":")
+            continue
+        flags = RF_HEADERADDR | RF_ADDDOMAIN | (RF_SENDERADDR if low in SENDER_FIELDS else 0)
+        out.append(commaize(rs, m, fname, value, flags, oldstyle and low not in SENDER_FIELDS, host,
+                            fromdomain, sig))
+    return out
+
+
+def rewrite_headers(rs: rules.Rules, m: rules.Mailer, header_block: bytes, sender: str, host: str = "",
+                    sig=None) -> bytes:
     """The header block with every address field as sendmail's putheader() writes it for
     mailer `m`; other fields, and anything after the header, byte for byte as given."""
-    crlf = b"\r\n" in header_block
-    lines = header_block.replace(b"\r\n", b"\n").splitlines(keepends=True) if crlf \
-        else header_block.splitlines(keepends=True)
-    groups = _fields(lines)
-    names = [(_FIELD.match(g[0]), g) for g in groups]
-    if not any(mt and mt.group(1).decode("latin-1").lower() in SENDER_FIELDS | RECIPIENT_FIELDS
-               for mt, g in names):
+    crlf, groups, fields = _address_fields(header_block)
+    if not fields:
         return header_block
-    oldstyle = _old_style(rs, groups)
-    fromdomain = from_domain(rs, sender)
-    present = {mt.group(1).decode("latin-1").lower() for mt, g in names if mt}
-    delete_bcc = bool(present & {"to", "cc", "apparently-to"})
+    key = tuple((fname, value) for _, fname, value in fields)
+    texts = rulecache.remember(rs, ("headers", m.name, sender, host, key),
+                               lambda: _rewrite_fields(rs, m, sender, host, key, sig), sig)
+    new = {i: text for (i, _, _), text in zip(fields, texts)}
     out: list[bytes] = []
-    in_header = True
-    for mt, g in names:
-        if not in_header or mt is None:
-            in_header = False
+    for i, g in enumerate(groups):
+        if i not in new:
             out += g
-            continue
-        fname = mt.group(1).decode("latin-1")
-        low = fname.lower()
-        if low not in SENDER_FIELDS and low not in RECIPIENT_FIELDS:
-            out += g
-            continue
-        nl = b"\n" if g[-1].endswith(b"\n") else b""
-        if low in BCC_FIELDS:
-            if not delete_bcc:
-                out.append(fname.encode("latin-1") + b":" + nl)
-            continue
-        raw = b"".join(g)
-        value = raw[mt.end():].decode("utf-8", "surrogateescape")
-        if value.endswith("\n"):
-            value = value[:-1]
-        flags = RF_HEADERADDR | RF_ADDDOMAIN | (RF_SENDERADDR if low in SENDER_FIELDS else 0)
-        text = commaize(rs, m, fname, value, flags, oldstyle and low not in SENDER_FIELDS, host, fromdomain)
-        out.append(text.encode("utf-8", "surrogateescape") + nl)
+        elif new[i] is not None:
+            out.append(new[i].encode("utf-8", "surrogateescape") + (b"\n" if g[-1].endswith(b"\n") else b""))
     block = b"".join(out)
     return block.replace(b"\n", b"\r\n") if crlf else block
 
@@ -563,4 +572,5 @@ def outgoing(world, cfg, mailer: str, sender: str, header_block: bytes, host: st
     m = rs.mailers.get(mailer) if rs is not None else None
     if m is None:
         return sender, header_block
-    return envelope_sender(rs, m, sender, host), rewrite_headers(rs, m, header_block, sender, host)
+    sig = rulecache.signature(rs) if rs.world is not None else None  # one look at the maps per message
+    return envelope_sender(rs, m, sender, host, sig), rewrite_headers(rs, m, header_block, sender, host, sig)

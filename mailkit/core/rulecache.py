@@ -41,7 +41,9 @@ def _map_files(rs) -> tuple:
     return files
 
 
-def _signature(rs) -> tuple:
+def signature(rs) -> tuple:
+    """The state of the files the maps of `rs` read (one stat each): a caller asking several
+    questions for one message takes it once and passes it to remember()."""
     out = []
     for path in _map_files(rs):
         try:
@@ -52,9 +54,10 @@ def _signature(rs) -> tuple:
     return tuple(out)
 
 
-def remember(rs, question: tuple, answer):
-    """The answer to `question` under rules `rs`: computed by answer() once, then reused."""
-    key = (rs, _signature(rs)) if rs.world is not None else None
+def remember(rs, question: tuple, answer, sig: tuple | None = None):
+    """The answer to `question` under rules `rs`: computed by answer() once, then reused.
+    `sig`: signature(rs) when the caller already took it for this message."""
+    key = (rs, sig if sig is not None else signature(rs)) if rs.world is not None else None
     with _lock:
         if key is not None and _state["key"] == key and question in _state["answers"]:
             return _state["answers"][question]

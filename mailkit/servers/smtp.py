@@ -622,10 +622,14 @@ class SendmailSMTP(SMTP):
         discarding, local = self._discard, self.local_user
 
         def check():
+            parsed: list = []
             verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding,
-                                        local_user=local)
-            key = policy.recipient_key(world, cfg, addr) if verdict is None or verdict.discard else None
-            return verdict, key
+                                        local_user=local, parsed_out=parsed)
+            if verdict is not None and not verdict.discard:
+                return verdict, None
+            if parsed:
+                return verdict, policy.recipient_key(world, cfg, addr, parsed[0])
+            return verdict, policy.recipient_key(world, cfg, addr)
 
         # an alias may have thousands of members: expanded in a worker thread, not on the loop
         verdict, key = await self._off_loop(check)
