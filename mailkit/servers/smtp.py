@@ -135,6 +135,7 @@ class MTA:
 
 _PATH_START = re.compile(r"[ \t]*(?:FROM|TO)[ \t]*:[ \t]*", re.I)
 _PATH_TABLE = rules.token_table(".:@[]")
+_PLAIN_PATH = re.compile(r'<?[^<>"()\\ \t]*>?(?=[ \t]|$)')  # nothing prescan would read otherwise
 
 
 def typed_path(arg: str | None) -> str:
@@ -144,6 +145,11 @@ def typed_path(arg: str | None) -> str:
     arg = arg or ""
     m = _PATH_START.match(arg)
     text = arg[m.end():] if m else arg
+    plain = _PLAIN_PATH.match(text)
+    if plain:  # "<a@b>" or "a@b": no quote, comment or nesting for prescan to weigh
+        p = plain.group()
+        if (p[:1] == "<") == (p[-1:] == ">") and "<" not in p[1:] and ">" not in p[:-1]:
+            return p
     scan = rules.prescan(text, _PATH_TABLE, delim=" ")
     return text[:scan.stop] if 0 <= scan.stop <= len(text) else text
 
