@@ -282,8 +282,9 @@ def deliver_now(world: World, cfg, clock, queue_dir: str, qid: str) -> RunResult
 def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:
     log(world, clock,
         f"from=<{entry.sender}>, size={entry.body_size}, class=0, nrcpts={len(entry.recipients)}, "
-        f"msgid={msgid or '<>'}, proto={envelope.protocol}, daemon={envelope.daemon}, "
-        f"relay={envelope.relay}", qid=entry.qid)
+        f"msgid={msgid or '<>'}, proto={envelope.protocol}, "
+        + (f"daemon={envelope.daemon}, " if envelope.daemon else "")  # sendmail -bs has no daemon
+        + f"relay={envelope.relay}", qid=entry.qid)
 
 
 def utc(ts: int) -> datetime:

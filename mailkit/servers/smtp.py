@@ -759,7 +759,7 @@ class SendmailSMTP(SMTP):
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
                        client_name=self._relay_text() if self.local_user is not None
                        else self.client_name or f"[{self.client_addr}]",
-                       protocol=protocol, daemon=self.mta.daemon_name)
+                       protocol=protocol, daemon="" if self.local_user is not None else self.mta.daemon_name)
         return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
 
 
