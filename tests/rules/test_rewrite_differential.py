@@ -69,6 +69,9 @@ HEADERS = [
     "From: alice@localhost.localdomain\nBcc: bob\nDisposition-Notification-To: alice\n",
     "From: Alice <alice>\nTo: " + ", ".join(f"Person Number {i} <person{i}@example.com>" for i in range(4)) + "\n",
     "From: alice\nTo: bob @ localhost, carol\n",
+    # shop.example.com is another name of list.example.com in the world's /etc/hosts: canonify's
+    # $[ $] puts the canonical one in the header
+    "From: Shop News <news@shop.example.com>\nTo: Our customers <customers@shop.example.com>\n",
 ]
 
 
