@@ -83,6 +83,30 @@ def crackaddr(addr: str, must_quote: str = MUST_QUOTE_ALWAYS + ".'", colon_ok: b
                     break
             return q + 1
 
+        def phrase(p: int, empty_at: int, stop: str) -> int:
+            """At a ':' or '<': the text before it (from addrhead) is a phrase; written again
+            over what was copied, quoted when it has to be, with the ':' or '<' after it."""
+            del out[bufhead:]
+            if quoteit:
+                put('"')
+                p = back_over_spaces(p)
+            for q in range(addrhead, p):
+                if quoteit and addr[q] == '"':
+                    put("\\")
+                put(addr[q])
+            if quoteit:
+                if len(out) == empty_at:  # nothing before it: no empty quotes
+                    out.pop()
+                else:
+                    put('"')
+                while True:
+                    ch = addr[p]
+                    p += 1
+                    put(ch)
+                    if ch == stop:
+                        break
+            return p
+
         while p < n:
             c = addr[p]
             p += 1
@@ -147,26 +171,7 @@ def crackaddr(addr: str, must_quote: str = MUST_QUOTE_ALWAYS + ".'", colon_ok: b
                         goto_putg = True
                     else:
                         gotcolon = True
-                        del out[bufhead:]
-                        if quoteit:
-                            put('"')
-                            p = back_over_spaces(p)
-                        for q in range(addrhead, p):
-                            ch = addr[q]
-                            if quoteit and ch == '"':
-                                put("\\")
-                            put(ch)
-                        if quoteit:
-                            if len(out) == bufhead + 1:
-                                out.pop()
-                            else:
-                                put('"')
-                            while True:
-                                ch = addr[p]
-                                p += 1
-                                put(ch)
-                                if ch == ":":
-                                    break
+                        p = phrase(p, bufhead + 1, ":")
                         while p < n and addr[p].isspace():  # white space after it is the group's
                             put(addr[p])
                             p += 1
@@ -189,26 +194,7 @@ def crackaddr(addr: str, must_quote: str = MUST_QUOTE_ALWAYS + ".'", colon_ok: b
                         if not addangle:
                             lim[0] -= 1
                         addangle = True
-                    del out[bufhead:]
-                    if quoteit:
-                        put('"')
-                        p = back_over_spaces(p)
-                    for q in range(addrhead, p):
-                        ch = addr[q]
-                        if quoteit and ch == '"':
-                            put("\\")
-                        put(ch)
-                    if quoteit:
-                        if len(out) == 1:
-                            out.pop()
-                        else:
-                            put('"')
-                        while True:
-                            ch = addr[p]
-                            p += 1
-                            put(ch)
-                            if ch == "<":
-                                break
+                    p = phrase(p, 1, "<")
                     copylev = 0
                     putgmac = quoteit = False
                     continue
