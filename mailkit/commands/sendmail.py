@@ -10,11 +10,12 @@ from __future__ import annotations
 import smtplib
 from email.utils import getaddresses
 
-from ..core import config, qflock, route, runner
+from ..core import config, qflock, rewrite, route, runner
 from ..core.clock import rfc5322_date
 from ..core.mailq import QueueListing, format_mailq, locked_ids, printq_order
 from ..core.cf import CfError
 from ..core.maps import MapError
+from ..core.message import Message
 from ..core.queue import Envelope, Queue, join_message, message_id, split_message
 from ..core.accounts import accounts, home_of
 from ..core.deliver import append_mbox, mbox_entry
@@ -150,6 +151,10 @@ def submit_smtp(host: Host, sender: str, rcpts: list[str], data: bytes, transcri
     addr = mta_address(host)
     if addr is None:
         raise ConnectionRefusedError
+    # the MSP's relay mailer (submit.cf) rewrites the sender and the address headers on the way
+    msg, sender = rewrite.for_mailer(host.world, config.load(host.world, SUBMIT_CF), "relay",
+                                     Message.from_bytes(data), sender)
+    data = msg.tobytes()
     t = transcript if transcript is not None else []
     t.append(f"{', '.join(rcpts)}... Connecting to [127.0.0.1] via relay...")
     me = hostname_of(host.world)  # the MSP's $j: the machine's name (localhost.localdomain alone)
@@ -372,11 +377,16 @@ def version_banner(cfg) -> str:
 def smtp_on_stdin(host: Host, stdin: str | None) -> Result:
     """`sendmail -bs`: an SMTP session on standard input and output, as from the local host; only
     the server's lines are printed, as with the real one (the input is not echoed)."""
-    from .telnet import converse
+    from .telnet import TelnetRun, talk
 
-    if host.runtime is None or not host.runtime.running:
+    try:
+        sock = host.runtime.local_smtp(host.user) if host.runtime is not None else None
+    except ConnectionRefusedError:
+        sock = None
+    if sock is None:
         return Result(err="sendmail: -bs: the mail host is not running here (systemctl start sendmail)\n", code=EX_TEMPFAIL)
-    run = converse(host, "localhost", 25, (stdin or "").splitlines())
+    run = TelnetRun("smtp", "localhost", 25)
+    talk(run, sock, (stdin or "").splitlines())
     return Result(out="".join(text + "\n" for who, text in run.lines if who == "server"))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..core import rewrite
 from ..core import rules as R
 from ..core.cf import CfError, parse_cf
 from ..core.hosts import hostname_of
@@ -54,102 +55,6 @@ def _strip_codes(text: str) -> str:
     """usrerr text as test mode prints it: without the reply and enhanced status codes."""
     m = re.match(r"\d\d\d[ -](\d\.\d{1,3}\.\d{1,3} )?(.*)$", text, re.S)
     return m.group(2) if m else text
-
-
-def crackaddr(addr: str) -> str:
-    """The address with its mailbox replaced by $g, phrase, comments and group syntax kept
-    (sendmail's crackaddr for the forms the course shows)."""
-    depth = 0
-    quote = False
-    for i, ch in enumerate(addr):
-        if quote:
-            if ch == '"':
-                quote = False
-            continue
-        if ch == '"':
-            quote = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-        elif ch == "<" and not depth:
-            last = addr.rfind("<")
-            if last != i:  # "<<a>>": the innermost <...> is the address, what precedes it a phrase
-                phrase = addr[:last].strip()
-                close = addr.find(">", last)
-                tail = addr[close + 1 :].lstrip(">") if close > 0 else ""
-                return f'"{phrase}"<$g>' + tail
-            end = addr.rfind(">")
-            tail = addr[end + 1 :] if end > i else ""
-            inner = addr[i + 1 : end] if end > i else addr[i + 1 :]
-            return addr[:i] + ("<>" if not inner.strip() else "<$g>") + tail
-    # outside comments: where the mailbox is, and group (name: ...;) or colon syntax
-    parts: list[tuple[bool, str]] = []  # (is_comment, text)
-    i, buf = 0, []
-    while i < len(addr):
-        ch = addr[i]
-        if ch == "(":
-            j, d = i, 0
-            while j < len(addr):
-                d += {"(": 1, ")": -1}.get(addr[j], 0)
-                if d == 0:
-                    break
-                j += 1
-            if buf:
-                parts.append((False, "".join(buf)))
-                buf = []
-            parts.append((True, addr[i : j + 1] + (")" * d if j >= len(addr) else "")))
-            i = j + 1
-            continue
-        buf.append(ch)
-        i += 1
-    if buf:
-        parts.append((False, "".join(buf)))
-    out: list[str] = []
-    placed = False
-    for is_comment, text in parts:
-        if is_comment:
-            out.append(text)
-            continue
-        core = text.strip()
-        if not core:
-            out.append(text)
-            continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        if placed:
-            out.append(lead + trail)
-            continue
-        placed = True
-        colon = _single_colon(core)
-        if colon > 0 and core.endswith(";"):
-            inner = core[colon + 1 : -1]
-            if inner.strip():
-                sp = inner[: len(inner) - len(inner.lstrip())]
-                core = core[: colon + 1] + sp + "$g;"
-            else:
-                core = core + "$g"
-        elif colon > 0 and not core.startswith('"'):
-            core = '"' + core[:colon] + '":$g'
-        elif ";" in core:
-            core = "$g;"
-        else:
-            core = "$g"
-        out.append(lead + core + trail)
-    return "".join(out)
-
-
-def _single_colon(text: str) -> int:
-    """The last ':' outside [...] that is not part of "::" (-1 if none)."""
-    depth, found = 0, -1
-    for i, ch in enumerate(text):
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth = max(0, depth - 1)
-        elif ch == ":" and not depth and text[i - 1 : i] != ":" and text[i + 1 : i + 2] != ":":
-            found = i
-    return found
 
 
 class TestMode:
@@ -392,14 +297,28 @@ class TestMode:
         if word == "canon":
             if not arg:
                 return self.say("Usage: /canon address")
-            from ..core.rulemaps import canonical_host
-
-            hm = self.rules.maps.get("host")
-            name = canonical_host(self.rules.world, hm.hosts_file if hm else "/etc/hosts", arg)
+            name = self.canonical(arg)
             return self.say(f"getcanonname({arg}) returns {name if name else arg}")
+        if word == "mx":
+            if not arg:
+                return self.say("Usage: /mx address")
+            from ..core.dnszone import getmxrr
+
+            n, hosts = getmxrr(self.rules.world, arg, self.canonical) if self.rules.world is not None else (-1, [])
+            self.say(f"getmxrr({arg}) returns {n} value(s):")
+            for h in hosts:
+                self.say(f"\t{h}")
+            return None
         if word == "quit":
             raise _Quit
         self.say(f'Unknown "/" command {line}')
+
+    def canonical(self, name: str) -> str | None:
+        """getcanonname(): the host map's file, then the zones ("hosts: files dns")."""
+        from ..core.rulemaps import canonical_host
+
+        hm = self.rules.maps.get("host")
+        return canonical_host(self.rules.world, hm.hosts_file if hm else "/etc/hosts", name)
 
     def map(self, arg: str) -> None:
         if not arg:
@@ -439,7 +358,7 @@ class TestMode:
     def parse(self, arg: str) -> None:
         if not arg:
             return self.say("Usage: /parse address")
-        self.say(f"Cracked address = {crackaddr(arg)}")
+        self.say(f"Cracked address = {rewrite.show_cracked(rewrite.crackaddr(arg, *rewrite.quoting(self.rules)))}")
         self.say(f"Parsing {self._kind()} address")
         scan = R.prescan(arg, self.rules.table)
         for err in scan.errors:
@@ -476,37 +395,18 @@ class TestMode:
         if mailer is None:
             return self.say(f"Unknown mailer {mname}")
         self.say(f"Trying {self._kind()} address {addr} for mailer {mname}")
-        sender = bool(self.tryflags & RF_SENDER)
-        header = bool(self.tryflags & RF_HEADER)
-        if sender:
-            rwset = mailer.s_hdr if header else mailer.s_env
-        else:
-            rwset = mailer.r_hdr if header else mailer.r_env
-        self.env.macros["addr_type"] = ("h" if header else "e") + " " + ("s" if sender else "r")
-        fancy = "$g" if "c" in mailer.flags else crackaddr(addr)
-        scan = R.prescan(addr, self.rules.table)
-        if scan.tokens is None:
-            return self.say(f"Rcode = 0, addr = {addr}")
-        rcode = 0
+        flags = (rewrite.RF_SENDERADDR if self.tryflags & RF_SENDER else 0) | (
+            rewrite.RF_HEADERADDR if self.tryflags & RF_HEADER else 0)
         trace = self.new_trace()
-        toks = scan.tokens
         try:
-            for rs in ("3", "1" if sender else "2", rwset, "4"):
-                if not rs:
-                    continue
-                num = self.rules.ruleset_number(rs)
-                if num is None:
-                    continue
-                res = self.rules.rewrite(toks, num, self.env, trace)
-                toks = res.tokens
-                if res.status == R.EX_TEMPFAIL:
-                    rcode = R.EX_TEMPFAIL
+            res = rewrite.remotename(self.rules, addr, mailer, flags, self.env, trace)
         except R.RuleError as e:
             self.flush(trace)
             return self.say(e.text)
+        for err in res.errors:
+            self.say(_error_line(addr, err))
         self.flush(trace)
-        g = R.cataddr(toks, self.rules.table, self.rules.spacesub)
-        self.say(f"Rcode = {rcode}, addr = {fancy.replace('$g', g)}")
+        self.say(f"Rcode = {res.status}, addr = {res.text}")
 
 
 class _Quit(Exception):

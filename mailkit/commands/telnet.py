@@ -277,17 +277,24 @@ def converse(host: Host, hostname: str, port: int, typed: list[str], timeout: fl
         run.code = 1
         return run
     run.transcript += [f"Connected to {hostname}.", "Escape character is '^]'."]
-    s = _Session(run, _Conn(sock), timeout)
-    try:
-        {"smtp": _smtp, "pop3": _pop3, "imap": _imap}.get(run.service, _other)(s, typed)
-    finally:
-        sock.close()
+    s = talk(run, sock, typed, timeout)
     if s.closed:
         run.closed_by_server = True
         run.transcript.append("Connection closed by foreign host.")
     else:  # the person ends the session by hand: Ctrl-] then quit
         run.transcript += ["^]", "telnet> quit", "Connection closed."]
     return run
+
+
+def talk(run: TelnetRun, sock: socket.socket, typed: list[str], timeout: float = REPLY_TIMEOUT) -> _Session:
+    """Type `typed` on a connected socket, waiting for each reply as `run.service` gives them
+    (also `sendmail -bs`'s dialogue); the socket is closed afterwards."""
+    s = _Session(run, _Conn(sock), timeout)
+    try:
+        {"smtp": _smtp, "pop3": _pop3, "imap": _imap}.get(run.service, _other)(s, typed)
+    finally:
+        sock.close()
+    return s
 
 
 def _other(s: _Session, typed: list[str]) -> None:

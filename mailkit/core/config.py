@@ -51,15 +51,16 @@ HANDLED_MAPS = {"access", "virtuser"}
 # (check_relay, check_mail, check_rcpt, ruleset 0...), the macros and classes they read, and
 # maps of the classes it has (an unknown map class is listed by the engine itself).
 ACTED_ON_BY_RULES = {"R", "S", "D", "C", "F"}
-RULES_OPTIONS = {"OperatorChars", "o", "BlankSub", "B", "HostsFile"}  # read by core/rules.py
+RULES_OPTIONS = {"OperatorChars", "o", "BlankSub", "B", "HostsFile",  # read by core/rules.py
+                 "OldStyleHeaders", "MustQuoteChars", "ColonOkInAddr"}  # and core/rewrite.py
 # read from the cf by the modules that use them: core/conncontrol.py (the SMTP daemon's
 # connection limits) and core/deliver.py (/file delivery)
 READ_ELSEWHERE_OPTIONS = {"MaxDaemonChildren", "ConnectionRateThrottle", "ConnectionRateWindowSize",
                           "SafeFileEnvironment"}
 
 _REASONS = {
-    "M": "mailer definitions: the rules choose a mailer by name, F= flags and R= ruleset; "
-         "delivery is built in (P= and A= are not run), nothing is sent off the machine",
+    "M": "mailer definitions: the rules choose a mailer by name; its F= flags, S=/R= rulesets and L= "
+         "rewrite what it gets; delivery is built in (P= and A= are not run), nothing is sent off the machine",
     "H": "header templates: mailkit writes Received and Return-Path itself",
     "P": "precedence values are not used for queue ordering",
     "K": "map class the rules engine does not have",

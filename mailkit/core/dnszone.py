@@ -13,7 +13,9 @@ asks anyone else. `mx_hosts` and `resolve_a` are the resolver calls the MTA make
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -327,6 +329,77 @@ def mx_hosts_of(zoneset: ZoneSet, domain: str) -> list[tuple[int, str]]:
         return []
     found = [(r.preference, _text(r.exchange)) for rrs in ans.answer if rrs.rdtype == dns.rdatatype.MX for r in rrs]
     return sorted(found)
+
+
+_IPV4_LITERAL = re.compile(r"\d+(\.\d+){0,3}")
+
+
+def _literal_ok(inner: str) -> bool:
+    """What inet_addr() (or, after "IPv6:", inet_pton) takes."""
+    if inner[:5].lower() == "ipv6:":
+        try:
+            ipaddress.IPv6Address(inner[5:])
+            return True
+        except ValueError:
+            return False
+    return bool(_IPV4_LITERAL.fullmatch(inner))
+
+
+def _as_sent(name: str, qname: str) -> str:
+    """A name from an answer as the resolver reads it: a suffix equal to the question is
+    compressed into a pointer to it, so it comes back spelled as the question was asked."""
+    low, q = name.lower(), qname.lower()
+    if low == q:
+        return qname
+    if low.endswith("." + q):
+        return name[: len(name) - len(q)] + qname
+    return name
+
+
+def getmxrr(world: World, host: str, canonical=None) -> tuple[int, list[str]]:
+    """sendmail's getmxrr() without dropping this host's own names (what `sendmail -bt`'s /mx
+    shows): (count, hosts). The MX hosts lowest preference first, each with a trailing dot;
+    a [literal] as it is; a name with no MX record (or none at all) itself once
+    `canonical(name)` (getcanonname) knows it, else nothing; a CNAME with no MX behind it
+    nothing; -1 when the zones cannot answer (SERVFAIL: the resolver's TRY_AGAIN)."""
+    if host.startswith("["):
+        end = host.find("]")
+        if end > 0:
+            if _literal_ok(host[1:end]):
+                return 1, [host]
+            host = host[1:end]
+        return _punt(host, canonical)
+    servfail = False
+    for cand in search_names(world, host):
+        try:
+            ans = lookup(zones_of(world), cand, "MX")
+        except (dns.exception.DNSException, ValueError):
+            servfail = True
+            continue
+        if ans.rcode == SERVFAIL:
+            servfail = True
+            continue
+        if ans.rcode == NXDOMAIN:
+            continue
+        mx = sorted((r.preference, _text(r.exchange)) for rrs in ans.answer
+                    if rrs.rdtype == dns.rdatatype.MX for r in rrs)
+        if mx:
+            return len(mx), [_as_sent(name.rstrip("."), cand.rstrip(".")) + "." for _, name in mx]
+        if ans.answer:  # a CNAME and no MX behind it
+            return 0, []
+        return _punt(host, canonical)  # the name is there, with no MX record
+    if servfail:
+        return -1, []
+    return _punt(host, canonical)  # no such name in DNS: perhaps in /etc/hosts
+
+
+def _punt(host: str, canonical) -> tuple[int, list[str]]:
+    found = canonical(host) if canonical is not None else None
+    if not found:
+        return 0, []
+    if found.lower() == host.rstrip(".").lower():
+        found = host.rstrip(".")  # the answer spells it as the question did
+    return 1, [found if found.endswith(".") else found + "."]
 
 
 def resolve_a(world: World, name: str) -> list[str]:

@@ -95,6 +95,15 @@ class Message:
                 break
         return bytes(out)
 
+    def with_head(self, head: bytes) -> "Message":
+        """The same body under another header (`head` as head() gives it: LF line ends, no
+        blank line): the message as a mailer that rewrote its address fields sends it."""
+        if self._body is not None and self.lead == self.head() + b"\n\n":
+            # a queued message: the header in memory, the body all in the df, read as it was
+            return Message(head + b"\n\n", self._body, self.body_size)
+        return Message(head + b"\n\n", lambda size: self.split(size)[1],
+                       max(0, self.size - len(self.head()) - 2))
+
     def body_only(self) -> "Message":
         """The body alone (LF line ends) as a message of its own (procmail's `b` flag)."""
         return Message(b"", lambda size: self.split(size)[1], self.body_size)

@@ -40,6 +40,12 @@ class Envelope:
     daemon: str = "MTA"
     body_type: str = ""  # MAIL's BODY= (8BITMIME, 7BIT): the qf's B line, passed on when relayed
 
+    @property
+    def relay(self) -> str:
+        """sendmail's $_: "name [addr]" for a network client, "user@localhost" for one on
+        this host (`sendmail -bs`, whose client_addr is empty)."""
+        return f"{self.client_name} [{self.client_addr}]" if self.client_addr else self.client_name
+
 
 @dataclass
 class QueueEntry:
@@ -250,8 +256,8 @@ class Queue:
             ctime=int(clock.now().timestamp()),
             priority=message_priority(size, len(envelope.recipients)),
             flags="8" if has8bit else "",  # EF_HAS8BIT
-            macros={"_": f"{envelope.client_name} [{envelope.client_addr}]", "r": envelope.protocol,
-                    "s": envelope.helo, "daemon_flags": ""},
+            macros={"_": envelope.relay, "r": envelope.protocol,
+                    "s": envelope.helo, "daemon_flags": "" if envelope.client_addr else "c u"},
             body_size=body_size,
             extra=[f"B{envelope.body_type}"] if envelope.body_type else [],
         )

@@ -179,7 +179,8 @@ def parse(world: World, cfg, addr: str) -> rules.Parsed | None:
     user, domain = split_address(addr)
     if domain and _PLAIN_TOKEN.match(user) and user.lower() not in _told_apart(rs) \
             and not cfg.is_local_domain(domain):
-        probe = _parse(world, cfg, rs, f"{_PROBE}@{domain}")
+        # the domain as written: a mailer with F=u keeps its case in the user it gets
+        probe = _parse(world, cfg, rs, f"{_PROBE}@{addr.strip().strip('<>').strip().rpartition('@')[2]}")
         if probe is not None and probe.mailer not in LOCAL_MAILERS and probe.mailer != "*error*" \
                 and probe.user.count(_PROBE) == 1 and _PROBE not in (probe.host or ""):
             return dataclasses.replace(probe, user=probe.user.replace(_PROBE, user))

@@ -42,7 +42,9 @@ def _map_files(rs) -> tuple:
     return files
 
 
-def _signature(rs) -> tuple:
+def signature(rs) -> tuple:
+    """The state of the files the maps of `rs` read (one stat each): a caller asking several
+    questions for one message takes it once and passes it to remember()."""
     out = []
     for path in _map_files(rs):
         try:
@@ -53,13 +55,14 @@ def _signature(rs) -> tuple:
     return tuple(out)
 
 
-def remember(rs, question: tuple, answer):
+def remember(rs, question: tuple, answer, sig: tuple | None = None):
     """The answer to `question` under rules `rs`: computed by answer() once, then reused.
-    Answers are kept per world, so the hosts of a network running in one process (each asking
-    its own rules) do not push each other's out."""
+    `sig`: signature(rs) when the caller already took it for this message. Answers are kept
+    per world, so the hosts of a network running in one process (each asking its own rules)
+    do not push each other's out."""
     if rs.world is None:
         return answer()
-    key, root = (rs, _signature(rs)), str(rs.world.root)
+    key, root = (rs, sig if sig is not None else signature(rs)), str(rs.world.root)
     with _lock:
         st = _states.get(root)
         if st is not None and st["key"] == key and question in st["answers"]:

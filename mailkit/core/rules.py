@@ -91,6 +91,7 @@ class Scan:
     tokens: list[str] | None  # None: the address is refused
     errors: list[str] = field(default_factory=list)  # "553 Unbalanced '<'" ...
     rest: str = ""  # what follows the delimiter (delim=",": the next address)
+    stop: int = -1  # where scanning stopped: the delimiter's index, or the length of the text
 
 
 def prescan(addr: str, table: list[int], delim: str = "\0", comments: bool = True,
@@ -190,15 +191,16 @@ def prescan(addr: str, table: list[int], delim: str = "\0", comments: bool = Tru
             t = "".join(tok)
             if len(t) > MAX_NAME:
                 errors.append("553 5.1.0 prescan: token too long")
-                return Scan(None, errors)
+                return Scan(None, errors, "", p)
             if len(toks) >= MAX_ATOMS:
                 errors.append("553 5.1.0 prescan: too many tokens")
-                return Scan(None, errors)
+                return Scan(None, errors, "", p)
             toks.append(t)
         if c == "" or (c == delim and angle <= 0):
             break
-    rest = addr[p:] if c == delim and delim != "\0" else ""
-    return Scan(toks, errors, rest)
+    at_delim = c == delim and delim != "\0"
+    rest = addr[p:] if at_delim else ""
+    return Scan(toks, errors, rest, p - 1 if at_delim else len(addr))
 
 
 def show(tokens) -> str:
@@ -921,6 +923,10 @@ def compile_cf(world: World | None, cf: CfFile, op_mode: str = "t",
                 rules.maps[line.name] = m
         elif k == "M":
             _mailer(rules, line)
+    # sendmail puts its canonical name ($j, a cf's `Dj` when it sets one) in class w
+    j = expand(rules.macros.get("j", ""), rules.macros)
+    if j:
+        _class_words(rules, "w", [j])
     rulemaps.add_implicit(rules, world)
     _builtin_mailers(rules)
     return rules

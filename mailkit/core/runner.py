@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import network, outbound, qflock, route
+from . import network, outbound, qflock, rewrite, route
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
@@ -47,9 +47,12 @@ def _delay(entry: QueueEntry, now: datetime) -> str:
 
 
 def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, res: RunResult, depth=0):
-    """Deliver to one resolved target; remote targets are returned (for the esmtp mailer)."""
+    """Deliver to one resolved target; remote targets are returned (for the esmtp mailer). Each
+    local mailer gets the envelope sender and the header as its rulesets rewrite them (the local
+    mailer's -f and Return-Path, a masqueraded From:...), as sendmail's deliver() does."""
     if isinstance(t, route.Mailbox):
-        for d in deliver_local(world, cfg, t.user, msg, sender, clock):
+        local_msg, local_sender = rewrite.for_mailer(world, cfg, "local", msg, sender)
+        for d in deliver_local(world, cfg, t.user, local_msg, local_sender, clock):
             if d.forward_to and depth < route.MAX_DEPTH:
                 remote = []
                 for a in d.forward_to:
@@ -61,11 +64,12 @@ def _deliver_target(world, cfg, clock, t, msg: Message, sender: str, rcpt: str, 
             res.delivered.append((rcpt, "local" if d.mailer in ("local", "procmail") else d.target))
         return []
     if isinstance(t, route.File):
-        deliver_file(world, t.path, msg, sender, clock)
+        file_msg, file_sender = rewrite.for_mailer(world, cfg, "*file*", msg, sender)
+        deliver_file(world, t.path, file_msg, file_sender, clock)
         res.delivered.append((rcpt, t.path))
         return []
     if isinstance(t, route.Program):
-        run_program(world, t.command, msg, t.owner)
+        run_program(world, t.command, rewrite.for_mailer(world, cfg, "prog", msg, sender)[0], t.owner)
         res.delivered.append((rcpt, "|" + t.command))
         return []
     if isinstance(t, route.Remote):
@@ -303,8 +307,9 @@ def deliver_now(world: World, cfg, clock, queue_dir: str, qid: str) -> RunResult
 def log_received(world: World, clock, entry: QueueEntry, envelope: Envelope, msgid: str | None) -> None:
     log(world, clock,
         f"from=<{entry.sender}>, size={entry.body_size}, class=0, nrcpts={len(entry.recipients)}, "
-        f"msgid={msgid or '<>'}, proto={envelope.protocol}, daemon={envelope.daemon}, "
-        f"relay={envelope.client_name} [{envelope.client_addr}]", qid=entry.qid)
+        f"msgid={msgid or '<>'}, proto={envelope.protocol}, "
+        + (f"daemon={envelope.daemon}, " if envelope.daemon else "")  # sendmail -bs has no daemon
+        + f"relay={envelope.relay}", qid=entry.qid)
 
 
 def utc(ts: int) -> datetime:

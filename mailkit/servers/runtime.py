@@ -253,6 +253,28 @@ class HostRuntime:
         addr, port = self.ports[service_port]
         return (network.own_address(self.world) if addr in ("0.0.0.0", "") else addr), port
 
+    def local_smtp(self, user: str) -> socket.socket:
+        """A `sendmail -bs` session of `user`: one end of a socket pair whose other end the first
+        daemon's SMTP serves as sendmail does its standard input (no client address, no
+        connection checks or limits). ConnectionRefusedError when sendmail is not running."""
+        from .smtp import SendmailSMTP
+
+        if not self.running or not self._mtas:
+            raise ConnectionRefusedError(111, "Connection refused")
+        mta = self._mtas[0]
+        ours, theirs = socket.socketpair()
+
+        async def attach():
+            await self._loop.connect_accepted_socket(lambda: SendmailSMTP(mta, local_user=user), sock=theirs)
+
+        try:
+            self._call(attach())
+        except BaseException:
+            ours.close()
+            theirs.close()
+            raise
+        return ours
+
     def listeners(self) -> list[Listener]:
         """Every listening socket, by service port (what netstat and ss list)."""
         return sorted((ln for lns in self._listeners.values() for ln in lns), key=lambda ln: (ln.port, ln.addr))

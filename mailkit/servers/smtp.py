@@ -27,7 +27,7 @@ from asyncio import sslproto
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import conncontrol, maillog, network, policy, route, runner, tlscert
+from ..core import conncontrol, maillog, network, policy, route, rules, runner, tlscert
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Incoming, Queue, message_id
@@ -136,6 +136,27 @@ class MTA:
         self.spool.shutdown(wait=True)
 
 
+_PATH_START = re.compile(r"[ \t]*(?:FROM|TO)[ \t]*:[ \t]*", re.I)
+_PATH_TABLE = rules.token_table(".:@[]")
+_PLAIN_PATH = re.compile(r'<?[^<>"()\\ \t]*>?(?=[ \t]|$)')  # nothing prescan would read otherwise
+
+
+def typed_path(arg: str | None) -> str:
+    """The path as the client typed it, which sendmail's replies echo ("<a@b>", "a@b", "< a >",
+    "<@r:a@b>"): after "FROM:"/"TO:" and its blanks, up to the first blank outside angle
+    brackets, quotes and comments (prescan with " " as the delimiter)."""
+    arg = arg or ""
+    m = _PATH_START.match(arg)
+    text = arg[m.end():] if m else arg
+    plain = _PLAIN_PATH.match(text)
+    if plain:  # "<a@b>" or "a@b": no quote, comment or nesting for prescan to weigh
+        p = plain.group()
+        if (p[:1] == "<") == (p[-1:] == ">") and "<" not in p[1:] and ">" not in p[:-1]:
+            return p
+    scan = rules.prescan(text, _PATH_TABLE, delim=" ")
+    return text[:scan.stop] if 0 <= scan.stop <= len(text) else text
+
+
 def _parse_path(arg: str | None) -> tuple[str | None, dict]:
     """'FROM:<a@b> SIZE=10' -> ('a@b', {'SIZE': '10'}); None when it cannot be parsed."""
     m = _ADDR.match(arg or "")
@@ -156,8 +177,10 @@ def _parse_path(arg: str | None) -> tuple[str | None, dict]:
 class SendmailSMTP(SMTP):
     line_length_limit = READER_LIMIT
 
-    def __init__(self, mta: MTA, loop=None, implicit_tls: bool = False):
+    def __init__(self, mta: MTA, loop=None, implicit_tls: bool = False, local_user: str | None = None):
         self.mta = mta
+        # `sendmail -bs` run by this user: SMTP on the command's standard input, no client address
+        self.local_user = local_user
         self._implicit_tls = implicit_tls  # a daemon with M=s (smtps): TLS from the first byte
         cfg = mta.cfg
         super().__init__(
@@ -168,6 +191,7 @@ class SendmailSMTP(SMTP):
         self._helo: str | None = None
         self._mail_from: str | None = None
         self._rcpts: list[str] = []
+        self._rcpt_shown: dict = {}  # recipient (mailer, host, user) -> how its first RCPT typed it
         self._qid: str | None = None  # the envelope's queue id, taken at its first MAIL
         self._body_type = ""  # MAIL's BODY= parameter
         self._discard = False
@@ -184,6 +208,8 @@ class SendmailSMTP(SMTP):
         if tls_again:
             return
         self.mta.sessions.add(self)
+        if self.local_user is not None:
+            return  # not a connection to the daemon: no per-client count
         peer = transport.get_extra_info("peername")
         self._counted = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
         self.mta.clients[self._counted] += 1
@@ -218,16 +244,22 @@ class SendmailSMTP(SMTP):
                 self.transport.close()
 
     async def _session(self) -> None:
-        peer = self.session.peer
-        self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
-        if self.client_addr == self.mta.own_addr:
-            self.client_addr = "127.0.0.1"
-        self.client_name = name_of(self.mta.world, self.client_addr)
-        if not await self._admit():
-            return
-        now = self.mta.clock.now()
-        await self.push(f"220 {self.cfg.greeting(rfc5322_date(now))}")
-        verdict = policy.check_connect(self.mta.world, self.cfg, self.client_addr, self.client_name)
+        if self.local_user is not None:
+            # sendmail -bs: no connection checks (check_relay, limits), no client address
+            policy.start_local_session(self.local_user)
+            await self.push(f"220 {self.cfg.greeting(rfc5322_date(self.mta.clock.now()))}")
+            verdict = None
+        else:
+            peer = self.session.peer
+            self.client_addr = peer[0] if isinstance(peer, tuple) else "127.0.0.1"
+            if self.client_addr == self.mta.own_addr:
+                self.client_addr = "127.0.0.1"  # this host talking to itself, over its loopback
+            self.client_name = name_of(self.mta.world, self.client_addr)
+            if not await self._admit():
+                return
+            now = self.mta.clock.now()
+            await self.push(f"220 {self.cfg.greeting(rfc5322_date(now))}")
+            verdict = policy.check_connect(self.mta.world, self.cfg, self.client_addr, self.client_name)
         if verdict is not None and verdict.discard:
             self._discard = self._discard_connection = True
         elif verdict is not None:
@@ -285,13 +317,13 @@ class SendmailSMTP(SMTP):
         return await self._reader.readuntil()
 
     def _state(self):
-        return (self._helo, self._mail_from, list(self._rcpts), self._qid, self._discard,
-                self.session.extended_smtp)
+        return (self._helo, self._mail_from, list(self._rcpts), dict(self._rcpt_shown), self._qid,
+                self._discard, self.session.extended_smtp)
 
     def _restore(self, saved) -> None:
-        (self._helo, self._mail_from, rcpts, self._qid, self._discard,
+        (self._helo, self._mail_from, rcpts, shown, self._qid, self._discard,
          self.session.extended_smtp) = saved
-        self._rcpts = list(rcpts)
+        self._rcpts, self._rcpt_shown = list(rcpts), dict(shown)
 
     async def _admit(self) -> bool:
         """sendmail's limits on connections (core/conncontrol.py): false when refused and closed."""
@@ -345,11 +377,15 @@ class SendmailSMTP(SMTP):
         self.transport.close()
 
     def _relay_text(self) -> str:
+        """sendmail's $_ (the Hello reply, Received, relay= in maillog)."""
+        if self.local_user is not None:
+            return f"{self.local_user}@localhost"
         return f"{self.client_name or ''} [{self.client_addr}]".strip()
 
     def _reset_transaction(self) -> None:
         """A new envelope (HELO/EHLO, RSET, the end of DATA): its queue id comes at the next MAIL."""
         self._mail_from, self._rcpts, self._qid = None, [], None
+        self._rcpt_shown = {}
         self._discard = self._discard_connection
 
     # -- commands
@@ -561,12 +597,13 @@ class SendmailSMTP(SMTP):
             await self.push(error)
             return
         addr = seven_bit(addr)
+        shown = seven_bit(typed_path(arg))  # what the replies echo, as sendmail's e_to
         limit = self.cfg.max_message_size
         size = params.get("SIZE", "0")
         if limit and size.isascii() and size.isdigit() and int(size) > limit:
             await self.push(f"552 5.2.3 Message size exceeds fixed maximum message size ({limit})")
             return
-        verdict = policy.check_mail(self.mta.world, self.cfg, addr)
+        verdict = policy.check_mail(self.mta.world, self.cfg, addr, shown=shown)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -574,11 +611,11 @@ class SendmailSMTP(SMTP):
                          qid=self._qid)
             await self.push(str(verdict))
             return
-        reply = f"250 2.1.0 <{addr}>... Sender ok"
+        reply = f"250 2.1.0 {shown}... Sender ok"
         self._mail_from = addr
         body = params.get("BODY", "").upper()
         self._body_type = body if body in ("7BIT", "8BITMIME") else ""
-        self._rcpts = []
+        self._rcpts, self._rcpt_shown = [], {}
         await self.push(reply)
 
     async def smtp_RCPT(self, arg):
@@ -594,9 +631,22 @@ class SendmailSMTP(SMTP):
             await self.push(error)
             return
         addr = seven_bit(addr)
+        shown = seven_bit(typed_path(arg))
+        world, cfg, client, name, sender = self.mta.world, self.cfg, self.client_addr, self.client_name, self._mail_from
+        discarding, local = self._discard, self.local_user
+
+        def check():
+            parsed: list = []
+            verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding,
+                                        local_user=local, parsed_out=parsed)
+            if verdict is not None and not verdict.discard:
+                return verdict, None
+            if parsed:
+                return verdict, policy.recipient_key(world, cfg, addr, parsed[0])
+            return verdict, policy.recipient_key(world, cfg, addr)
+
         # an alias may have thousands of members: expanded in a worker thread, not on the loop
-        verdict = await self._off_loop(policy.check_rcpt, self.mta.world, self.cfg, addr,
-                                       self.client_addr, self.client_name)
+        verdict, key = await self._off_loop(check)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -605,7 +655,8 @@ class SendmailSMTP(SMTP):
             await self.push(str(verdict))
             return
         self._rcpts.append(addr if "@" in addr else f"{addr}@{self.cfg.hostname}")
-        await self.push(f"250 2.1.5 <{addr}>... Recipient ok")
+        # a recipient sendmail already holds (sameaddr()) is answered as its first RCPT typed it
+        await self.push(f"250 2.1.5 {self._rcpt_shown.setdefault(key, shown)}... Recipient ok")
 
     async def smtp_DATA(self, arg):
         if self._mail_from is None:
@@ -714,8 +765,10 @@ class SendmailSMTP(SMTP):
         if "from" not in names:
             add_after.append(("From", sender or f"{self.cfg.dn}@{host}"))
         env = Envelope(sender, rcpts, helo=self._helo or "", client_addr=self.client_addr,
-                       client_name=self.client_name or f"[{self.client_addr}]",
-                       protocol=protocol, daemon=self.mta.daemon_name, body_type=self._body_type)
+                       client_name=self._relay_text() if self.local_user is not None
+                       else self.client_name or f"[{self.client_addr}]",
+                       protocol=protocol, daemon="" if self.local_user is not None else self.mta.daemon_name,
+                       body_type=self._body_type)
         return self.mta.queue.stage_incoming(env, incoming, self.mta.clock, extra_headers=extra + add_after)
 
 

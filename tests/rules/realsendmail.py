@@ -26,11 +26,12 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 CANDIDATES = ("/usr/libexec/sendmail/sendmail", "/usr/lib/sm.bin/sendmail", "/usr/sbin/sendmail.sendmail")
 MAKEMAP = ("/usr/libexec/sendmail/makemap", "/usr/lib/sm.bin/makemap", "/usr/sbin/makemap")
-MAP_SOURCES = ("access", "virtusertable", "mailertable")
+MAP_SOURCES = ("access", "virtusertable", "mailertable", "genericstable")
 CLASS_FILES = ("local-host-names", "relay-domains", "trusted-users")
 
 
@@ -163,6 +164,23 @@ class RealSendmail:
                                  "-bD", "-O", f"DaemonPortOptions=Port={port},Addr=127.0.0.1,Name=MTA"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=env, cwd=str(self.dir))
+
+    def bs(self, lines: list[str], args: tuple = (), pace: float = 0.05) -> list[str]:
+        """`sendmail -bs`: the lines typed one by one after the greeting (sendmail refuses a
+        client that talks before it), CRLF-ended; the reply lines."""
+        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
+        p = subprocess.Popen(["unshare", "-u", "-n", "-m", "sh", str(self.dir / "run.sh"), self.binary, "-C",
+                              str(self.cf), "-bs", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, env=env, cwd=str(self.dir))
+        time.sleep(0.5)
+        for line in lines:
+            p.stdin.write(line.encode() + b"\r\n")
+            p.stdin.flush()
+            time.sleep(pace)
+        p.stdin.close()
+        out = p.stdout.read().decode()
+        p.wait(20)
+        return out.replace("\r\n", "\n").splitlines()
 
     def bt(self, stdin: str) -> str:
         r = self.run_sendmail(["-bt"], stdin)

@@ -64,7 +64,8 @@ def make_world(root: Path, cf_text: str | None = None):
     return host
 
 
-def compare(host, text: str, cf: str = "/etc/mail/sendmail.cf") -> tuple[int, list[str]]:
+def compare(host, text: str, cf: str = "/etc/mail/sendmail.cf", theirs_out: list | None = None) -> tuple[int, list[str]]:
+    """(commands, their differences); the real output is appended to `theirs_out` when given."""
     real = RealSendmail(host.world, cf)
     try:
         t0 = time.monotonic()
@@ -74,6 +75,8 @@ def compare(host, text: str, cf: str = "/etc/mail/sendmail.cf") -> tuple[int, li
         t2 = time.monotonic()
     finally:
         real.close()
+    if theirs_out is not None:
+        theirs_out.append(theirs)
     inputs = text.split("\n")
     if inputs[-1] == "":
         inputs.pop()

@@ -5,9 +5,7 @@ them for the 454 case). Only what comes up to the handshake is compared: -bs spe
 import os
 import shutil
 import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -37,19 +35,7 @@ def real_session(world, with_cert: bool) -> list[str]:
             os.chmod(key, 0o600)
             rs.cf.write_text(rs.cf.read_text() + f"O CACertPath={rs.dir}\nO CACertFile={cert}\n"
                              f"O ServerCertFile={cert}\nO ServerKeyFile={key}\n")
-        env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(rs.dir)}
-        p = subprocess.Popen(["unshare", "-u", "-n", "-m", "sh", str(rs.dir / "run.sh"), rs.binary, "-C",
-                              str(rs.cf), "-bs"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, env=env, cwd=str(rs.dir))
-        time.sleep(0.5)  # sendmail refuses a client that talks before its greeting
-        for line in SCRIPT:
-            p.stdin.write(line.encode() + b"\r\n")
-            p.stdin.flush()
-            time.sleep(0.3)
-        p.stdin.close()
-        out = p.stdout.read().decode()
-        p.wait(20)
-        return out.replace("\r\n", "\n").splitlines()
+        return rs.bs(SCRIPT, pace=0.3)
     finally:
         rs.close()
 
