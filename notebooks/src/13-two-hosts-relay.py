@@ -314,7 +314,65 @@ CELLS = [
     %makemap hash /etc/mail/mailertable < /etc/mail/mailertable
     %sendmail -bv bob@jeju.example
     """),
+    md(ko="""
+    ## genericstable: 밖으로 나가는 보내는 사람 주소 바꾸기
+    회사 밖으로 나가는 메일에는 계정 이름 대신 정해진 주소(예: `alice.kim@korea.example`)를 쓰고 싶을 때가
+    있습니다. `FEATURE(`genericstable')`을 넣으면 sendmail이 보내는 사람 주소를 `/etc/mail/genericstable`에서
+    찾아 바꿉니다(받는 주소를 바꾸는 virtusertable의 반대 방향). `GENERICS_DOMAIN`은 바꿀 주소의 도메인,
+    `masquerade_envelope`는 헤더뿐 아니라 봉투 발신자도 바꾸라는 뜻입니다. .mc를 고쳤으니 m4로 .cf를 다시 만듭니다.
+    """, en="""
+    ## genericstable: another sender address on the way out
+    Mail leaving the company should often show a set address (say `alice.kim@korea.example`) instead of the
+    account name. With `FEATURE(`genericstable')` sendmail looks the sender up in `/etc/mail/genericstable`
+    and rewrites it (the other direction of virtusertable, which rewrites recipients). `GENERICS_DOMAIN` names
+    the domain of the addresses to rewrite, `masquerade_envelope` rewrites the envelope sender as well as the
+    header. The .mc changed, so m4 builds the .cf again.
+    """),
+    code("""
+    %%host
+    yum -y install sendmail-cf
+    printf 'alice@korea.example\\talice.kim@korea.example\\n' > /etc/mail/genericstable
+    makemap hash /etc/mail/genericstable < /etc/mail/genericstable
+    """),
+    code("""
+    edit("/etc/mail/sendmail.mc", "MAILER(smtp)dnl",
+         "FEATURE(`genericstable', `hash -o /etc/mail/genericstable.db')dnl\\n"
+         "GENERICS_DOMAIN(`korea.example')dnl\\n"
+         "FEATURE(`masquerade_envelope')dnl\\n"
+         "MAILER(smtp)dnl")
+    """),
+    code("""
+    %%host
+    m4 /etc/mail/sendmail.mc > /etc/mail/sendmail.cf.new
+    grep -E '^(Kgenerics|C\\{G\\})' /etc/mail/sendmail.cf.new
+    mv /etc/mail/sendmail.cf.new /etc/mail/sendmail.cf
+    systemctl restart sendmail
+    """),
+    code('%host echo "new name" | mail -r alice@korea.example -s "genericstable" bob@jeju.example'),
+    code("""
+    %%host mail.jeju.example
+    tail -n 1 /var/log/maillog
+    tail -n 25 /var/spool/mail/bob | grep -E '^(Return-Path|From):'
+    """),
     quiz(
+        q(("밖으로 나가는 메일의 보내는 사람 주소 alice@korea.example을 alice.kim@korea.example로 바꾸려 한다. "
+           "sendmail.mc에 넣을 기능과 그 맵 파일로 옳은 것은?",
+           ["FEATURE(`virtusertable') / /etc/mail/virtusertable", "FEATURE(`mailertable') / /etc/mail/mailertable",
+            "FEATURE(`access_db') / /etc/mail/access", "FEATURE(`genericstable') / /etc/mail/genericstable"],
+           "genericstable은 보내는 사람 주소를 바꿉니다(GENERICS_DOMAIN의 도메인만, masquerade_envelope가 있으면 "
+           "봉투 발신자도). 맵은 makemap hash로 만들고, .mc를 고쳤으니 m4로 .cf를 다시 만들어 sendmail을 다시 시작합니다.",
+           ["virtusertable은 받는 주소를 계정으로 바꿉니다(반대 방향).", "mailertable은 도메인별 배달 경로를 정합니다.",
+            "access는 접근 제어(릴레이 허용, 거부)입니다.", "정답."]),
+          ("Outgoing mail from alice@korea.example should show alice.kim@korea.example as its sender. "
+           "Which sendmail.mc feature and map file do that?",
+           ["FEATURE(`virtusertable') / /etc/mail/virtusertable", "FEATURE(`mailertable') / /etc/mail/mailertable",
+            "FEATURE(`access_db') / /etc/mail/access", "FEATURE(`genericstable') / /etc/mail/genericstable"],
+           "genericstable rewrites sender addresses (of the GENERICS_DOMAIN domains; with masquerade_envelope the "
+           "envelope sender too). The map is built with makemap hash; the .mc changed, so m4 rebuilds the .cf and "
+           "sendmail restarts.",
+           ["virtusertable maps recipient addresses to accounts (the other direction).",
+            "mailertable sets the delivery route per domain.", "access is access control (relay, reject).",
+            "Right."]), 3),
         q(("mail.korea.example의 /etc/mail/mailertable에 `jeju.example\tesmtp:[mx2.jeju.example]`를 넣고 "
            "makemap으로 .db를 만들었다. bob@jeju.example로 가는 메일은?",
            ["MX 10인 mail.jeju.example로 간다", "sendmail을 다시 시작해야 바뀐다",

@@ -69,8 +69,8 @@ HEADERS = [
     "From: alice@localhost.localdomain\nBcc: bob\nDisposition-Notification-To: alice\n",
     "From: Alice <alice>\nTo: " + ", ".join(f"Person Number {i} <person{i}@example.com>" for i in range(4)) + "\n",
     "From: alice\nTo: bob @ localhost, carol\n",
-    # shop.example.com is another name of list.example.com in the world's /etc/hosts: canonify's
-    # $[ $] puts the canonical one in the header
+    # shop.example.com has its own line in the world's /etc/hosts: canonify's
+    # $[ $] finds it there and keeps the name (a second name on a line would become the first)
     "From: Shop News <news@shop.example.com>\nTo: Our customers <customers@shop.example.com>\n",
 ]
 
