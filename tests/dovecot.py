@@ -18,23 +18,30 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 DOVECOT = "/usr/sbin/dovecot"
 USER = "dovenull"  # an unprivileged user every Debian dovecot install has
 
 
-def need_dovecot() -> str:
+def missing() -> str | None:
+    """Why the private Dovecot cannot run here, or None when it can."""
     path = shutil.which("dovecot") or (DOVECOT if os.path.exists(DOVECOT) else None)
     if path is None or not os.path.exists("/usr/lib/dovecot/imap"):
-        pytest.skip("Dovecot 2.3 (dovecot-imapd, dovecot-pop3d) is not installed; scripts/setup.sh installs it")
+        return "Dovecot 2.3 (dovecot-imapd, dovecot-pop3d) is not installed; scripts/setup.sh installs it"
     try:
         import pwd
 
         pwd.getpwnam(USER)
     except KeyError:
-        pytest.skip(f"the user {USER} (made by the dovecot-core package) is missing")
-    return path
+        return f"the user {USER} (made by the dovecot-core package) is missing"
+    return None
+
+
+def need_dovecot() -> None:
+    import pytest  # only here: benchmarks/fetch.py uses this module without pytest
+
+    reason = missing()
+    if reason:
+        pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -103,8 +110,9 @@ service stats {{
 
 
 class Dovecot:
-    def __init__(self, root: Path, users=("bob", "alice"), password="secret"):
+    def __init__(self, root: Path, users=("bob", "alice"), password="secret", extra: str = ""):
         self.root = Path(root)
+        self.extra = extra  # more settings, after the private ones (the last of a name wins)
         self.users = users
         self.password = password
         self.imap_port = free_port()
@@ -145,7 +153,7 @@ class Dovecot:
             os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(self.root / "spool", 0o1777)
         (self.root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{self.password}::::::\n" for u in self.users))
-        self.conf.write_text(CONFIG.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port))
+        self.conf.write_text(CONFIG.format(d=self.root, user=USER, imap=self.imap_port, pop3=self.pop3_port) + self.extra)
         # the master daemonizes and its children keep the std descriptors: give it files, not pipes
         err = self.root / "log" / "start.err"
         with open(err, "wb") as f:
