@@ -25,7 +25,7 @@ from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .pop3proto import printable  # one rule for both of Dovecot's protocols
-from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
+from .mailstore import SYSTEM_FLAGS, Expunged, Message, Store, canonical_flags, find, ordered_flags, uid_of
 from .world import PathEscape, World
 
 _SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
@@ -43,11 +43,6 @@ def capabilities(starttls: bool = False) -> str:
 
 def greeting(starttls: bool = False) -> bytes:
     return f"* OK [CAPABILITY {capabilities(starttls)}] Dovecot-compatible mailkit ready.\r\n".encode()
-
-
-def _copy(m: Message) -> Message:
-    """A session's own copy of a message: its flags are what this client was last told."""
-    return Message(m.uid, set(m.flags), m.body, m.envelope_from, m.internal_date)
 
 
 def _list_regex(pattern: str) -> str:
@@ -135,6 +130,9 @@ def _address_text(value: str) -> str:
         if group.display_name:
             out.append(group.display_name)
     return ", ".join(out)
+
+
+_NO_TEXT = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE")  # FETCH items the index answers alone
 
 
 def _is_section(part: bytes) -> bool:
@@ -370,7 +368,9 @@ class ImapSession:
             # SELECT takes the recent messages for this session alone; EXAMINE only looks
             recent = self.store.recent_uids(box) if readonly else self.store.claim_recent(box)
             self.log_at = (self.store.epoch, len(self.store.log))
-            return (self.store.generation, box.uidvalidity, box.uidnext, [_copy(m) for m in box.messages],
+            # the view: the index's entries as they are now (the store replaces an entry it
+            # changes, so these stay what this client was shown)
+            return (self.store.generation, box.uidvalidity, box.uidnext, list(box.messages),
                     recent, list(box.keywords)), False
         self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
         self.recent_told = len(self.recent)
@@ -598,12 +598,7 @@ class ImapSession:
         st = self.store
 
         def look(box):
-            fresh = []
-            for m in reversed(box.messages):  # new mail is at the end
-                if m.uid <= last:
-                    break
-                fresh.append(_copy(m))
-            fresh.reverse()
+            fresh = box.messages[bisect.bisect_right(box.messages, last, key=uid_of):]  # new mail is at the end
             if not fresh:
                 recent = set()
             elif self.readonly:
@@ -611,12 +606,11 @@ class ImapSession:
             else:
                 recent = st.claim_recent(box)
             if self.log_at[0] != st.epoch or self.log_at[1] > len(st.log):
-                current = {m.uid: set(m.flags) for m in box.messages if m.uid <= last}  # re-read: compare all
+                current = {m.uid: m for m in box.messages if m.uid <= last}  # re-read: compare all
                 touched = None
             else:  # only what the store's log names since this session last looked
-                index = st.by_uid(box)
                 touched = {u for u in st.log[self.log_at[1]:] if u <= last}
-                current = {u: set(index[u].flags) for u in touched if u in index}
+                current = {u: m for u, m in ((u, st.message(box, u)) for u in touched) if m is not None}
             self.log_at = (st.epoch, len(st.log))
             return st.generation, current, touched, fresh, recent, list(box.keywords)
         self.generation, current, touched, fresh, recent, keywords = st.peek(look)
@@ -629,8 +623,8 @@ class ImapSession:
         else:
             candidates = []
             for uid in sorted(touched):
-                i = bisect.bisect_left(self.msgs, uid, key=lambda m: m.uid)
-                if i < len(self.msgs) and self.msgs[i].uid == uid:
+                i = find(self.msgs, uid)
+                if i is not None:
                     candidates.append((i + 1, self.msgs[i]))
         # Dovecot's order: flag changes (numbered as the client knows them), expunges, new mail
         for seq, m in candidates:
@@ -640,10 +634,11 @@ class ImapSession:
                 # it went (Dovecot), once
                 known = m.uid in self.pending_expunge
                 self.pending_expunge.add(m.uid)
-                now = None if allow_expunge or known else st.expunged_flags.get(m.uid)
-            if now is not None and now != m.flags:
-                m.flags = now
-                out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
+                flags = None if allow_expunge or known else st.expunged_flags.get(m.uid)
+                now = None if flags is None else m.with_flags(flags)
+            if now is not None and now.flags != m.flags:
+                self.msgs[seq - 1] = now
+                out.append(f"* {seq} FETCH (FLAGS ({self._flags(now)}))")
         if allow_expunge and self.pending_expunge:
             for seq in range(len(self.msgs), 0, -1):
                 if self.msgs[seq - 1].uid in self.pending_expunge:
@@ -668,14 +663,13 @@ class ImapSession:
         wanted = {m.uid for _, m in chosen}
 
         def look(box):
-            index = self.store.by_uid(box)
-            return {u: set(index[u].flags) for u in wanted if u in index}
+            return {u: m for u, m in ((u, self.store.message(box, u)) for u in wanted) if m is not None}
         now = self.store.peek(look)
-        for u in wanted - now.keys():
-            if u in self.store.expunged_flags:
-                now[u] = set(self.store.expunged_flags[u])
-        return [(seq, m if m.uid not in now or now[m.uid] == m.flags else
-                 Message(m.uid, now[m.uid], m.body, m.envelope_from, m.internal_date)) for seq, m in chosen]
+        gone = self.store.expunged_flags
+        for seq, m in chosen:
+            if m.uid not in now and m.uid in gone:
+                now[m.uid] = m.with_flags(gone[m.uid])
+        return [(seq, m if m.uid not in now or now[m.uid].flags == m.flags else now[m.uid]) for seq, m in chosen]
 
     def cmd_CHECK(self, tag, args):
         self.flush()
@@ -696,10 +690,8 @@ class ImapSession:
     def _remove_deleted(self, only_uids) -> set:
         """Remove every \\Deleted message of the mailbox (as it is now, whoever set the flag)."""
         def drop(box):
-            gone = {m.uid for m in box.messages if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
-            if gone:
-                self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in gone})
-                box.messages = [m for m in box.messages if m.uid not in gone]
+            gone = self.store.remove(box, [m.uid for m in box.messages if "\\Deleted" in m.flags
+                                           and (only_uids is None or m.uid in only_uids)])
             return gone, bool(gone)
         return self.store.apply(drop)
 
@@ -710,14 +702,23 @@ class ImapSession:
         if uid:
             if not args:
                 raise ImapError("Error in IMAP command UID EXPUNGE: Invalid arguments.")
-            only = _UidSet(parse_seqset(astr(args[0]), max((m.uid for m in self.msgs), default=0)))
+            only = _UidSet(parse_seqset(astr(args[0]), self.msgs[-1].uid if self.msgs else 0))
         self._remove_deleted(only)
         return self._tagged(tag, "OK", "Expunge completed.", self.updates())
 
     def _select_msgs(self, setspec, uid) -> list[tuple[int, Message]]:
-        if uid:
-            ranges = parse_seqset(str(setspec), max((m.uid for m in self.msgs), default=0))
-            return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(m.uid, ranges)]
+        if uid:  # each range found by bisection over the view's UIDs (ascending)
+            ranges = parse_seqset(str(setspec), self.msgs[-1].uid if self.msgs else 0)
+            if len(ranges) == 1:
+                lo, hi = ranges[0]
+                start = bisect.bisect_left(self.msgs, lo, key=uid_of)
+                end = bisect.bisect_right(self.msgs, hi, key=uid_of)
+                return [(i + 1, self.msgs[i]) for i in range(start, end)]
+            picked = set()
+            for lo, hi in ranges:
+                picked.update(range(bisect.bisect_left(self.msgs, lo, key=uid_of),
+                                    bisect.bisect_right(self.msgs, hi, key=uid_of)))
+            return [(i + 1, self.msgs[i]) for i in sorted(picked)]
         n = len(self.msgs)
         ranges = parse_seqset(str(setspec), n)
         if any(lo < 1 or lo > n for lo, hi in ranges):
@@ -733,19 +734,19 @@ class ImapSession:
         def change(box):
             before = len(box.keywords)
             flags = canonical_flags(names, box.keywords)  # even -FLAGS names a keyword into the list, as Dovecot
-            result, changed = {}, []
-            index = self.store.by_uid(box)
+            result, changes = {}, {}
             for uid in sorted(uids):
-                m = index.get(uid)
+                m = self.store.message(box, uid)
                 if m is None:
                     continue
-                new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else set(flags)
+                new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else frozenset(flags)
                 if new != m.flags:
-                    m.flags = new
-                    changed.append(m)
-                result[m.uid] = set(m.flags)
-            if changed or len(box.keywords) != before:
-                self.store.flags_changed(changed)  # in memory now, in the file at the next flush
+                    changes[uid] = new
+                result[uid] = m
+            # in memory now (new entries), in the file at the next flush
+            result.update((m.uid, m) for m in self.store.set_flags(box, changes))
+            if not changes and len(box.keywords) != before:
+                self.store.flags_changed([])  # the others learn the new keyword
             return result, len(box.keywords) != before, list(box.keywords)
         result, new_keyword, keywords = self.store.peek(change)
         return result, (keywords if new_keyword else None)
@@ -771,14 +772,13 @@ class ImapSession:
             want = {m.uid for _, m in chosen if "\\Seen" not in m.flags and m.uid not in self.pending_expunge}
             if want:
                 result, _ = self._change_flags(want, "+FLAGS", ["\\Seen"])
-                for _, m in chosen:
-                    if m.uid in result:
-                        seen_now.add(m.uid)
-                        m.flags = result[m.uid]
-                self._mark_told(result)
-        out = [self._fetch_one(seq, m, expanded, m.uid in seen_now) for seq, m in chosen]
+                seen_now = want & result.keys()
+                chosen = [(seq, result[m.uid] if m.uid in seen_now else m) for seq, m in chosen]
+                self._mark_told({u: result[u] for u in seen_now})
+        gone: set = set()  # expunged meanwhile, found when its text was to be read
+        out = [self._fetch_one(seq, m, expanded, m.uid in seen_now, gone) for seq, m in chosen]
         text = "Fetch completed."
-        if any(m.uid in self.pending_expunge for _, m in chosen):
+        if gone or any(m.uid in self.pending_expunge for _, m in chosen):
             text = "[EXPUNGEISSUED] Some messages were already expunged."
         return self._tagged(tag, "OK", text, b"".join(out) + self._sync(allow_expunge=uid))
 
@@ -795,10 +795,17 @@ class ImapSession:
             raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
         raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
 
-    def _fetch_one(self, seq, m: Message, items, seen_now: bool = False) -> bytes:
+    def _fetch_one(self, seq, m: Message, items, seen_now: bool = False, expunged: set | None = None) -> bytes:
         parts: list[bytes] = []
         raw = None
         gone = m.uid in self.pending_expunge  # expunged by another session: its content is NIL (as Dovecot)
+        if not gone and any(i.upper() not in _NO_TEXT for i in items):
+            try:
+                raw = m.crlf()  # read from the mailbox file once, for every item that needs it
+            except Expunged:  # removed since this session last looked: NIL, as Dovecot answers
+                gone = True
+                if expunged is not None:
+                    expunged.add(m.uid)
         for item in items:
             up = item.upper()
             if gone and up not in ("UID", "FLAGS"):
@@ -813,19 +820,16 @@ class ImapSession:
             elif up == "RFC822.SIZE":
                 parts.append(f"RFC822.SIZE {m.size}".encode())
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
-                raw = raw or m.crlf()
                 if up == "ENVELOPE":
                     text = imapmime.envelope(imapmime.split_header_body(raw)[0])
                 else:
                     text = imapmime.bodystructure(imapmime.parse(raw), up == "BODYSTRUCTURE")
                 parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
-                raw = raw or m.crlf()
                 head, body = split_header_body(raw)
                 data = {"RFC822": raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[up]
                 parts.append(up.encode() + b" " + literal(data))
             else:
-                raw = raw or m.crlf()
                 mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
                 data = body_section(raw, mm.group(2))
                 name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
@@ -845,11 +849,12 @@ class ImapSession:
         short = [p for p in parts if not _is_section(p)]
         return f"* {seq} FETCH (".encode() + b" ".join(short + [p for p in parts if _is_section(p)]) + b")\r\n"
 
-    def _mark_told(self, flags_by_uid: dict) -> None:
-        """The client was just told these flags: the view's copies hold them now."""
-        for m in self.msgs:
-            if m.uid in flags_by_uid:
-                m.flags = set(flags_by_uid[m.uid])
+    def _mark_told(self, told: dict) -> None:
+        """The client was just told the flags of these entries (uid -> entry): the view holds them now."""
+        for uid, m in told.items():
+            i = find(self.msgs, uid)
+            if i is not None:
+                self.msgs[i] = m
 
     def _flags(self, m: Message) -> str:
         return " ".join(ordered_flags(m.flags, self.keywords_shown, m.uid in self.recent))
@@ -877,9 +882,10 @@ class ImapSession:
         for seq, m in chosen:
             if m.uid in self.pending_expunge:  # gone: the client's copy changes, as Dovecot's does
                 f = canonical_flags(names, list(self.keywords_shown))
-                m.flags = m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f
+                m = m.with_flags(m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f)
             else:
-                m.flags = result[m.uid]
+                m = result[m.uid]
+            self.msgs[seq - 1] = m
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")
@@ -902,9 +908,7 @@ class ImapSession:
         moved = set(src_uids)
 
         def drop(box):
-            self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in moved})
-            box.messages = [m for m in box.messages if m.uid not in moved]
-            return None, bool(moved)
+            return None, bool(self.store.remove(box, moved))
         untagged = b""
         if chosen:
             self.store.apply(drop)
@@ -924,14 +928,17 @@ class ImapSession:
         if name.upper() != "INBOX" and not path.is_file():
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
-        if any(m.uid in self.pending_expunge for _, m in chosen):
+        # the texts are read before the destination is locked (two sessions copying between two
+        # mailboxes in opposite directions must not each wait for the other's lock)
+        texts = self.store.bodies([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
+        if any(m.uid not in texts for _, m in chosen):
             return self._tagged(tag, "NO", "[EXPUNGEISSUED] Some of the requested messages no longer exist.", self.updates())
         dest = Store.shared(self.world, path, self.clock)
 
         def add(box):
             src_uids, dst_uids = [], []
             for _, m in chosen:  # flags and keywords go with the copy; it is recent where it lands
-                box.messages.append(Message(box.uidnext, canonical_flags(m.flags, box.keywords), m.body,
+                box.messages.append(Message(box.uidnext, canonical_flags(m.flags, box.keywords), texts[m.uid],
                                             m.envelope_from, m.internal_date))
                 src_uids.append(m.uid)
                 dst_uids.append(box.uidnext)
@@ -947,8 +954,11 @@ class ImapSession:
         self._match_all(keys, 0, Message(0, set(), b"\n", "", datetime.now(timezone.utc)))  # BAD before any hit
         hits = []
         for seq, m in self._as_now(list(enumerate(self.msgs, 1))):
-            if self._match_all(keys, seq, m):
-                hits.append(m.uid if uid else seq)
+            try:
+                if self._match_all(keys, seq, m):
+                    hits.append(m.uid if uid else seq)
+            except Expunged:  # its text is gone with it: no match
+                continue
         return self._tagged(tag, "OK", "Search completed.", f"* SEARCH{''.join(' ' + str(h) for h in hits)}\r\n".encode() + self._sync(allow_expunge=uid))
 
     def _match_all(self, keys, seq, m) -> bool:
@@ -1013,7 +1023,7 @@ class ImapSession:
             day = sent.date()
             return {"SENTSINCE": day >= d, "SENTBEFORE": day < d, "SENTON": day == d}[K]
         if K == "UID":
-            ranges = parse_seqset(str(keys.pop(0)), max((x.uid for x in self.msgs), default=0))
+            ranges = parse_seqset(str(keys.pop(0)), self.msgs[-1].uid if self.msgs else 0)
             return in_seqset(m.uid, ranges)
         if re.match(r"^[\d*:,]+$", K):
             return in_seqset(seq, parse_seqset(K, len(self.msgs)))

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass, field
 
 from . import accounts
-from .mailstore import Store
+from .mailstore import Expunged, Store
 from .world import PathEscape, World
 
 GREETING = b"+OK Dovecot-compatible mailkit ready.\r\n"
@@ -202,7 +202,7 @@ class Pop3Session:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         try:
             path = self.world.mailbox_path(user)
-            store = Store.in_world(self.world, path, self.clock)
+            store = Store.shared(self.world, path, self.clock)  # the index IMAP sessions use too
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         if self.admit is not None:
@@ -218,14 +218,11 @@ class Pop3Session:
                 return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
             _IN_USE.add(key)
         self.store = store
-        try:
-            with self.store.lock():
-                box = self.store.load()
+        try:  # the maildrop: the index's entries as they are now (never changed in place)
+            self.uidvalidity, self.messages = self.store.peek(lambda box: (box.uidvalidity, list(box.messages)))
         except BaseException:
             self.release()
             raise
-        self.uidvalidity = box.uidvalidity
-        self.messages = list(box.messages)
         self.user, self.state = user, "TRANSACTION"
         return Reply(ok("Logged in."))
 
@@ -248,11 +245,11 @@ class Pop3Session:
         seen = {m.uid for m in self.messages if m.uid in self.retrieved and "\\Seen" not in m.flags} - uids
         if uids or seen:
             def apply(box):  # by UID: mail delivered during the session stays as it is
-                box.messages = [m for m in box.messages if m.uid not in uids]
-                for m in box.messages:
-                    if m.uid in seen:
-                        m.flags.add("\\Seen")  # RETR marks read, as Dovecot's pop3 does
-            self.store.update(apply)
+                self.store.remove(box, uids)
+                # RETR marks read, as Dovecot's pop3 does
+                self.store.set_flags(box, {m.uid: m.flags | {"\\Seen"} for m in box.messages if m.uid in seen})
+                return None, True
+            self.store.apply(apply)
         self.expunged = len(uids)
         self.release()
         return Reply(ok("Logging out." if not uids else "Logging out, messages deleted."), close=True)
@@ -284,8 +281,12 @@ class Pop3Session:
         m, e = self._msg(arg)
         if e:
             return e
+        try:
+            body = m.body
+        except Expunged:  # another session (IMAP) removed it meanwhile
+            return err(f"Message {int(arg)} expunged.")
         self.retrieved.add(m.uid)
-        data = b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
+        data = b"+OK %d octets\r\n" % m.size + dot_stuffed(body)
         self.retrs += 1
         self.retr_bytes += len(data)
         return data
@@ -297,7 +298,11 @@ class Pop3Session:
         m, e = self._msg(parts[0])
         if e:
             return e
-        data = ok() + dot_stuffed(top_lines(m.body, int(parts[1])))
+        try:
+            body = m.body
+        except Expunged:
+            return err(f"Message {int(parts[0])} expunged.")
+        data = ok() + dot_stuffed(top_lines(body, int(parts[1])))
         self.tops += 1
         self.top_bytes += len(data)
         return data
