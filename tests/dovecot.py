@@ -72,6 +72,26 @@ mbox_read_locks = fcntl
 mbox_dirty_syncs = no
 mbox_lazy_writes = no
 mailbox_idle_check_interval = 1 secs
+# conf.d/15-mailboxes.conf as Dovecot 2.3 ships it (CentOS and Debian alike): the special-use
+# attributes (RFC 6154) of the mailboxes clients look for
+namespace inbox {{
+  inbox = yes
+  mailbox Drafts {{
+    special_use = \\Drafts
+  }}
+  mailbox Junk {{
+    special_use = \\Junk
+  }}
+  mailbox Trash {{
+    special_use = \\Trash
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+  }}
+  mailbox "Sent Messages" {{
+    special_use = \\Sent
+  }}
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {d}/passwd

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 
 from . import accounts
 from .accounts import home_of
-from . import imapmime
+from . import imaplist, imapmime
 from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
@@ -31,6 +31,8 @@ from .world import PathEscape, World
 _SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
 CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT CHILDREN NAMESPACE MOVE AUTH=PLAIN"
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
+# after login the imap process has more to offer, SPECIAL-USE among them (as Dovecot's)
+LOGGED_IN_CAPABILITIES = CAPABILITIES.replace(" AUTH=", " SPECIAL-USE AUTH=", 1)
 
 
 def capabilities(starttls: bool = False) -> str:
@@ -43,10 +45,6 @@ def capabilities(starttls: bool = False) -> str:
 
 def greeting(starttls: bool = False) -> bytes:
     return f"* OK [CAPABILITY {capabilities(starttls)}] Dovecot-compatible mailkit ready.\r\n".encode()
-
-
-def _list_regex(pattern: str) -> str:
-    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
 
 
 def _check_system_flags(names, command) -> None:
@@ -133,6 +131,7 @@ def _address_text(value: str) -> str:
 
 
 _NO_TEXT = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE")  # FETCH items the index answers alone
+_SECTION = re.compile(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", re.I)
 
 
 def _is_section(part: bytes) -> bool:
@@ -209,6 +208,8 @@ class ImapSession:
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
+    # mailbox name -> its RFC 6154 attribute, Dovecot's mailbox { special_use = ... } settings
+    special_use: dict = field(default_factory=lambda: dict(imaplist.STOCK_SPECIAL_USE))
 
     # -- mailbox files
     def _path(self, name: str):
@@ -226,9 +227,10 @@ class ImapSession:
     def _subscriptions_path(self):
         return self.world.path(f"{home_of(self.world, self.user)}/mail/.subscriptions")
 
-    def _all_mailboxes(self) -> dict[str, str]:
-        """name -> LIST attributes: mbox files hold mail, directories only hold other mailboxes."""
-        names = {"INBOX": "\\HasNoChildren"}
+    def _all_mailboxes(self) -> dict[str, list]:
+        """name -> LIST attributes: mbox files hold mail and cannot hold other mailboxes
+        (\\NoInferiors, as Dovecot's mbox lists them), directories only hold other mailboxes."""
+        names = {"INBOX": ["\\HasNoChildren"]}
         root = self._mail_dir()
         if root.is_dir():
             for p in sorted(root.rglob("*")):
@@ -236,9 +238,9 @@ class ImapSession:
                     continue
                 name = p.relative_to(root).as_posix()
                 if p.is_file():
-                    names[name] = "\\HasNoChildren"
+                    names[name] = ["\\NoInferiors"]
                 elif p.is_dir():
-                    names[name] = "\\Noselect \\HasChildren" if any(p.iterdir()) else "\\Noselect \\HasNoChildren"
+                    names[name] = ["\\Noselect", "\\HasChildren" if any(p.iterdir()) else "\\HasNoChildren"]
         return names
 
     # -- dispatch
@@ -294,8 +296,9 @@ class ImapSession:
 
     # -- any state
     def cmd_CAPABILITY(self, tag, args):
-        offer = self.starttls and self.state == "NOT_AUTHENTICATED"  # imap (after login) never offers it
-        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {capabilities(offer)}\r\n".encode())
+        if self.state != "NOT_AUTHENTICATED":  # imap (after login) never offers STARTTLS
+            return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {LOGGED_IN_CAPABILITIES}\r\n".encode())
+        return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {capabilities(self.starttls)}\r\n".encode())
 
     def cmd_NOOP(self, tag, args):
         return self._tagged(tag, "OK", "NOOP completed.", self.updates())
@@ -348,7 +351,7 @@ class ImapSession:
         if not accounts.verify(self.world, user, pw):
             return self._tagged(tag, "NO", "[AUTHENTICATIONFAILED] Authentication failed.", auth_failed=True)
         self.user, self.state = user, "AUTHENTICATED"
-        return self._tagged(tag, "OK", f"[CAPABILITY {CAPABILITIES}] Logged in")
+        return self._tagged(tag, "OK", f"[CAPABILITY {LOGGED_IN_CAPABILITIES}] Logged in")
 
     # -- authenticated
     def _open(self, tag, args, readonly):
@@ -371,8 +374,8 @@ class ImapSession:
             # the view: the index's entries as they are now (the store replaces an entry it
             # changes, so these stay what this client was shown)
             return (self.store.generation, box.uidvalidity, box.uidnext, list(box.messages),
-                    recent, list(box.keywords)), False
-        self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
+                    recent, list(box.keywords))
+        self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.peek(take)
         self.recent_told = len(self.recent)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
         unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
@@ -476,40 +479,16 @@ class ImapSession:
             p.write_text("\n".join(subs) + "\n")
         return self._tagged(tag, "OK", "Unsubscribe completed.")
 
-    def _list(self, tag, args, names, word):
-        if len(args) != 2:
-            raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
-        ref, pattern = astr(args[0]), astr(args[1])
-        if pattern == "":
-            return self._tagged(tag, "OK", f"{word.capitalize()} completed.", f'* {word} (\\Noselect) "/" ""\r\n'.encode())
-        rx = _list_regex(ref + pattern)
-        out = []
-        for n, attrs in names.items():
-            if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
-                out.append(f'* {word} ({attrs}) "/" {quote(n)}\r\n')
-        return self._tagged(tag, "OK", f"{word.capitalize()} completed.", "".join(out).encode())
-
     def cmd_LIST(self, tag, args):
-        return self._list(tag, args, self._all_mailboxes(), "LIST")
+        lines = imaplist.list_lines(imaplist.parse_list(args), self._all_mailboxes(), self.special_use)
+        return self._tagged(tag, "OK", "List completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_LSUB(self, tag, args):
-        # a subscribed mailbox shows "()" (Dovecot's LSUB names no children attributes); a
-        # parent of one is listed "\\Noselect" where the pattern's "%" stops short of the child
-        # (RFC 3501 6.3.9), unless subscribed itself
+        if len(args) != 2:
+            raise ImapError("Error in IMAP command LSUB: Invalid arguments.")
         subs = [s for s in self._subs() if s]
-        names = {s: "" for s in subs}
-        if len(args) == 2:
-            ref, pattern = astr(args[0]), astr(args[1])
-            rx = re.compile(_list_regex(ref + pattern))
-            for s in subs:
-                if rx.match(s):
-                    continue
-                parts = s.split("/")
-                for i in range(len(parts) - 1, 0, -1):
-                    parent = "/".join(parts[:i])
-                    if parent not in names and rx.match(parent):
-                        names[parent] = "\\Noselect"
-        return self._list(tag, args, names, "LSUB")
+        lines = imaplist.lsub_lines(astr(args[0]), astr(args[1]), subs, self.special_use)
+        return self._tagged(tag, "OK", "Lsub completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_STATUS(self, tag, args):
         if len(args) != 2 or not isinstance(args[1], list):
@@ -775,10 +754,15 @@ class ImapSession:
                 seen_now = want & result.keys()
                 chosen = [(seq, result[m.uid] if m.uid in seen_now else m) for seq, m in chosen]
                 self._mark_told({u: result[u] for u in seen_now})
-        gone: set = set()  # expunged meanwhile, found when its text was to be read
-        out = [self._fetch_one(seq, m, expanded, m.uid in seen_now, gone) for seq, m in chosen]
+        texts = None  # the texts asked for, read from the mbox in one go
+        if any(i.upper() not in _NO_TEXT for i in expanded):
+            texts = self.store.texts([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
+        plan = [(item, item.upper(), _SECTION.match(item)) for item in expanded]
+        out = [self._fetch_one(seq, m, plan, m.uid in seen_now, texts) for seq, m in chosen]
         text = "Fetch completed."
-        if gone or any(m.uid in self.pending_expunge for _, m in chosen):
+        # gone meanwhile (its text no longer in the mailbox), or already known gone
+        if (texts is not None and any(m.uid not in texts for _, m in chosen)
+                or any(m.uid in self.pending_expunge for _, m in chosen)):
             text = "[EXPUNGEISSUED] Some messages were already expunged."
         return self._tagged(tag, "OK", text, b"".join(out) + self._sync(allow_expunge=uid))
 
@@ -788,26 +772,21 @@ class ImapSession:
         if up in ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
                   "RFC822", "RFC822.HEADER", "RFC822.TEXT"):
             return
-        if (up.startswith("BODY[") or up.startswith("BODY.PEEK[")) and re.match(
-                r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", str(item), re.I):
+        if (up.startswith("BODY[") or up.startswith("BODY.PEEK[")) and _SECTION.match(str(item)):
             return
         if up.startswith("BODY[") or up.startswith("BODY.PEEK["):
             raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
         raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
 
-    def _fetch_one(self, seq, m: Message, items, seen_now: bool = False, expunged: set | None = None) -> bytes:
+    def _fetch_one(self, seq, m: Message, plan, seen_now: bool, texts: dict | None) -> bytes:
+        """One message's FETCH response; `plan` is (item, ITEM, section match) per item asked,
+        `texts` the message texts read for this FETCH (None: no item needs one; a message
+        missing there is gone)."""
         parts: list[bytes] = []
-        raw = None
-        gone = m.uid in self.pending_expunge  # expunged by another session: its content is NIL (as Dovecot)
-        if not gone and any(i.upper() not in _NO_TEXT for i in items):
-            try:
-                raw = m.crlf()  # read from the mailbox file once, for every item that needs it
-            except Expunged:  # removed since this session last looked: NIL, as Dovecot answers
-                gone = True
-                if expunged is not None:
-                    expunged.add(m.uid)
-        for item in items:
-            up = item.upper()
+        # expunged by another session, known or found now: its content is NIL (as Dovecot)
+        gone = m.uid in self.pending_expunge or (texts is not None and m.uid not in texts)
+        raw = None if gone or texts is None else texts[m.uid].replace(b"\n", b"\r\n")
+        for item, up, mm in plan:
             if gone and up not in ("UID", "FLAGS"):
                 name = up.replace(".PEEK", "") if up.startswith("BODY") else up
                 parts.append(f"{name} NIL".encode())
@@ -830,7 +809,6 @@ class ImapSession:
                 data = {"RFC822": raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[up]
                 parts.append(up.encode() + b" " + literal(data))
             else:
-                mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
                 data = body_section(raw, mm.group(2))
                 name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
                 if mm.group(3) is not None:
@@ -838,12 +816,11 @@ class ImapSession:
                     data = None if data is None else data[start : start + length]
                     name += f"<{start}>"
                 parts.append(name.encode() + b" " + (b"NIL" if data is None else literal(data)))
-        flags = f"FLAGS ({self._flags(m)})".encode()
-        asked = [i.upper() for i in items]
+        asked = [up for _, up, _ in plan]
         if "FLAGS" in asked:
-            parts.insert(sum(1 for i in asked[: asked.index("FLAGS")] if i != "FLAGS"), flags)
+            parts.insert(sum(1 for i in asked[: asked.index("FLAGS")] if i != "FLAGS"), f"FLAGS ({self._flags(m)})".encode())
         elif seen_now:
-            parts.append(flags)
+            parts.append(f"FLAGS ({self._flags(m)})".encode())
         # Dovecot's order: the short items as asked (FLAGS where asked, or after them when \Seen
         # was just set), then the sections (literals) as asked
         short = [p for p in parts if not _is_section(p)]
@@ -930,7 +907,7 @@ class ImapSession:
         chosen = self._select_msgs(args[0], uid)
         # the texts are read before the destination is locked (two sessions copying between two
         # mailboxes in opposite directions must not each wait for the other's lock)
-        texts = self.store.bodies([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
+        texts = self.store.texts([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
         if any(m.uid not in texts for _, m in chosen):
             return self._tagged(tag, "NO", "[EXPUNGEISSUED] Some of the requested messages no longer exist.", self.updates())
         dest = Store.shared(self.world, path, self.clock)

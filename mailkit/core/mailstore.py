@@ -323,6 +323,21 @@ _kept: "OrderedDict[str, Store]" = OrderedDict()
 _registry_lock = threading.Lock()
 
 
+_reals: dict[str, str] = {}
+
+
+def _real(path) -> str:
+    """os.path.realpath of a mailbox path, remembered: the name a store is shared under (a
+    spelling met once keeps its answer; the store itself always opens the path it was given)."""
+    text = str(path)
+    real = _reals.get(text)
+    if real is None:
+        if len(_reals) > 10_000:
+            _reals.clear()
+        real = _reals[text] = os.path.realpath(text)
+    return real
+
+
 def _read_state(path: Path | None) -> tuple[int, int] | None:
     if path is None:
         return None
@@ -371,7 +386,7 @@ class Store:
         """The one store of mailbox `path` in this process, shared by every POP3 and IMAP
         session on it, so a change one session makes is the others' index without a re-read.
         The last KEPT_STORES used stay after their sessions end."""
-        key = os.path.realpath(path)
+        key = _real(path)
         with _registry_lock:
             store = _shared_stores.get(key)
             if store is None or store.path != Path(path):
@@ -512,7 +527,7 @@ class Store:
                 return
             w = self.world
             opener = None if w is None else (lambda flags, mode: w.open(w.host_of(self.path), flags, mode))
-            with locked(self.path, opener):
+            with locked(self.path, opener, self._tlock):
                 self._held = []
                 try:
                     yield
@@ -538,60 +553,59 @@ class Store:
                 self._done_with(fd)
 
     # -- message text, read from the file where the index says it is
-    def body_of(self, uid: int) -> bytes:
-        """The text of message `uid` as clients see it, read from the file at the place the
-        index holds. Without the mailbox lock: the file is opened, and read when it is still
-        the file indexed (same inode, size and mtime), which an appending MDA or a rewrite
-        elsewhere would have changed; otherwise it is indexed again under the lock first. The
+    def texts(self, uids) -> dict:
+        """uid -> text as clients see it of the messages of `uids` still in the mailbox (one
+        that is not was expunged), read from the file at the places the index holds, with one
+        open of it. Without the mailbox lock: the file is read when it is still the file
+        indexed (same inode, size and mtime), which an appending MDA or a rewrite elsewhere
+        would have changed; otherwise it is indexed again under the lock first. The
         in-process half of the mailbox lock is held meanwhile, so no other thread of this
         process holds the file's lockf lock when the descriptor is closed (closing any
-        descriptor of a file drops the process's lock on it). Raises Expunged."""
+        descriptor of a file drops the process's lock on it)."""
         with self._mutex:
-            m = self.message(self._box, uid) if self._box is not None else None
-            if m is not None and m._body is not None:
-                return m._body
-            if m is None and self._box is not None and (self._held is not None or not self.changed()):
-                raise Expunged(uid)
-            if m is not None and self._held is not None:  # inside our own lock: the file is as indexed
-                return _clean(self._read(*m._at))
-            if m is not None:
-                with self._tlock:
-                    fd = os.open(self._spath, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-                    try:
-                        st = os.fstat(fd)
-                        if (st.st_ino, st.st_size, st.st_mtime_ns) == self._sig:
-                            return _clean(_pread(fd, *m._at))
-                    finally:
-                        os.close(fd)
+            if self._box is not None:
+                found = self._texts(self._box, uids, locked=self._held is not None)
+                if found is not None:
+                    return found
+        return self.apply(lambda box: (self._texts(box, uids, locked=True), False))
 
-        def read(box):
+    def _texts(self, box: Mailbox, uids, locked: bool) -> dict | None:
+        """texts() from `box`; None when the file is not the one indexed."""
+        out, wanted = {}, []
+        for uid in uids:
             m = self.message(box, uid)
             if m is None:
-                raise Expunged(uid)
-            return (m._body if m._body is not None else _clean(self._read(*m._at))), False
-        return self.apply(read)
-
-    def bodies(self, uids) -> dict:
-        """uid -> text of several messages at one lock (COPY, SEARCH over many); absent when expunged."""
-        def read(box):
-            out = {}
-            fd = None
+                continue  # a session asks only for UIDs the index had: gone
+            if m._body is not None:
+                out[uid] = m._body
+            else:
+                wanted.append(m)
+        if not wanted:
+            return out
+        if locked:  # the lock is held and the file indexed under it
+            fd = os.open(self._spath, os.O_RDONLY | os.O_CLOEXEC)
             try:
-                for uid in uids:
-                    m = self.message(box, uid)
-                    if m is None:
-                        continue
-                    if m._body is not None:
-                        out[uid] = m._body
-                        continue
-                    if fd is None:
-                        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-                    out[uid] = _clean(_pread(fd, *m._at))
+                out.update((m.uid, _clean(_pread(fd, *m._at))) for m in wanted)
             finally:
-                if fd is not None:
-                    self._done_with(fd)
-            return out, False
-        return self.apply(read)
+                self._done_with(fd)
+            return out
+        with self._tlock:
+            fd = os.open(self._spath, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                st = os.fstat(fd)
+                if (st.st_ino, st.st_size, st.st_mtime_ns) != self._sig:
+                    return None
+                out.update((m.uid, _clean(_pread(fd, *m._at))) for m in wanted)
+            finally:
+                os.close(fd)
+        return out
+
+    def body_of(self, uid: int) -> bytes:
+        """The text of message `uid` (texts()); Expunged when the mailbox no longer has it."""
+        text = self.texts((uid,)).get(uid)
+        if text is None:
+            raise Expunged(uid)
+        return text
 
     def _now(self) -> datetime:
         return self.clock.now() if self.clock is not None else datetime.now(timezone.utc)

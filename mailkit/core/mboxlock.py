@@ -27,14 +27,15 @@ def thread_lock(path: Path) -> threading.RLock:
 
 
 @contextmanager
-def locked(path: Path, opener=None):
+def locked(path: Path, opener=None, in_process=None):
     """Hold the mailbox at `path` exclusively (it is created, mode 0600, if missing); yields the
-    locked fd. `opener(flags, mode) -> fd` opens it instead of os.open (World.open: checked)."""
+    locked fd. `opener(flags, mode) -> fd` opens it instead of os.open (World.open: checked);
+    `in_process` is thread_lock(path) when the caller already has it."""
     path = Path(path)
     if opener is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         opener = lambda flags, mode: os.open(path, flags, mode)  # noqa: E731
-    with thread_lock(path):
+    with in_process or thread_lock(path):
         while True:
             fd = opener(os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.lockf(fd, fcntl.LOCK_EX)
