@@ -40,8 +40,8 @@ class ListRequest:
     returns: set = field(default_factory=set)
 
 
-def pattern_regex(pattern: str) -> str:
-    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", "[^/]*") + "$"
+def pattern_regex(pattern: str, sep: str = "/") -> str:
+    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", f"[^{re.escape(sep)}]*") + "$"
 
 
 def matches(rx: str, name: str) -> bool:
@@ -91,12 +91,13 @@ def parse_list(args: list) -> ListRequest:
     return req
 
 
-def list_lines(req: ListRequest, mailboxes: dict, special_use: dict) -> list[str]:
+def list_lines(req: ListRequest, mailboxes: dict, special_use: dict, sep: str = "/") -> list[str]:
     """The untagged LIST lines for `req`; `mailboxes` maps each name to its attributes
-    (\\Noselect, \\NoInferiors, and \\HasChildren or \\HasNoChildren), in listing order."""
+    (\\Noselect, \\NoInferiors, and \\HasChildren or \\HasNoChildren; a list, or the words in
+    one string), in listing order; `sep` is the hierarchy delimiter."""
     if not req.extended and req.patterns == [""]:
-        return ['* LIST (\\Noselect) "/" ""']  # the hierarchy delimiter
-    regexes = [pattern_regex(req.ref + p) for p in req.patterns if p != ""]
+        return [f'* LIST (\\Noselect) "{sep}" ""']  # the hierarchy delimiter
+    regexes = [pattern_regex(req.ref + p, sep) for p in req.patterns if p != ""]
     show_use = not req.extended or "SPECIAL-USE" in req.select or "SPECIAL-USE" in req.returns
     show_children = not req.extended or "CHILDREN" in req.returns
     out = []
@@ -106,28 +107,29 @@ def list_lines(req: ListRequest, mailboxes: dict, special_use: dict) -> list[str
         use = special_use.get(name)
         if "SPECIAL-USE" in req.select and not use:
             continue
-        shown = [a for a in attrs if show_children or a not in CHILDREN_ATTRIBUTES]
+        shown = [a for a in (attrs.split() if isinstance(attrs, str) else attrs)
+                 if show_children or a not in CHILDREN_ATTRIBUTES]
         if use and show_use:
             shown.append(use)
-        out.append(f'* LIST ({" ".join(shown)}) "/" {quote(name)}')
+        out.append(f'* LIST ({" ".join(shown)}) "{sep}" {quote(name)}')
     return out
 
 
-def lsub_lines(ref: str, pattern: str, subscribed: list, special_use: dict) -> list[str]:
+def lsub_lines(ref: str, pattern: str, subscribed: list, special_use: dict, sep: str = "/") -> list[str]:
     """The untagged LSUB lines: each subscribed name the pattern matches, with its special use
     ("()" otherwise: Dovecot's LSUB names no children attributes), and a parent of one where
     the pattern's "%" stops short of it listed \\Noselect (RFC 3501 6.3.9), unless subscribed
     itself."""
     if pattern == "":
-        return ['* LSUB (\\Noselect) "/" ""']
-    rx = pattern_regex(ref + pattern)
+        return [f'* LSUB (\\Noselect) "{sep}" ""']
+    rx = pattern_regex(ref + pattern, sep)
     names = {s: special_use.get(s, "") for s in subscribed}
     for s in subscribed:
         if matches(rx, s):
             continue
-        parts = s.split("/")
+        parts = s.split(sep)
         for i in range(len(parts) - 1, 0, -1):
-            parent = "/".join(parts[:i])
+            parent = sep.join(parts[:i])
             if parent not in names and matches(rx, parent):
                 names[parent] = "\\Noselect"
-    return [f'* LSUB ({attrs}) "/" {quote(n)}' for n, attrs in names.items() if matches(rx, n)]
+    return [f'* LSUB ({attrs}) "{sep}" {quote(n)}' for n, attrs in names.items() if matches(rx, n)]

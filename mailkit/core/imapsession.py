@@ -227,10 +227,10 @@ class ImapSession:
     def _subscriptions_path(self):
         return self.world.path(f"{home_of(self.world, self.user)}/mail/.subscriptions")
 
-    def _all_mailboxes(self) -> dict[str, list]:
+    def _all_mailboxes(self) -> dict[str, str]:
         """name -> LIST attributes: mbox files hold mail and cannot hold other mailboxes
         (\\NoInferiors, as Dovecot's mbox lists them), directories only hold other mailboxes."""
-        names = {"INBOX": ["\\HasNoChildren"]}
+        names = {"INBOX": "\\HasNoChildren"}
         root = self._mail_dir()
         if root.is_dir():
             for p in sorted(root.rglob("*")):
@@ -238,9 +238,9 @@ class ImapSession:
                     continue
                 name = p.relative_to(root).as_posix()
                 if p.is_file():
-                    names[name] = ["\\NoInferiors"]
+                    names[name] = "\\NoInferiors"
                 elif p.is_dir():
-                    names[name] = ["\\Noselect", "\\HasChildren" if any(p.iterdir()) else "\\HasNoChildren"]
+                    names[name] = "\\Noselect \\HasChildren" if any(p.iterdir()) else "\\Noselect \\HasNoChildren"
         return names
 
     # -- dispatch

@@ -127,8 +127,10 @@ class Message:
 
     def with_flags(self, flags) -> "Message":
         """The same message with other flags (a new object: views keep the one they were shown)."""
-        m = Message(self.uid, flags, self._body, self.envelope_from, self.internal_date, self.recent, self.size)
-        m._store, m._at = self._store, self._at
+        m = Message.__new__(Message)
+        for name in Message.__slots__:
+            setattr(m, name, getattr(self, name))
+        m.flags = flags if type(flags) is frozenset else frozenset(flags)
         return m
 
     def __repr__(self) -> str:
