@@ -283,6 +283,22 @@ class ImapSession:
             return self._tagged(tag, "NO", "Internal error occurred. Refer to server log for more information.")
         return out
 
+    def from_memory(self, command: str) -> bool:
+        """True when `command` (the line after its tag) is answered from memory: a SELECT,
+        EXAMINE or STATUS of a mailbox whose index is built and whose file has not changed,
+        with nothing of the mailbox left to write first. The server runs such a command on its
+        loop rather than in a worker thread (the hop costs more than the work)."""
+        verb, _, rest = command.partition(" ")
+        if self.state == "NOT_AUTHENTICATED" or verb.upper() not in ("SELECT", "EXAMINE", "STATUS"):
+            return False
+        if self.store is not None and self.store.dirty:
+            return False  # SELECT writes the flags of the mailbox it leaves
+        try:
+            args = parse_tokens(rest)
+            return bool(args) and isinstance(args[0], str) and Store.ready(self._path(args[0])) is not None
+        except (ImapError, OSError, ValueError):
+            return False
+
     def untagged_bad(self) -> Response:
         """A line without tag and command: counts toward the three strikes before login."""
         if self.state == "NOT_AUTHENTICATED":

@@ -401,6 +401,15 @@ class Store:
             return store
 
     # -- the index in memory
+    @classmethod
+    def ready(cls, path: Path) -> "Store | None":
+        """The shared store of `path` when its index is built and the file has not changed
+        since (a stat): a command on it is answered from memory. None otherwise."""
+        store = _shared_stores.get(_real(path))
+        if store is None or store._box is None or store.path != Path(path) or store.changed():
+            return None
+        return store
+
     def set_flags(self, box: Mailbox, flags_by_uid: dict) -> list:
         """Give messages of the loaded box new flags (caller holds the lock or is in peek/apply):
         each changed entry is replaced, every user of this store sees the change at once, and

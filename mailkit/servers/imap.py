@@ -163,9 +163,10 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
-                try:
-                    text, literals = await asyncio.wait_for(read_command(reader, writer, bool(session.user)), timeout)
-                except asyncio.TimeoutError:
+                try:  # (asyncio.timeout, not wait_for: no task made and run for every command)
+                    async with asyncio.timeout(timeout):
+                        text, literals = await read_command(reader, writer, bool(session.user))
+                except TimeoutError:
                     writer.write(b"* BYE Disconnected for inactivity.\r\n")
                     why.append("Inactivity")
                     break
@@ -206,7 +207,8 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         resp = await loop.run_in_executor(None, session.continue_auth, text)
                     elif not _valid_tag(tag) or not rest:
                         resp = session.untagged_bad()  # Dovecot: "* BAD Error in IMAP command received by server."
-                    elif verb in INLINE or (verb == "UID" and len(word) > 1 and word[1].upper() in INLINE):
+                    elif (verb in INLINE or (verb == "UID" and len(word) > 1 and word[1].upper() in INLINE)
+                          or session.from_memory(rest)):
                         # read-mostly commands are quick: a thread hop would cost more than the work
                         resp = session.handle(tag, rest, literals)
                     else:

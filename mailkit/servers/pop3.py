@@ -114,9 +114,10 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.pop3_autologout if session.account else lim.login_timeout
-                try:
-                    line = await asyncio.wait_for(reader.readline(), timeout)
-                except asyncio.TimeoutError:
+                try:  # (asyncio.timeout, not wait_for: no task made and run for every command)
+                    async with asyncio.timeout(timeout):
+                        line = await reader.readline()
+                except TimeoutError:
                     writer.write(err("Disconnected for inactivity."))
                     why.append("Inactivity")
                     break
