@@ -131,6 +131,9 @@ def _address_text(value: str) -> str:
 
 
 _NO_TEXT = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE")  # FETCH items the index answers alone
+_FETCH_MACROS = {"ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
+                 "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
+                 "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"]}
 _SECTION = re.compile(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", re.I)
 
 
@@ -208,6 +211,7 @@ class ImapSession:
     generation: int = 0  # the store's generation this session's view was last synced with
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
+    _unchanged_at: int | None = None  # the store generation at which this command found the file unchanged
     # mailbox name -> its RFC 6154 attribute, Dovecot's mailbox { special_use = ... } settings
     special_use: dict = field(default_factory=lambda: dict(imaplist.STOCK_SPECIAL_USE))
 
@@ -245,6 +249,7 @@ class ImapSession:
 
     # -- dispatch
     def handle(self, tag: str, line: str, literals: list[bytes] | None = None) -> Response:
+        self._unchanged_at = None  # the file is looked at (a stat) once per command
         cmd, _, rest = line.partition(" ")
         cmd = cmd.upper()
         uid = False
@@ -586,8 +591,7 @@ class ImapSession:
         SEARCH); until then the message keeps its sequence number here."""
         if self.state != "SELECTED" or self.store is None:
             return b""
-        if (self.generation == self.store.generation and not self.store.changed()
-                and not (allow_expunge and self.pending_expunge)):
+        if (self._in_step() and not (allow_expunge and self.pending_expunge)):
             return b""  # the usual case: a stat, nothing read
         last = self.msgs[-1].uid if self.msgs else 0
         st = self.store
@@ -650,10 +654,22 @@ class ImapSession:
             out.append(f"* {self.recent_told} RECENT")
         return "".join(x + "\r\n" for x in out).encode("utf-8", "surrogateescape")
 
+    def _in_step(self) -> bool:
+        """True when the view is as the mailbox is: nothing changed through the store since it
+        was last synced, and the file not behind its back (one stat per command)."""
+        gen = self.store.generation
+        if self.generation != gen:
+            return False
+        if self._unchanged_at != gen:
+            if self.store.changed():
+                return False
+            self._unchanged_at = gen
+        return True
+
     def _as_now(self, chosen):
         """`chosen` (seq, message) with each message's flags as the mailbox has them now: FETCH
         and SEARCH answer from the mailbox, and the change is still announced afterwards."""
-        if self.generation == self.store.generation and not self.store.changed():
+        if self._in_step():
             return chosen
         wanted = {m.uid for _, m in chosen}
 
@@ -718,6 +734,8 @@ class ImapSession:
         ranges = parse_seqset(str(setspec), n)
         if any(lo < 1 or lo > n for lo, hi in ranges):
             raise ImapError("Error in IMAP command: Invalid messageset")
+        if len(ranges) == 1:
+            return [(i, self.msgs[i - 1]) for i in range(ranges[0][0], min(ranges[0][1], n) + 1)]
         seqs = sorted({i for lo, hi in ranges for i in range(lo, min(hi, n) + 1)})
         return [(i, self.msgs[i - 1]) for i in seqs]
 
@@ -750,20 +768,19 @@ class ImapSession:
         if len(args) != 2:
             raise ImapError("Error in IMAP command FETCH: Invalid arguments.")
         items = args[1] if isinstance(args[1], list) else [args[1]]
-        macros = {"ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
-                  "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
-                  "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"]}
         expanded = []
         for it in items:
-            expanded += macros.get(str(it).upper(), [str(it)])
-        if uid and not any(i.upper() == "UID" for i in expanded):
+            expanded += _FETCH_MACROS.get(str(it).upper(), [str(it)])
+        ups = [i.upper() for i in expanded]
+        if uid and "UID" not in ups:
             expanded.insert(0, "UID")
+            ups.insert(0, "UID")
         chosen = self._select_msgs(args[0], uid)
         for item in expanded:  # a bad item is refused before anything is marked \Seen
             self._check_fetch_item(item)
         chosen = self._as_now(chosen)
         seen_now: set = set()
-        if not self.readonly and any(_sets_seen(i) for i in expanded):
+        if not self.readonly and any(_sets_seen(i) for i in ups):
             want = {m.uid for _, m in chosen if "\\Seen" not in m.flags and m.uid not in self.pending_expunge}
             if want:
                 result, _ = self._change_flags(want, "+FLAGS", ["\\Seen"])
@@ -771,9 +788,9 @@ class ImapSession:
                 chosen = [(seq, result[m.uid] if m.uid in seen_now else m) for seq, m in chosen]
                 self._mark_told({u: result[u] for u in seen_now})
         texts = None  # the texts asked for, read from the mbox in one go
-        if any(i.upper() not in _NO_TEXT for i in expanded):
+        if any(i not in _NO_TEXT for i in ups):
             texts = self.store.texts([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
-        plan = [(item, item.upper(), _SECTION.match(item)) for item in expanded]
+        plan = [(item, up, _SECTION.match(item)) for item, up in zip(expanded, ups)]
         out = [self._fetch_one(seq, m, plan, m.uid in seen_now, texts) for seq, m in chosen]
         text = "Fetch completed."
         # gone meanwhile (its text no longer in the mailbox), or already known gone
