@@ -9,16 +9,17 @@ copy. Both get the same client code (imaplib, poplib) and the same operations:
     login            connect, LOGIN, LOGOUT (IMAP), repeated          logins/s
     pop3 login       connect, USER, PASS, QUIT, repeated              logins/s
     SELECT           SELECT INBOX again and again in one session      selects/s
-    FETCH 1:*        one FETCH 1:* (BODY.PEEK[])                      msgs/s
+    FETCH 1:*        FETCH 1:* (BODY.PEEK[]), four times              msgs/s
     UID FETCH xN     UID FETCH <uid> (BODY.PEEK[]) for every message  msgs/s
     FETCH xN         FETCH <seq> (BODY.PEEK[]) for every message      msgs/s
     POP3 LIST+RETR   LIST, then RETR of every message                 msgs/s
 
-Both servers run at once and each operation is timed on one, then the other, `--rounds`
-times over: the machine is shared, and alternating keeps a burst of other work from falling
-on one side only. Each rate is the median of its rounds; the ratio is mailkit's over
-Dovecot's, and the last line names the smallest (target >= 1.0). "first SELECT" (a server
-reading the mbox it has never seen; one sample, no ratio) is shown in ms.
+Both servers run at once, and each operation is cut in blocks timed on one server, then the
+other, the first changing every block: the machine is shared, and taking turns this closely
+lets a burst of other work fall on both sides alike. Each operation is run `--rounds` times;
+a rate is the median of its rounds, the ratio mailkit's over Dovecot's (with the lowest and
+highest of the rounds), and the last line names the smallest (target >= 1.0). "first
+SELECT" (a server reading the mbox it has never seen; one sample, no ratio) is shown in ms.
 
     python benchmarks/fetch.py [--n 1000] [--rounds 3] [--logins 40] [--selects 100] [--in-process]
     python benchmarks/fetch.py --n 200 --rounds 1 --logins 10 --selects 20     # a quick look
@@ -44,6 +45,7 @@ from mailkit.core.init import create_world  # noqa: E402
 from tests import dovecot  # noqa: E402
 
 USER, PASSWORD = "bob", "secret"
+SETTLE = 0.2  # seconds of rest before each timed operation
 # Dovecot's own defaults for mbox (the private test config turns lazy writes and dirty syncs off
 # to see every change at once; a CentOS host runs with these)
 DOVECOT_STOCK_MBOX = "mbox_lazy_writes = yes\nmbox_dirty_syncs = yes\nmbox_write_locks = dotlock fcntl\n"
@@ -74,88 +76,119 @@ def first_select(server, n) -> float:
     return ms
 
 
-def op_login(server, args) -> float:
-    t = time.perf_counter()
-    for _ in range(args.logins):
+# Each operation: setup(server, args) -> (steps, close). A step is one timed call returning
+# how many units (logins, SELECTs, messages) it did; close() ends the sessions, untimed.
+
+def op_login(server, args):
+    def step():
         m = imaplib.IMAP4(*server["imap"])
         m.login(USER, PASSWORD)
         m.logout()
-    return args.logins / (time.perf_counter() - t)
+        return 1
+    return [step] * args.logins, lambda: None
 
 
-def op_pop3_login(server, args) -> float:
-    t = time.perf_counter()
-    for _ in range(args.logins):
+def op_pop3_login(server, args):
+    def step():
         p = poplib.POP3(*server["pop3"])
         p.user(USER)
         p.pass_(PASSWORD)
         p.quit()
-    return args.logins / (time.perf_counter() - t)
+        return 1
+    return [step] * args.logins, lambda: None
 
 
-def op_select(server, args) -> float:
+def op_select(server, args):
     m, _ = imap_session(server["imap"])
-    t = time.perf_counter()
-    for _ in range(args.selects):
+
+    def step():
         typ, _ = m.select("INBOX")
         assert typ == "OK"
-    rate = args.selects / (time.perf_counter() - t)
-    m.logout()
-    return rate
+        return 1
+    return [step] * args.selects, m.logout
 
 
-def op_fetch_all(server, args) -> float:
+def op_fetch_all(server, args):
     m, n = imap_session(server["imap"])
-    t = time.perf_counter()
-    typ, data = m.fetch("1:*", "(BODY.PEEK[])")
-    rate = n / (time.perf_counter() - t)
-    assert typ == "OK" and sum(isinstance(x, tuple) for x in data) == n
-    m.logout()
-    return rate
+
+    def step():
+        typ, data = m.fetch("1:*", "(BODY.PEEK[])")
+        assert typ == "OK" and sum(isinstance(x, tuple) for x in data) == n
+        return n
+    return [step] * 4, m.logout
 
 
-def op_uid_fetch(server, args) -> float:
+def op_uid_fetch(server, args):
     m, n = imap_session(server["imap"])
     typ, data = m.fetch("1:*", "(UID)")
     uids = [re.search(rb"UID (\d+)", line).group(1).decode() for line in data]
-    t = time.perf_counter()
-    for uid in uids:
+
+    def step(uid):
         typ, data = m.uid("FETCH", uid, "(BODY.PEEK[])")
         assert typ == "OK" and isinstance(data[0], tuple), (uid, data)
-    rate = n / (time.perf_counter() - t)
-    m.logout()
-    return rate
+        return 1
+    return [lambda u=u: step(u) for u in uids], m.logout
 
 
-def op_fetch(server, args) -> float:
+def op_fetch(server, args):
     m, n = imap_session(server["imap"])
-    t = time.perf_counter()
-    for i in range(1, n + 1):
+
+    def step(i):
         typ, data = m.fetch(str(i), "(BODY.PEEK[])")
         assert typ == "OK" and isinstance(data[0], tuple)
-    rate = n / (time.perf_counter() - t)
-    m.logout()
-    return rate
+        return 1
+    return [lambda i=i: step(i) for i in range(1, n + 1)], m.logout
 
 
-def op_pop3_retr(server, args) -> float:
+def op_pop3_retr(server, args):
     p = poplib.POP3(*server["pop3"])
     p.user(USER)
     p.pass_(PASSWORD)
-    t = time.perf_counter()
-    listed = p.list()[1]
-    for i in range(1, len(listed) + 1):
+    listed = []
+
+    def list_all():
+        listed.extend(p.list()[1])
+        assert len(listed) == args.n
+        return 0
+
+    def retr(i):
         p.retr(i)
-    rate = len(listed) / (time.perf_counter() - t)
-    p.rset()  # nothing marked read: every round reads the same mailbox
-    p.quit()
-    return rate
+        return 1
+
+    def close():
+        p.rset()  # nothing marked read: every round reads the same mailbox
+        p.quit()
+    return [list_all] + [lambda i=i: retr(i) for i in range(1, args.n + 1)], close
 
 
 OPERATIONS = [("login (logins/s)", op_login), ("pop3 login (logins/s)", op_pop3_login),
               ("SELECT (selects/s)", op_select), ("FETCH 1:* (msgs/s)", op_fetch_all),
               ("UID FETCH xN (msgs/s)", op_uid_fetch), ("FETCH xN (msgs/s)", op_fetch),
               ("POP3 LIST+RETR (msgs/s)", op_pop3_retr)]
+BLOCKS = 10  # an operation's steps are timed in this many blocks, the servers taking turns
+
+
+def interleaved(op, servers: dict, args) -> dict:
+    """side -> rate of one operation, its steps run block by block on each server in turn (the
+    first changing every block), so a burst of other work on the machine falls on both."""
+    prepared = {side: op(server, args) for side, server in servers.items()}
+    spent = {side: 0.0 for side in servers}
+    done = {side: 0 for side in servers}
+    total = len(next(iter(prepared.values()))[0])
+    size = max(1, -(-total // BLOCKS))
+    order = list(servers)
+    try:
+        for b, start in enumerate(range(0, total, size)):
+            for side in (order if b % 2 == 0 else order[::-1]):
+                steps = prepared[side][0][start : start + size]
+                t = time.perf_counter()
+                for step in steps:
+                    done[side] += step()
+                spent[side] += time.perf_counter() - t
+    finally:
+        for steps, close in prepared.values():
+            close()
+    return {side: done[side] / spent[side] for side in servers}
 
 
 @contextmanager
@@ -215,8 +248,9 @@ def main():
         rates = {name: {"mailkit": [], "dovecot": []} for name, _ in OPERATIONS}
         for _ in range(args.rounds):
             for name, op in OPERATIONS:
-                for side, server in (("mailkit", mk), ("dovecot", dc)):
-                    rates[name][side].append(op(server, args))
+                time.sleep(SETTLE)
+                for side, rate in interleaved(op, {"mailkit": mk, "dovecot": dc}, args).items():
+                    rates[name][side].append(rate)
     mode = "in this process" if args.in_process else "mailkit serve"
     print(f"{args.n} messages, {args.rounds} rounds, mailkit: {mode}")
     print(f"{'first SELECT (ms)':28} mailkit {first['mailkit']:10.1f}   dovecot {first['dovecot']:10.1f}")

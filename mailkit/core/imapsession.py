@@ -212,13 +212,17 @@ class ImapSession:
     bad_before_login: int = 0
     pending_auth: str | None = None  # the tag of an AUTHENTICATE waiting for the client's response
     _unchanged_at: int | None = None  # the store generation at which this command found the file unchanged
+    _inbox: tuple | None = None  # (user, the real path of the user's INBOX)
     # mailbox name -> its RFC 6154 attribute, Dovecot's mailbox { special_use = ... } settings
     special_use: dict = field(default_factory=lambda: dict(imaplist.STOCK_SPECIAL_USE))
 
     # -- mailbox files
     def _path(self, name: str):
         if name.upper() == "INBOX":
-            return self.world.mailbox_path(self.user)
+            # found once per login (the store opens it checked for what it writes and locks)
+            if self._inbox is None or self._inbox[0] != self.user:
+                self._inbox = (self.user, self.world.mailbox_path(self.user))
+            return self._inbox[1]
         valid_mailbox_name(name)
         try:
             return self.world.path(f"{home_of(self.world, self.user)}/mail/{name}")

@@ -391,7 +391,7 @@ class Store:
         key = _real(path)
         with _registry_lock:
             store = _shared_stores.get(key)
-            if store is None or store.path != Path(path):
+            if store is None or store._spath != str(path):
                 store = cls.in_world(world, path, clock)
                 _shared_stores[key] = store
             _kept[key] = store
@@ -406,7 +406,7 @@ class Store:
         """The shared store of `path` when its index is built and the file has not changed
         since (a stat): a command on it is answered from memory. None otherwise."""
         store = _shared_stores.get(_real(path))
-        if store is None or store._box is None or store.path != Path(path) or store.changed():
+        if store is None or store._box is None or store._spath != str(path) or store.changed():
             return None
         return store
 
