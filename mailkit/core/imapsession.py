@@ -587,6 +587,7 @@ class ImapSession:
     def updates(self) -> bytes:
         """What changed in the mailbox since this session last looked (at any command that may
         renumber, and in IDLE): expunges, other sessions' flag changes, new messages."""
+        self._unchanged_at = None  # IDLE asks between commands: the file is looked at anew
         return self._sync(allow_expunge=True)
 
     def _sync(self, allow_expunge: bool) -> bytes:
