@@ -581,7 +581,9 @@ class Store:
         return self.apply(lambda box: (self._texts(box, uids, locked=True), False))
 
     def _texts(self, box: Mailbox, uids, locked: bool) -> dict | None:
-        """texts() from `box`; None when the file is not the one indexed."""
+        """texts() from `box`; None when the file is not the one indexed. Texts read are kept
+        in the process's text cache, and a read of a few also reads the messages that follow
+        (a client reading one message after another finds the next one read)."""
         out, wanted = {}, []
         for uid in uids:
             m = self.message(box, uid)
@@ -589,26 +591,36 @@ class Store:
                 continue  # a session asks only for UIDs the index had: gone
             if m._body is not None:
                 out[uid] = m._body
+                continue
+            text = _cached_text((self._key, box.uidvalidity, uid))
+            if text is not None:
+                out[uid] = text
             else:
                 wanted.append(m)
         if not wanted:
             return out
+        ahead = wanted
+        if len(wanted) < READ_AHEAD:  # and the messages after the last one asked for
+            i = find(box.messages, wanted[-1].uid) + 1
+            ahead = wanted + [m for m in box.messages[i : i + READ_AHEAD] if m._body is None and m.size < CACHE_BYTES // 64]
         if locked:  # the lock is held and the file indexed under it
             fd = os.open(self._spath, os.O_RDONLY | os.O_CLOEXEC)
             try:
-                out.update((m.uid, _clean(_pread(fd, *m._at))) for m in wanted)
+                read = {m.uid: _clean(_pread(fd, *m._at)) for m in ahead}
             finally:
                 self._done_with(fd)
-            return out
-        with self._tlock:
-            fd = os.open(self._spath, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            try:
-                st = os.fstat(fd)
-                if (st.st_ino, st.st_size, st.st_mtime_ns) != self._sig:
-                    return None
-                out.update((m.uid, _clean(_pread(fd, *m._at))) for m in wanted)
-            finally:
-                os.close(fd)
+        else:
+            with self._tlock:
+                fd = os.open(self._spath, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+                try:
+                    st = os.fstat(fd)
+                    if (st.st_ino, st.st_size, st.st_mtime_ns) != self._sig:
+                        return None
+                    read = {m.uid: _clean(_pread(fd, *m._at)) for m in ahead}
+                finally:
+                    os.close(fd)
+        _cache_texts(self._key, box.uidvalidity, read)
+        out.update((m.uid, read[m.uid]) for m in wanted)
         return out
 
     def body_of(self, uid: int) -> bytes:
@@ -819,6 +831,38 @@ class Store:
             box.uidnext += 1
         box = self.update(add)
         return box.uidnext - 1
+
+
+# Message texts read lately, for every store of the process: (mailbox, UIDVALIDITY, UID) ->
+# text. A UID names one message for as long as its UIDVALIDITY lasts, so an entry never goes
+# stale; the least recently used go first past CACHE_BYTES.
+CACHE_BYTES = 16 << 20
+READ_AHEAD = 16
+_text_cache: "OrderedDict[tuple, bytes]" = OrderedDict()
+_text_cache_size = 0
+_text_cache_lock = threading.Lock()
+
+
+def _cached_text(key: tuple) -> bytes | None:
+    with _text_cache_lock:
+        text = _text_cache.get(key)
+        if text is not None:
+            _text_cache.move_to_end(key)
+        return text
+
+
+def _cache_texts(mailbox: str, uidvalidity: int, texts: dict) -> None:
+    global _text_cache_size
+    with _text_cache_lock:
+        for uid, text in texts.items():
+            if len(text) > CACHE_BYTES // 64:
+                continue  # a big message would push out many small ones
+            key = (mailbox, uidvalidity, uid)
+            old = _text_cache.pop(key, None)
+            _text_cache_size += len(text) - (len(old) if old is not None else 0)
+            _text_cache[key] = text
+        while _text_cache_size > CACHE_BYTES and _text_cache:
+            _text_cache_size -= len(_text_cache.popitem(last=False)[1])
 
 
 def _pread(fd: int, offset: int, size: int) -> bytes:
