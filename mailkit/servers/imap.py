@@ -158,15 +158,16 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
         admitted = None  # the user counted against mail_max_userip_connections
         waiting.enter(writer, dropper(writer, b"* BYE Connection queue full\r\n", why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
+        quiet = limits.IdleLimit()
         try:
             writer.write(greeting(session.starttls))
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
-                try:  # (asyncio.timeout, not wait_for: no task made and run for every command)
-                    async with asyncio.timeout(timeout):
+                try:
+                    with quiet.limit(timeout):
                         text, literals = await read_command(reader, writer, bool(session.user))
-                except TimeoutError:
+                except limits.Inactive:
                     writer.write(b"* BYE Disconnected for inactivity.\r\n")
                     why.append("Inactivity")
                     break
@@ -253,6 +254,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
+            quiet.close()
             waiting.leave(writer)
             if admitted:
                 anvil.leave("imap", admitted, logins.rip)
