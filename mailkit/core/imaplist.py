@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .imapproto import ImapError, quote
+from .imapproto import ImapError, astr, quote
 
 # conf.d/15-mailboxes.conf of Dovecot 2.3 (CentOS and Debian ship the same): namespace inbox
 STOCK_SPECIAL_USE = {"Drafts": "\\Drafts", "Junk": "\\Junk", "Trash": "\\Trash", "Sent": "\\Sent",
@@ -48,14 +48,6 @@ def matches(rx: str, name: str) -> bool:
     return re.match(rx, name, re.I if name.upper() == "INBOX" else 0) is not None
 
 
-def _text(arg, word: str) -> str:
-    if isinstance(arg, bytes):
-        return arg.decode("utf-8", "surrogateescape")
-    if isinstance(arg, list):
-        raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
-    return arg
-
-
 def _options(arg, known, what: str) -> set:
     if any(isinstance(o, (list, bytes)) for o in arg):
         raise ImapError("Error in IMAP command LIST: List options contains non-atoms")
@@ -77,13 +69,13 @@ def parse_list(args: list) -> ListRequest:
         if req.extended:
             raise ImapError("Error in IMAP command LIST: Invalid pattern")
         raise ImapError("Error in IMAP command LIST: Invalid arguments.")
-    req.ref = _text(rest.pop(0), "LIST")
+    req.ref = astr(rest.pop(0))
     patterns = rest.pop(0)
     if isinstance(patterns, list):
         req.extended = True
-        req.patterns = [_text(p, "LIST") for p in patterns]
+        req.patterns = [astr(p) for p in patterns]
     else:
-        req.patterns = [_text(patterns, "LIST")]
+        req.patterns = [astr(patterns)]
     if rest:
         if len(rest) != 2 or str(rest[0]).upper() != "RETURN" or not isinstance(rest[1], list):
             raise ImapError("Error in IMAP command LIST: Extra arguments")

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from . import accounts
 from .accounts import home_of
 from . import imaplist, imapmime
-from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
+from .imapproto import (ImapError, astr, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .pop3proto import printable  # one rule for both of Dovecot's protocols
@@ -172,15 +172,6 @@ class Response:
     close: bool = False
     auth_failed: bool = False
     idle: bool = False
-
-
-def astr(arg) -> str:
-    """An astring argument as text: an atom, a quoted string, or a literal (bytes)."""
-    if isinstance(arg, bytes):
-        return arg.decode("utf-8", "surrogateescape")
-    if isinstance(arg, list):
-        raise ImapError("Invalid arguments.")
-    return arg
 
 
 def valid_mailbox_name(name: str) -> str:
