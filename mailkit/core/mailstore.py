@@ -573,12 +573,34 @@ class Store:
         in-process half of the mailbox lock is held meanwhile, so no other thread of this
         process holds the file's lockf lock when the descriptor is closed (closing any
         descriptor of a file drops the process's lock on it)."""
+        found = self._cached(uids)
+        if found is not None:
+            return found
         with self._mutex:
             if self._box is not None:
                 found = self._texts(self._box, uids, locked=self._held is not None)
                 if found is not None:
                     return found
         return self.apply(lambda box: (self._texts(box, uids, locked=True), False))
+
+    def _cached(self, uids) -> dict | None:
+        """texts() when every message asked for is in the index and its text in memory, found
+        without the store's mutex (the index's list is replaced, never reordered, while it is
+        read); None otherwise."""
+        box = self._box
+        if box is None:
+            return None
+        out = {}
+        for uid in uids:
+            i = find(box.messages, uid)
+            if i is None:
+                return None
+            m = box.messages[i]
+            text = m._body if m._body is not None else _cached_text((self._key, box.uidvalidity, uid))
+            if text is None:
+                return None
+            out[uid] = text
+        return out
 
     def _texts(self, box: Mailbox, uids, locked: bool) -> dict | None:
         """texts() from `box`; None when the file is not the one indexed. Texts read are kept
