@@ -2,12 +2,13 @@
 
 INBOX is the user's spool (/var/spool/mail/USER); other mailboxes are mbox files under
 ~/mail/ (hierarchy delimiter "/"). A client's mailbox name never leaves that area.
-All sessions on one mailbox share one `Store` (the parsed mbox, in memory). A STORE (or the
+All sessions on one mailbox share one `Store` (the mailbox's index, in memory). A STORE (or the
 \\Seen a FETCH sets) changes that store's flags as a delta under its lock, so two sessions'
 changes to one message both stay; the mbox file gets them at CHECK, CLOSE, EXPUNGE, SELECT of
 another mailbox, LOGOUT or disconnect (as Dovecot defers them), so reading 1,000 messages
-does not rewrite the file 1,000 times. Each session keeps its own view (sequence numbers,
-the flags it was last told) and catches up at its next command from the store's change log;
+does not rewrite the file 1,000 times. Each session keeps its own view, the index entries
+it was shown in sequence order (an entry is replaced when its flags change, so the view keeps
+what the client was told), and catches up at its next command from the store's change log;
 docs/architecture.md ("What each session sees, and when") gives the rules.
 """
 
