@@ -187,10 +187,10 @@ def read(host: Host, opts: dict, stdin: str | None) -> Result:
         uids_seen = {msgs[i].uid for i in seen}
         uids_gone = {msgs[i].uid for i in deleted}
 
-        def change(b):
+        def change(b):  # update() reads the file anew: its entries are this command's own
             for mm in b.messages:
                 if mm.uid in uids_seen:
-                    mm.flags.add("\\Seen")
+                    mm.flags |= {"\\Seen"}
             b.messages = [mm for mm in b.messages if mm.uid not in uids_gone]
 
         store.update(change)

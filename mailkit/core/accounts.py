@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
+import time
 from dataclasses import dataclass
 
 from .world import PASSWD, SHADOW, World
@@ -83,20 +85,54 @@ def home_of(world: World, user: str) -> str:
 # account costs as much as refusing a wrong password (no user enumeration by timing).
 _DUMMY = hash_password("mailkit-no-such-user", salt=b"\0" * 12)
 
+# Dovecot's auth cache, for successful logins only: the user, the shadow entry the password was
+# checked against, and a keyed SHA-256 of the password (the key made at random by this process,
+# so what is kept in memory cannot be checked against guesses elsewhere). A login that matches
+# all three skips PBKDF2; anything else (a wrong password, another user, a changed /etc/shadow)
+# costs the full hash, so refusals take as long as before. Entries live CACHE_TTL seconds
+# (auth_cache_ttl's default, 1 hour), at most CACHE_SIZE of them.
+CACHE_TTL = 3600.0
+CACHE_SIZE = 1000
+_cache_key = os.urandom(32)
+_verified: dict[str, tuple[str, bytes, float]] = {}
+_verified_lock = threading.Lock()
+
+
+def _shadow_entry(world: World, user: str) -> str | None:
+    """The password field of `user` in /etc/shadow (read at every login: a password changed a
+    moment ago counts at once)."""
+    path = world.path(SHADOW)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        return None
+    for line in text.splitlines():
+        f = line.split(":")
+        if f and f[0] == user and len(f) > 1:
+            return f[1]
+    return None
+
+
+def _mac(user: str, password: str) -> bytes:
+    return hmac.new(_cache_key, f"{user}\0{password}".encode("utf-8", "surrogateescape"), hashlib.sha256).digest()
+
 
 def verify(world: World, user: str, password: str) -> bool:
     """True when `user` exists in /etc/shadow with this password. Every refusal costs one
-    hash, whether the user exists or not."""
-    path = world.path(SHADOW)
-    stored = None
-    if path.exists():
-        for line in path.read_text().splitlines():
-            f = line.split(":")
-            if f and f[0] == user and len(f) > 1:
-                stored = f[1]
-                break
+    hash, whether the user exists or not; a repeated good login is answered from the cache."""
+    stored = _shadow_entry(world, user)
     usable = stored is not None and stored.startswith("$pbkdf2-sha256$")
+    if usable:
+        key = f"{world.root}\0{user}"
+        hit = _verified.get(key)
+        if hit and hit[0] == stored and time.monotonic() < hit[2] and hmac.compare_digest(hit[1], _mac(user, password)):
+            return True
     ok = _check(password, stored if usable else _DUMMY)
+    if ok and usable:
+        with _verified_lock:
+            if len(_verified) >= CACHE_SIZE:
+                _verified.pop(next(iter(_verified)))
+            _verified[key] = (stored, _mac(user, password), time.monotonic() + CACHE_TTL)
     return ok and usable
 
 

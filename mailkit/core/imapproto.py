@@ -98,6 +98,15 @@ def _scalar(text: str, literals: list[bytes]) -> tuple[object, str]:
     return tok, text[len(tok) :]
 
 
+def astr(arg) -> str:
+    """An astring argument as text: an atom, a quoted string, or a literal (bytes)."""
+    if isinstance(arg, bytes):
+        return arg.decode("utf-8", "surrogateescape")
+    if isinstance(arg, list):
+        raise ImapError("Invalid arguments.")
+    return arg
+
+
 def parse_tokens(line: str, literals: list[bytes] | None = None) -> list:
     """All arguments of a command line, in order (see parse_token)."""
     literals = list(literals or [])

@@ -5,12 +5,13 @@ mbox:~/mail:INBOX=/var/mail/%u INBOX is the user's spool and other mailboxes are
 under ~/mail/ (hierarchy delimiter "/"); with maildir:~/Maildir INBOX is the Maildir and the
 others Maildir++ folders (delimiter "."). A client's mailbox name never leaves that area. What
 may log in how before login is core/loginpolicy.py's.
-All sessions on one mailbox share one `Store` (the parsed mbox, in memory). A STORE (or the
+All sessions on one mailbox share one `Store` (the mailbox's index, in memory). A STORE (or the
 \\Seen a FETCH sets) changes that store's flags as a delta under its lock, so two sessions'
 changes to one message both stay; the mbox file gets them at CHECK, CLOSE, EXPUNGE, SELECT of
 another mailbox, LOGOUT or disconnect (as Dovecot defers them), so reading 1,000 messages
-does not rewrite the file 1,000 times. Each session keeps its own view (sequence numbers,
-the flags it was last told) and catches up at its next command from the store's change log;
+does not rewrite the file 1,000 times. Each session keeps its own view, the index entries
+it was shown in sequence order (an entry is replaced when its flags change, so the view keeps
+what the client was told), and catches up at its next command from the store's change log;
 docs/architecture.md ("What each session sees, and when") gives the rules.
 """
 
@@ -25,18 +26,20 @@ import base64
 import binascii
 
 from . import accounts, maillocation
-from . import imapmime
-from .imapproto import (ImapError, header_fields, header_text, raw_header, imap_date,
+from . import imaplist, imapmime
+from .imapproto import (ImapError, astr, header_fields, header_text, raw_header, imap_date,
                         in_seqset, literal, parse_date, parse_message, parse_seqset, parse_tokens, quote,
                         split_header_body, message_date)
 from .pop3proto import printable  # one rule for both of Dovecot's protocols
 from .loginpolicy import DISALLOWED, EXPOSED, LoginPolicy
-from .mailstore import SYSTEM_FLAGS, Message, Store, canonical_flags, ordered_flags
-from .world import World
+from .mailstore import SYSTEM_FLAGS, Expunged, Message, Store, canonical_flags, find, ordered_flags, uid_of
+from .world import PathEscape, World
 
 _SYSTEM_LOWER = {f.lower() for f in SYSTEM_FLAGS}
 CAPABILITIES = "IMAP4rev1 LITERAL+ SASL-IR LOGIN-REFERRALS ID ENABLE IDLE UIDPLUS UNSELECT CHILDREN NAMESPACE MOVE AUTH=PLAIN"
 GREETING = f"* OK [CAPABILITY {CAPABILITIES}] Dovecot-compatible mailkit ready.\r\n".encode()
+# after login the imap process has more to offer, SPECIAL-USE among them (as Dovecot's)
+LOGGED_IN_CAPABILITIES = CAPABILITIES.replace(" AUTH=", " SPECIAL-USE AUTH=", 1)
 
 
 PRE_LOGIN = CAPABILITIES.split(" AUTH=", 1)[0]
@@ -58,15 +61,6 @@ def capabilities(starttls: bool = False, policy: LoginPolicy | None = None) -> s
 
 def greeting(starttls: bool = False, policy: LoginPolicy | None = None) -> bytes:
     return f"* OK [CAPABILITY {capabilities(starttls, policy)}] Dovecot-compatible mailkit ready.\r\n".encode()
-
-
-def _copy(m: Message) -> Message:
-    """A session's own copy of a message: its flags are what this client was last told."""
-    return Message(m.uid, set(m.flags), m.body, m.envelope_from, m.internal_date)
-
-
-def _list_regex(pattern: str, sep: str = "/") -> str:
-    return "^" + re.escape(pattern).replace(r"\*", ".*").replace("%", f"[^{re.escape(sep)}]*") + "$"
 
 
 def _check_system_flags(names, command) -> None:
@@ -152,6 +146,13 @@ def _address_text(value: str) -> str:
     return ", ".join(out)
 
 
+_NO_TEXT = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE")  # FETCH items the index answers alone
+_FETCH_MACROS = {"ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
+                 "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
+                 "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"]}
+_SECTION = re.compile(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", re.I)
+
+
 def _is_section(part: bytes) -> bool:
     return part.startswith((b"BODY[", b"RFC822 ", b"RFC822.HEADER ", b"RFC822.TEXT "))
 
@@ -189,15 +190,6 @@ class Response:
     idle: bool = False
 
 
-def astr(arg) -> str:
-    """An astring argument as text: an atom, a quoted string, or a literal (bytes)."""
-    if isinstance(arg, bytes):
-        return arg.decode("utf-8", "surrogateescape")
-    if isinstance(arg, list):
-        raise ImapError("Invalid arguments.")
-    return arg
-
-
 def valid_mailbox_name(name: str) -> str:
     """A mailbox name of the mbox layout (core/maillocation.py's rule); ImapError NO if not."""
     try:
@@ -231,9 +223,18 @@ class ImapSession:
     mail_location: str = maillocation.STOCK
     location: maillocation.MailLocation | None = None  # the logged-in user's
     method: str = "PLAIN"  # the SASL mechanism of the login (the login log names it)
+    _unchanged_at: int | None = None  # the store generation at which this command found the file unchanged
+    _inbox: tuple | None = None  # (user, the real path of the user's INBOX)
+    # mailbox name -> its RFC 6154 attribute, Dovecot's mailbox { special_use = ... } settings
+    special_use: dict = field(default_factory=lambda: dict(imaplist.STOCK_SPECIAL_USE))
 
     # -- mailbox files
     def _path(self, name: str):
+        if name.upper() == "INBOX":
+            # found once per login (the store opens it checked for what it writes and locks)
+            if self._inbox is None or self._inbox[0] != self.user:
+                self._inbox = (self.user, self.location.inbox)
+            return self._inbox[1]
         try:
             return self.location.path(name)
         except maillocation.FolderError as e:
@@ -256,11 +257,13 @@ class ImapSession:
         return self.location.subscriptions
 
     def _all_mailboxes(self) -> dict[str, str]:
-        """name -> LIST attributes: mailboxes that hold mail, and names that only hold others."""
+        """name -> LIST attributes: mailboxes that hold mail (an mbox file \\NoInferiors, as
+        Dovecot's mbox lists it), and names that only hold others."""
         return self.location.listing()
 
     # -- dispatch
     def handle(self, tag: str, line: str, literals: list[bytes] | None = None) -> Response:
+        self._unchanged_at = None  # the file is looked at (a stat) once per command
         cmd, _, rest = line.partition(" ")
         cmd = cmd.upper()
         uid = False
@@ -299,6 +302,22 @@ class ImapSession:
             return self._tagged(tag, "NO", "Internal error occurred. Refer to server log for more information.")
         return out
 
+    def from_memory(self, command: str) -> bool:
+        """True when `command` (the line after its tag) is answered from memory: a SELECT,
+        EXAMINE or STATUS of a mailbox whose index is built and whose file has not changed,
+        with nothing of the mailbox left to write first. The server runs such a command on its
+        loop rather than in a worker thread (the hop costs more than the work)."""
+        verb, _, rest = command.partition(" ")
+        if self.state == "NOT_AUTHENTICATED" or verb.upper() not in ("SELECT", "EXAMINE", "STATUS"):
+            return False
+        if self.store is not None and self.store.dirty:
+            return False  # SELECT writes the flags of the mailbox it leaves
+        try:
+            args = parse_tokens(rest)
+            return bool(args) and isinstance(args[0], str) and Store.ready(self._path(args[0])) is not None
+        except (ImapError, OSError, ValueError):
+            return False
+
     def untagged_bad(self) -> Response:
         """A line without tag and command: counts toward the three strikes before login."""
         if self.state == "NOT_AUTHENTICATED":
@@ -313,7 +332,7 @@ class ImapSession:
     # -- any state
     def cmd_CAPABILITY(self, tag, args):
         offer = self.starttls and self.state == "NOT_AUTHENTICATED"  # imap (after login) never offers it
-        caps = capabilities(offer, self.policy) if self.state == "NOT_AUTHENTICATED" else CAPABILITIES
+        caps = capabilities(offer, self.policy) if self.state == "NOT_AUTHENTICATED" else LOGGED_IN_CAPABILITIES
         return self._tagged(tag, "OK", "Capability completed.", f"* CAPABILITY {caps}\r\n".encode())
 
     def cmd_NOOP(self, tag, args):
@@ -384,7 +403,7 @@ class ImapSession:
         except (maillocation.LocationError, ValueError):  # the imap process cannot start for this user
             return Response(f"* BYE {INTERNAL_ERROR}\r\n".encode(), close=True)
         self.user, self.state = user, "AUTHENTICATED"
-        return self._tagged(tag, "OK", f"[CAPABILITY {CAPABILITIES}] Logged in")
+        return self._tagged(tag, "OK", f"[CAPABILITY {LOGGED_IN_CAPABILITIES}] Logged in")
 
     # -- authenticated
     def _open(self, tag, args, readonly):
@@ -404,9 +423,11 @@ class ImapSession:
             # SELECT takes the recent messages for this session alone; EXAMINE only looks
             recent = self.store.recent_uids(box) if readonly else self.store.claim_recent(box)
             self.log_at = (self.store.epoch, len(self.store.log))
-            return (self.store.generation, box.uidvalidity, box.uidnext, [_copy(m) for m in box.messages],
-                    recent, list(box.keywords)), False
-        self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.apply(take)
+            # the view: the index's entries as they are now (the store replaces an entry it
+            # changes, so these stay what this client was shown)
+            return (self.store.generation, box.uidvalidity, box.uidnext, list(box.messages),
+                    recent, list(box.keywords))
+        self.generation, validity, uidnext, self.msgs, self.recent, self.keywords_shown = self.store.peek(take)
         self.recent_told = len(self.recent)
         self.selected, self.readonly, self.state = ("INBOX" if name.upper() == "INBOX" else name), readonly, "SELECTED"
         unseen = next((i for i, m in enumerate(self.msgs, 1) if "\\Seen" not in m.flags), None)
@@ -482,41 +503,16 @@ class ImapSession:
             p.write_text("\n".join(subs) + "\n")
         return self._tagged(tag, "OK", "Unsubscribe completed.")
 
-    def _list(self, tag, args, names, word):
-        if len(args) != 2:
-            raise ImapError(f"Error in IMAP command {word}: Invalid arguments.")
-        ref, pattern = astr(args[0]), astr(args[1])
-        if pattern == "":
-            return self._tagged(tag, "OK", f"{word.capitalize()} completed.",
-                                f'* {word} (\\Noselect) "{self.sep}" ""\r\n'.encode())
-        rx = _list_regex(ref + pattern, self.sep)
-        out = []
-        for n, attrs in names.items():
-            if re.match(rx, n, re.I if n.upper() == "INBOX" else 0):
-                out.append(f'* {word} ({attrs}) "{self.sep}" {quote(n)}\r\n')
-        return self._tagged(tag, "OK", f"{word.capitalize()} completed.", "".join(out).encode())
-
     def cmd_LIST(self, tag, args):
-        return self._list(tag, args, self._all_mailboxes(), "LIST")
+        lines = imaplist.list_lines(imaplist.parse_list(args), self._all_mailboxes(), self.special_use, self.sep)
+        return self._tagged(tag, "OK", "List completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_LSUB(self, tag, args):
-        # a subscribed mailbox shows "()" (Dovecot's LSUB names no children attributes); a
-        # parent of one is listed "\\Noselect" where the pattern's "%" stops short of the child
-        # (RFC 3501 6.3.9), unless subscribed itself
+        if len(args) != 2:
+            raise ImapError("Error in IMAP command LSUB: Invalid arguments.")
         subs = [s for s in self._subs() if s]
-        names = {s: "" for s in subs}
-        if len(args) == 2:
-            ref, pattern = astr(args[0]), astr(args[1])
-            rx = re.compile(_list_regex(ref + pattern, self.sep))
-            for s in subs:
-                if rx.match(s):
-                    continue
-                parts = s.split(self.sep)
-                for i in range(len(parts) - 1, 0, -1):
-                    parent = self.sep.join(parts[:i])
-                    if parent not in names and rx.match(parent):
-                        names[parent] = "\\Noselect"
-        return self._list(tag, args, names, "LSUB")
+        lines = imaplist.lsub_lines(astr(args[0]), astr(args[1]), subs, self.special_use, self.sep)
+        return self._tagged(tag, "OK", "Lsub completed.", "".join(x + "\r\n" for x in lines).encode())
 
     def cmd_STATUS(self, tag, args):
         if len(args) != 2 or not isinstance(args[1], list):
@@ -590,6 +586,7 @@ class ImapSession:
     def updates(self) -> bytes:
         """What changed in the mailbox since this session last looked (at any command that may
         renumber, and in IDLE): expunges, other sessions' flag changes, new messages."""
+        self._unchanged_at = None  # IDLE asks between commands: the file is looked at anew
         return self._sync(allow_expunge=True)
 
     def _sync(self, allow_expunge: bool) -> bytes:
@@ -598,19 +595,13 @@ class ImapSession:
         SEARCH); until then the message keeps its sequence number here."""
         if self.state != "SELECTED" or self.store is None:
             return b""
-        if (self.generation == self.store.generation and not self.store.changed()
-                and not (allow_expunge and self.pending_expunge)):
+        if (self._in_step() and not (allow_expunge and self.pending_expunge)):
             return b""  # the usual case: a stat, nothing read
         last = self.msgs[-1].uid if self.msgs else 0
         st = self.store
 
         def look(box):
-            fresh = []
-            for m in reversed(box.messages):  # new mail is at the end
-                if m.uid <= last:
-                    break
-                fresh.append(_copy(m))
-            fresh.reverse()
+            fresh = box.messages[bisect.bisect_right(box.messages, last, key=uid_of):]  # new mail is at the end
             if not fresh:
                 recent = set()
             elif self.readonly:
@@ -618,12 +609,11 @@ class ImapSession:
             else:
                 recent = st.claim_recent(box)
             if self.log_at[0] != st.epoch or self.log_at[1] > len(st.log):
-                current = {m.uid: set(m.flags) for m in box.messages if m.uid <= last}  # re-read: compare all
+                current = {m.uid: m for m in box.messages if m.uid <= last}  # re-read: compare all
                 touched = None
             else:  # only what the store's log names since this session last looked
-                index = st.by_uid(box)
                 touched = {u for u in st.log[self.log_at[1]:] if u <= last}
-                current = {u: set(index[u].flags) for u in touched if u in index}
+                current = {u: m for u, m in ((u, st.message(box, u)) for u in touched) if m is not None}
             self.log_at = (st.epoch, len(st.log))
             return st.generation, current, touched, fresh, recent, list(box.keywords)
         self.generation, current, touched, fresh, recent, keywords = st.peek(look)
@@ -636,8 +626,8 @@ class ImapSession:
         else:
             candidates = []
             for uid in sorted(touched):
-                i = bisect.bisect_left(self.msgs, uid, key=lambda m: m.uid)
-                if i < len(self.msgs) and self.msgs[i].uid == uid:
+                i = find(self.msgs, uid)
+                if i is not None:
                     candidates.append((i + 1, self.msgs[i]))
         # Dovecot's order: flag changes (numbered as the client knows them), expunges, new mail
         for seq, m in candidates:
@@ -647,10 +637,11 @@ class ImapSession:
                 # it went (Dovecot), once
                 known = m.uid in self.pending_expunge
                 self.pending_expunge.add(m.uid)
-                now = None if allow_expunge or known else st.expunged_flags.get(m.uid)
-            if now is not None and now != m.flags:
-                m.flags = now
-                out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}))")
+                flags = None if allow_expunge or known else st.expunged_flags.get(m.uid)
+                now = None if flags is None else m.with_flags(flags)
+            if now is not None and now.flags != m.flags:
+                self.msgs[seq - 1] = now
+                out.append(f"* {seq} FETCH (FLAGS ({self._flags(now)}))")
         if allow_expunge and self.pending_expunge:
             for seq in range(len(self.msgs), 0, -1):
                 if self.msgs[seq - 1].uid in self.pending_expunge:
@@ -667,22 +658,33 @@ class ImapSession:
             out.append(f"* {self.recent_told} RECENT")
         return "".join(x + "\r\n" for x in out).encode("utf-8", "surrogateescape")
 
+    def _in_step(self) -> bool:
+        """True when the view is as the mailbox is: nothing changed through the store since it
+        was last synced, and the file not behind its back (one stat per command)."""
+        gen = self.store.generation
+        if self.generation != gen:
+            return False
+        if self._unchanged_at != gen:
+            if self.store.changed():
+                return False
+            self._unchanged_at = gen
+        return True
+
     def _as_now(self, chosen):
         """`chosen` (seq, message) with each message's flags as the mailbox has them now: FETCH
         and SEARCH answer from the mailbox, and the change is still announced afterwards."""
-        if self.generation == self.store.generation and not self.store.changed():
+        if self._in_step():
             return chosen
         wanted = {m.uid for _, m in chosen}
 
         def look(box):
-            index = self.store.by_uid(box)
-            return {u: set(index[u].flags) for u in wanted if u in index}
+            return {u: m for u, m in ((u, self.store.message(box, u)) for u in wanted) if m is not None}
         now = self.store.peek(look)
-        for u in wanted - now.keys():
-            if u in self.store.expunged_flags:
-                now[u] = set(self.store.expunged_flags[u])
-        return [(seq, m if m.uid not in now or now[m.uid] == m.flags else
-                 Message(m.uid, now[m.uid], m.body, m.envelope_from, m.internal_date)) for seq, m in chosen]
+        gone = self.store.expunged_flags
+        for seq, m in chosen:
+            if m.uid not in now and m.uid in gone:
+                now[m.uid] = m.with_flags(gone[m.uid])
+        return [(seq, m if m.uid not in now or now[m.uid].flags == m.flags else now[m.uid]) for seq, m in chosen]
 
     def cmd_CHECK(self, tag, args):
         self.flush()
@@ -703,10 +705,8 @@ class ImapSession:
     def _remove_deleted(self, only_uids) -> set:
         """Remove every \\Deleted message of the mailbox (as it is now, whoever set the flag)."""
         def drop(box):
-            gone = {m.uid for m in box.messages if "\\Deleted" in m.flags and (only_uids is None or m.uid in only_uids)}
-            if gone:
-                self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in gone})
-                box.messages = [m for m in box.messages if m.uid not in gone]
+            gone = self.store.remove(box, [m.uid for m in box.messages if "\\Deleted" in m.flags
+                                           and (only_uids is None or m.uid in only_uids)])
             return gone, bool(gone)
         return self.store.apply(drop)
 
@@ -717,18 +717,29 @@ class ImapSession:
         if uid:
             if not args:
                 raise ImapError("Error in IMAP command UID EXPUNGE: Invalid arguments.")
-            only = _UidSet(parse_seqset(astr(args[0]), max((m.uid for m in self.msgs), default=0)))
+            only = _UidSet(parse_seqset(astr(args[0]), self.msgs[-1].uid if self.msgs else 0))
         self._remove_deleted(only)
         return self._tagged(tag, "OK", "Expunge completed.", self.updates())
 
     def _select_msgs(self, setspec, uid) -> list[tuple[int, Message]]:
-        if uid:
-            ranges = parse_seqset(str(setspec), max((m.uid for m in self.msgs), default=0))
-            return [(i, m) for i, m in enumerate(self.msgs, 1) if in_seqset(m.uid, ranges)]
+        if uid:  # each range found by bisection over the view's UIDs (ascending)
+            ranges = parse_seqset(str(setspec), self.msgs[-1].uid if self.msgs else 0)
+            if len(ranges) == 1:
+                lo, hi = ranges[0]
+                start = bisect.bisect_left(self.msgs, lo, key=uid_of)
+                end = bisect.bisect_right(self.msgs, hi, key=uid_of)
+                return [(i + 1, self.msgs[i]) for i in range(start, end)]
+            picked = set()
+            for lo, hi in ranges:
+                picked.update(range(bisect.bisect_left(self.msgs, lo, key=uid_of),
+                                    bisect.bisect_right(self.msgs, hi, key=uid_of)))
+            return [(i + 1, self.msgs[i]) for i in sorted(picked)]
         n = len(self.msgs)
         ranges = parse_seqset(str(setspec), n)
         if any(lo < 1 or lo > n for lo, hi in ranges):
             raise ImapError("Error in IMAP command: Invalid messageset")
+        if len(ranges) == 1:
+            return [(i, self.msgs[i - 1]) for i in range(ranges[0][0], min(ranges[0][1], n) + 1)]
         seqs = sorted({i for lo, hi in ranges for i in range(lo, min(hi, n) + 1)})
         return [(i, self.msgs[i - 1]) for i in seqs]
 
@@ -740,19 +751,19 @@ class ImapSession:
         def change(box):
             before = len(box.keywords)
             flags = canonical_flags(names, box.keywords)  # even -FLAGS names a keyword into the list, as Dovecot
-            result, changed = {}, []
-            index = self.store.by_uid(box)
+            result, changes = {}, {}
             for uid in sorted(uids):
-                m = index.get(uid)
+                m = self.store.message(box, uid)
                 if m is None:
                     continue
-                new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else set(flags)
+                new = m.flags | flags if how == "+FLAGS" else m.flags - flags if how == "-FLAGS" else frozenset(flags)
                 if new != m.flags:
-                    m.flags = new
-                    changed.append(m)
-                result[m.uid] = set(m.flags)
-            if changed or len(box.keywords) != before:
-                self.store.flags_changed(changed)  # in memory now, in the file at the next flush
+                    changes[uid] = new
+                result[uid] = m
+            # in memory now (new entries), in the file at the next flush
+            result.update((m.uid, m) for m in self.store.set_flags(box, changes))
+            if not changes and len(box.keywords) != before:
+                self.store.flags_changed([])  # the others learn the new keyword
             return result, len(box.keywords) != before, list(box.keywords)
         result, new_keyword, keywords = self.store.peek(change)
         return result, (keywords if new_keyword else None)
@@ -761,31 +772,34 @@ class ImapSession:
         if len(args) != 2:
             raise ImapError("Error in IMAP command FETCH: Invalid arguments.")
         items = args[1] if isinstance(args[1], list) else [args[1]]
-        macros = {"ALL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE"],
-                  "FAST": ["FLAGS", "INTERNALDATE", "RFC822.SIZE"],
-                  "FULL": ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"]}
         expanded = []
         for it in items:
-            expanded += macros.get(str(it).upper(), [str(it)])
-        if uid and not any(i.upper() == "UID" for i in expanded):
+            expanded += _FETCH_MACROS.get(str(it).upper(), [str(it)])
+        ups = [i.upper() for i in expanded]
+        if uid and "UID" not in ups:
             expanded.insert(0, "UID")
+            ups.insert(0, "UID")
         chosen = self._select_msgs(args[0], uid)
         for item in expanded:  # a bad item is refused before anything is marked \Seen
             self._check_fetch_item(item)
         chosen = self._as_now(chosen)
         seen_now: set = set()
-        if not self.readonly and any(_sets_seen(i) for i in expanded):
+        if not self.readonly and any(_sets_seen(i) for i in ups):
             want = {m.uid for _, m in chosen if "\\Seen" not in m.flags and m.uid not in self.pending_expunge}
             if want:
                 result, _ = self._change_flags(want, "+FLAGS", ["\\Seen"])
-                for _, m in chosen:
-                    if m.uid in result:
-                        seen_now.add(m.uid)
-                        m.flags = result[m.uid]
-                self._mark_told(result)
-        out = [self._fetch_one(seq, m, expanded, m.uid in seen_now) for seq, m in chosen]
+                seen_now = want & result.keys()
+                chosen = [(seq, result[m.uid] if m.uid in seen_now else m) for seq, m in chosen]
+                self._mark_told({u: result[u] for u in seen_now})
+        texts = None  # the texts asked for, read from the mbox in one go
+        if any(i not in _NO_TEXT for i in ups):
+            texts = self.store.texts([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
+        plan = [(item, up, _SECTION.match(item)) for item, up in zip(expanded, ups)]
+        out = [self._fetch_one(seq, m, plan, m.uid in seen_now, texts) for seq, m in chosen]
         text = "Fetch completed."
-        if any(m.uid in self.pending_expunge for _, m in chosen):
+        # gone meanwhile (its text no longer in the mailbox), or already known gone
+        if (texts is not None and any(m.uid not in texts for _, m in chosen)
+                or any(m.uid in self.pending_expunge for _, m in chosen)):
             text = "[EXPUNGEISSUED] Some messages were already expunged."
         return self._tagged(tag, "OK", text, b"".join(out) + self._sync(allow_expunge=uid))
 
@@ -795,19 +809,21 @@ class ImapSession:
         if up in ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY", "BODYSTRUCTURE",
                   "RFC822", "RFC822.HEADER", "RFC822.TEXT"):
             return
-        if (up.startswith("BODY[") or up.startswith("BODY.PEEK[")) and re.match(
-                r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", str(item), re.I):
+        if (up.startswith("BODY[") or up.startswith("BODY.PEEK[")) and _SECTION.match(str(item)):
             return
         if up.startswith("BODY[") or up.startswith("BODY.PEEK["):
             raise ImapError("Error in IMAP command FETCH: Invalid fetch item")
         raise ImapError(f"Error in IMAP command FETCH: Unknown parameter {item}")
 
-    def _fetch_one(self, seq, m: Message, items, seen_now: bool = False) -> bytes:
+    def _fetch_one(self, seq, m: Message, plan, seen_now: bool, texts: dict | None) -> bytes:
+        """One message's FETCH response; `plan` is (item, ITEM, section match) per item asked,
+        `texts` the message texts read for this FETCH (None: no item needs one; a message
+        missing there is gone)."""
         parts: list[bytes] = []
-        raw = None
-        gone = m.uid in self.pending_expunge  # expunged by another session: its content is NIL (as Dovecot)
-        for item in items:
-            up = item.upper()
+        # expunged by another session, known or found now: its content is NIL (as Dovecot)
+        gone = m.uid in self.pending_expunge or (texts is not None and m.uid not in texts)
+        raw = None if gone or texts is None else texts[m.uid].replace(b"\n", b"\r\n")
+        for item, up, mm in plan:
             if gone and up not in ("UID", "FLAGS"):
                 name = up.replace(".PEEK", "") if up.startswith("BODY") else up
                 parts.append(f"{name} NIL".encode())
@@ -820,20 +836,16 @@ class ImapSession:
             elif up == "RFC822.SIZE":
                 parts.append(f"RFC822.SIZE {m.size}".encode())
             elif up in ("ENVELOPE", "BODY", "BODYSTRUCTURE"):
-                raw = raw or m.crlf()
                 if up == "ENVELOPE":
                     text = imapmime.envelope(imapmime.split_header_body(raw)[0])
                 else:
                     text = imapmime.bodystructure(imapmime.parse(raw), up == "BODYSTRUCTURE")
                 parts.append(f"{up} {text}".encode("utf-8", "surrogateescape"))
             elif up in ("RFC822", "RFC822.HEADER", "RFC822.TEXT"):
-                raw = raw or m.crlf()
                 head, body = split_header_body(raw)
                 data = {"RFC822": raw, "RFC822.HEADER": head, "RFC822.TEXT": body}[up]
                 parts.append(up.encode() + b" " + literal(data))
             else:
-                raw = raw or m.crlf()
-                mm = re.match(r"^BODY(\.PEEK)?\[([^\]]*)\](?:<(\d+)\.(\d+)>)?$", item, re.I)
                 data = body_section(raw, mm.group(2))
                 name = f"BODY[{mm.group(2).upper()}]"  # as Dovecot echoes it, whatever the case asked
                 if mm.group(3) is not None:
@@ -841,22 +853,22 @@ class ImapSession:
                     data = None if data is None else data[start : start + length]
                     name += f"<{start}>"
                 parts.append(name.encode() + b" " + (b"NIL" if data is None else literal(data)))
-        flags = f"FLAGS ({self._flags(m)})".encode()
-        asked = [i.upper() for i in items]
+        asked = [up for _, up, _ in plan]
         if "FLAGS" in asked:
-            parts.insert(sum(1 for i in asked[: asked.index("FLAGS")] if i != "FLAGS"), flags)
+            parts.insert(sum(1 for i in asked[: asked.index("FLAGS")] if i != "FLAGS"), f"FLAGS ({self._flags(m)})".encode())
         elif seen_now:
-            parts.append(flags)
+            parts.append(f"FLAGS ({self._flags(m)})".encode())
         # Dovecot's order: the short items as asked (FLAGS where asked, or after them when \Seen
         # was just set), then the sections (literals) as asked
         short = [p for p in parts if not _is_section(p)]
         return f"* {seq} FETCH (".encode() + b" ".join(short + [p for p in parts if _is_section(p)]) + b")\r\n"
 
-    def _mark_told(self, flags_by_uid: dict) -> None:
-        """The client was just told these flags: the view's copies hold them now."""
-        for m in self.msgs:
-            if m.uid in flags_by_uid:
-                m.flags = set(flags_by_uid[m.uid])
+    def _mark_told(self, told: dict) -> None:
+        """The client was just told the flags of these entries (uid -> entry): the view holds them now."""
+        for uid, m in told.items():
+            i = find(self.msgs, uid)
+            if i is not None:
+                self.msgs[i] = m
 
     def _flags(self, m: Message) -> str:
         return " ".join(ordered_flags(m.flags, self.keywords_shown, m.uid in self.recent))
@@ -884,9 +896,10 @@ class ImapSession:
         for seq, m in chosen:
             if m.uid in self.pending_expunge:  # gone: the client's copy changes, as Dovecot's does
                 f = canonical_flags(names, list(self.keywords_shown))
-                m.flags = m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f
+                m = m.with_flags(m.flags | f if how == "+FLAGS" else m.flags - f if how == "-FLAGS" else f)
             else:
-                m.flags = result[m.uid]
+                m = result[m.uid]
+            self.msgs[seq - 1] = m
             if not silent:
                 extra = f" UID {m.uid}" if uid else ""
                 out.append(f"* {seq} FETCH (FLAGS ({self._flags(m)}){extra})\r\n")
@@ -909,9 +922,7 @@ class ImapSession:
         moved = set(src_uids)
 
         def drop(box):
-            self.store.note_expunged({m.uid: m.flags for m in box.messages if m.uid in moved})
-            box.messages = [m for m in box.messages if m.uid not in moved]
-            return None, bool(moved)
+            return None, bool(self.store.remove(box, moved))
         untagged = b""
         if chosen:
             self.store.apply(drop)
@@ -931,14 +942,17 @@ class ImapSession:
         if not self._exists(name):
             raise ImapError(f"[TRYCREATE] Mailbox doesn't exist: {name}", "NO")
         chosen = self._select_msgs(args[0], uid)
-        if any(m.uid in self.pending_expunge for _, m in chosen):
+        # the texts are read before the destination is locked (two sessions copying between two
+        # mailboxes in opposite directions must not each wait for the other's lock)
+        texts = self.store.texts([m.uid for _, m in chosen if m.uid not in self.pending_expunge])
+        if any(m.uid not in texts for _, m in chosen):
             return self._tagged(tag, "NO", "[EXPUNGEISSUED] Some of the requested messages no longer exist.", self.updates())
         dest = self._store(path)
 
         def add(box):
             src_uids, dst_uids = [], []
             for _, m in chosen:  # flags and keywords go with the copy; it is recent where it lands
-                box.messages.append(Message(box.uidnext, canonical_flags(m.flags, box.keywords), m.body,
+                box.messages.append(Message(box.uidnext, canonical_flags(m.flags, box.keywords), texts[m.uid],
                                             m.envelope_from, m.internal_date))
                 src_uids.append(m.uid)
                 dst_uids.append(box.uidnext)
@@ -954,8 +968,11 @@ class ImapSession:
         self._match_all(keys, 0, Message(0, set(), b"\n", "", datetime.now(timezone.utc)))  # BAD before any hit
         hits = []
         for seq, m in self._as_now(list(enumerate(self.msgs, 1))):
-            if self._match_all(keys, seq, m):
-                hits.append(m.uid if uid else seq)
+            try:
+                if self._match_all(keys, seq, m):
+                    hits.append(m.uid if uid else seq)
+            except Expunged:  # its text is gone with it: no match
+                continue
         return self._tagged(tag, "OK", "Search completed.", f"* SEARCH{''.join(' ' + str(h) for h in hits)}\r\n".encode() + self._sync(allow_expunge=uid))
 
     def _match_all(self, keys, seq, m) -> bool:
@@ -1020,7 +1037,7 @@ class ImapSession:
             day = sent.date()
             return {"SENTSINCE": day >= d, "SENTBEFORE": day < d, "SENTON": day == d}[K]
         if K == "UID":
-            ranges = parse_seqset(str(keys.pop(0)), max((x.uid for x in self.msgs), default=0))
+            ranges = parse_seqset(str(keys.pop(0)), self.msgs[-1].uid if self.msgs else 0)
             return in_seqset(m.uid, ranges)
         if re.match(r"^[\d*:,]+$", K):
             return in_seqset(seq, parse_seqset(K, len(self.msgs)))

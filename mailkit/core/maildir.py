@@ -230,7 +230,7 @@ class MaildirStore(Store):
         if self._dirty and self._box is not None:  # flags changed in memory still count
             for m in msgs:
                 if m.uid in self._dirty:
-                    m.flags = set(self._dirty[m.uid])
+                    m.flags = frozenset(self._dirty[m.uid])
         box.messages = msgs
         self._recent_floor(box)  # before new messages get UIDs: they are the recent ones
         for m in new:

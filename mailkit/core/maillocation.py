@@ -95,8 +95,8 @@ class MailLocation:
         return is_maildir(p) if self.kind == "maildir" else p.is_file()
 
     def store(self, path: Path, clock=None, shared: bool = True):
-        """The store of the mailbox at `path`: shared by the IMAP sessions of the process, or
-        a private one (POP3, which works on a snapshot)."""
+        """The store of the mailbox at `path`: shared by the POP3 and IMAP sessions of the
+        process (one index), or a private one."""
         if self.kind == "maildir":
             from .maildir import MaildirStore as cls
         else:
@@ -127,8 +127,8 @@ class MailLocation:
             if p.name.startswith(".") or p.is_symlink():
                 continue
             name = p.relative_to(self.root).as_posix()
-            if p.is_file():
-                names[name] = "\\HasNoChildren"
+            if p.is_file():  # an mbox file cannot hold other mailboxes (Dovecot's mbox lists it so)
+                names[name] = "\\NoInferiors"
             elif p.is_dir():
                 names[name] = "\\Noselect \\HasChildren" if any(p.iterdir()) else "\\Noselect \\HasNoChildren"
         return names

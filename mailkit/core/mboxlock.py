@@ -17,21 +17,25 @@ _registry_lock = threading.Lock()
 _locks: dict[str, threading.RLock] = {}
 
 
-def _thread_lock(path: Path) -> threading.RLock:
+def thread_lock(path: Path) -> threading.RLock:
+    """The in-process half of the lock of mailbox `path`: while a thread holds it, no other
+    thread of this process holds the file's lockf lock (so closing a descriptor of the file
+    then drops nobody's lock)."""
     key = os.path.realpath(path)
     with _registry_lock:
         return _locks.setdefault(key, threading.RLock())
 
 
 @contextmanager
-def locked(path: Path, opener=None):
+def locked(path: Path, opener=None, in_process=None):
     """Hold the mailbox at `path` exclusively (it is created, mode 0600, if missing); yields the
-    locked fd. `opener(flags, mode) -> fd` opens it instead of os.open (World.open: checked)."""
+    locked fd. `opener(flags, mode) -> fd` opens it instead of os.open (World.open: checked);
+    `in_process` is thread_lock(path) when the caller already has it."""
     path = Path(path)
     if opener is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         opener = lambda flags, mode: os.open(path, flags, mode)  # noqa: E731
-    with _thread_lock(path):
+    with in_process or thread_lock(path):
         while True:
             fd = opener(os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.lockf(fd, fcntl.LOCK_EX)

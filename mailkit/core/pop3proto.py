@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import accounts, dovecotvars, maillocation
 from .loginpolicy import DISALLOWED, LoginPolicy
-from .mailstore import Store
+from .mailstore import Expunged, Store
 from .world import PathEscape, World
 
 GREETING = b"+OK Dovecot-compatible mailkit ready.\r\n"
@@ -266,7 +266,7 @@ class Pop3Session:
         try:
             location = maillocation.resolve(self.world, user, self.mail_location)
             path = location.inbox
-            store = location.store(path, self.clock, shared=False)
+            store = location.store(path, self.clock)  # shared: the index IMAP sessions use too
         except PathEscape:
             return Reply(err("[AUTH] Authentication failed."), auth_failed=True)
         except maillocation.LocationError as e:  # the mail process cannot start for this user
@@ -285,16 +285,16 @@ class Pop3Session:
                 return Reply(err("[IN-USE] Mailbox is locked by another POP3 session."))
             _IN_USE.add(key)
         self.store = store
+        def maildrop(box):
+            # the first session to open the mailbox takes its \Recent, a POP3 one too (Dovecot)
+            self.store.claim_recent(box)
+            return box.uidvalidity, list(box.messages)  # the index's entries as they are now
+
         try:
-            with self.store.lock():
-                box = self.store.load()
-                # the first session to open the mailbox takes its \Recent, a POP3 one too (Dovecot)
-                self.store.claim_recent(box)
+            self.uidvalidity, self.messages = self.store.peek(maildrop)
         except BaseException:
             self.release()
             raise
-        self.uidvalidity = box.uidvalidity
-        self.messages = list(box.messages)
         self.user, self.state = user, "TRANSACTION"
         return Reply(ok("Logged in."))
 
@@ -317,11 +317,11 @@ class Pop3Session:
         seen = {m.uid for m in self.messages if m.uid in self.retrieved and "\\Seen" not in m.flags} - uids
         if uids or seen:
             def apply(box):  # by UID: mail delivered during the session stays as it is
-                box.messages = [m for m in box.messages if m.uid not in uids]
-                for m in box.messages:
-                    if m.uid in seen:
-                        m.flags.add("\\Seen")  # RETR marks read, as Dovecot's pop3 does
-            self.store.update(apply)
+                self.store.remove(box, uids)
+                # RETR marks read, as Dovecot's pop3 does
+                self.store.set_flags(box, {m.uid: m.flags | {"\\Seen"} for m in box.messages if m.uid in seen})
+                return None, True
+            self.store.apply(apply)
         self.expunged = len(uids)
         self.release()
         return Reply(ok("Logging out." if not uids else "Logging out, messages deleted."), close=True)
@@ -361,8 +361,12 @@ class Pop3Session:
         m, e = self._msg(arg)
         if e:
             return e
+        try:
+            body = m.body
+        except Expunged:  # another session (IMAP) removed it meanwhile
+            return err(f"Message {int(arg)} expunged.")
         self.retrieved.add(m.uid)
-        data = b"+OK %d octets\r\n" % m.size + dot_stuffed(m.body)
+        data = b"+OK %d octets\r\n" % m.size + dot_stuffed(body)
         self.retrs += 1
         self.retr_bytes += len(data)
         return data
@@ -374,7 +378,11 @@ class Pop3Session:
         m, e = self._msg(parts[0])
         if e:
             return e
-        data = ok() + dot_stuffed(top_lines(m.body, int(parts[1])))
+        try:
+            body = m.body
+        except Expunged:
+            return err(f"Message {int(parts[0])} expunged.")
+        data = ok() + dot_stuffed(top_lines(body, int(parts[1])))
         self.tops += 1
         self.top_bytes += len(data)
         return data

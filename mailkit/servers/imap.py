@@ -163,14 +163,16 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
         admitted = None  # the user counted against mail_max_userip_connections
         waiting.enter(writer, dropper(writer, b"* BYE Connection queue full\r\n", why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
+        quiet = limits.IdleLimit()
         try:
             writer.write(greeting(session.starttls, session.policy))
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.imap_autologout if session.user else lim.login_timeout
                 try:
-                    text, literals = await asyncio.wait_for(read_command(reader, writer, bool(session.user)), timeout)
-                except asyncio.TimeoutError:
+                    with quiet.limit(timeout):
+                        text, literals = await read_command(reader, writer, bool(session.user))
+                except limits.Inactive:
                     writer.write(b"* BYE Disconnected for inactivity.\r\n")
                     why.append("Inactivity")
                     break
@@ -212,7 +214,8 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
                         resp = await loop.run_in_executor(None, session.continue_auth, text)
                     elif not _valid_tag(tag) or not rest:
                         resp = session.untagged_bad()  # Dovecot: "* BAD Error in IMAP command received by server."
-                    elif verb in INLINE or (verb == "UID" and len(word) > 1 and word[1].upper() in INLINE):
+                    elif (verb in INLINE or (verb == "UID" and len(word) > 1 and word[1].upper() in INLINE)
+                          or session.from_memory(rest)):
                         # read-mostly commands are quick: a thread hop would cost more than the work
                         resp = session.handle(tag, rest, literals)
                     else:
@@ -257,6 +260,7 @@ async def serve_imap(world, clock, host: str, port: int, implicit_tls: bool = Fa
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
+            quiet.close()
             waiting.leave(writer)
             if admitted:
                 anvil.leave("imap", admitted, logins.rip)

@@ -174,3 +174,57 @@ def listener_state(world, implicit_tls: bool = False, conf=None):
     if implicit_tls and ctx is None:
         raise OSError(2, f"Can't open file {(pair or tlscert.DOVECOT).cert}")
     return ctx, LoginQueue(), anvil_for(world)
+
+
+class Inactive(Exception):
+    """The client sent nothing for the whole of the connection's idle limit."""
+
+
+class IdleLimit:
+    """How long one connection waits for its client (login_timeout, then the autologout):
+    `with idle.limit(seconds): await <read>` raises Inactive past the limit. One timer serves
+    the whole connection and is moved only when it fires early, so a command costs a float
+    rather than a timer made and cancelled (asyncio.timeout, wait_for)."""
+
+    def __init__(self):
+        self.loop = asyncio.get_running_loop()
+        self.task = asyncio.current_task()
+        self.handle = None
+        self.seconds = 0.0
+        self.deadline = None  # None: not waiting for the client now
+        self.fired = False
+
+    def limit(self, seconds: float) -> "IdleLimit":
+        self.seconds = seconds
+        return self
+
+    def __enter__(self) -> "IdleLimit":
+        self.deadline = self.loop.time() + self.seconds
+        if self.handle is None or self.handle.when() > self.deadline:
+            if self.handle is not None:
+                self.handle.cancel()
+            self.handle = self.loop.call_at(self.deadline, self._due)
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.deadline = None
+        if self.fired and kind is asyncio.CancelledError:
+            self.fired = False
+            self.task.uncancel()
+            raise Inactive() from None
+        return False
+
+    def _due(self) -> None:
+        self.handle = None
+        if self.deadline is None:
+            return  # a command is being answered: the next wait starts the clock again
+        if self.loop.time() < self.deadline:
+            self.handle = self.loop.call_at(self.deadline, self._due)
+            return
+        self.fired = True
+        self.task.cancel()
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None

@@ -121,14 +121,16 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
         secured = logins.tls = implicit_tls
         waiting.enter(writer, dropper(writer, err("Connection queue full"), why), lim.login_client_limit)
         loop = asyncio.get_running_loop()
+        quiet = limits.IdleLimit()
         try:
             writer.write(GREETING)
             await limits.drain(writer, lim.login_timeout)
             while True:
                 timeout = lim.pop3_autologout if session.account else lim.login_timeout
                 try:
-                    line = await asyncio.wait_for(reader.readline(), timeout)
-                except asyncio.TimeoutError:
+                    with quiet.limit(timeout):
+                        line = await reader.readline()
+                except limits.Inactive:
                     writer.write(err("Disconnected for inactivity."))
                     why.append("Inactivity")
                     break
@@ -177,6 +179,7 @@ async def serve_pop3(world, clock, host: str, port: int, implicit_tls: bool = Fa
         except (ConnectionError, asyncio.CancelledError):
             pass
         finally:
+            quiet.close()
             waiting.leave(writer)
             try:
                 await limits.drain(writer, FINAL_DRAIN)

@@ -156,6 +156,29 @@ def test_folders_create_list_status_append_copy_rename_delete(world, imap):
     assert imap("DELETE INBOX").startswith(f"a{imap.n} NO")
 
 
+def test_special_use_attributes_of_the_stock_mailboxes(world, imap):
+    """RFC 6154 as Dovecot with the stock 15-mailboxes.conf: SPECIAL-USE offered after login,
+    the attribute after the others in a plain LIST, LIST (SPECIAL-USE) lists only those, the
+    extended syntax drops children attributes unless asked, LSUB shows the attribute."""
+    assert "SPECIAL-USE" not in Client(world)("CAPABILITY")  # imap-login's list is shorter
+    assert " SPECIAL-USE " in imap.ok("CAPABILITY")
+    for name in ("Sent", "Trash", "Notes", "sent"):
+        imap.ok(f"CREATE {name}")
+    out = imap.ok('LIST "" "*"')
+    assert '* LIST (\\NoInferiors \\Sent) "/" "Sent"' in out and '* LIST (\\NoInferiors \\Trash) "/" "Trash"' in out
+    assert '* LIST (\\NoInferiors) "/" "sent"' in out and '* LIST (\\NoInferiors) "/" "Notes"' in out
+    assert re.findall(r"\* LIST [^\r]*", imap.ok('LIST (SPECIAL-USE) "" "*"')) == [
+        '* LIST (\\NoInferiors \\Sent) "/" "Sent"', '* LIST (\\NoInferiors \\Trash) "/" "Trash"']
+    out = imap.ok('LIST "" ("INBOX" "T*") RETURN (SPECIAL-USE)')
+    assert re.findall(r"\* LIST [^\r]*", out) == ['* LIST () "/" "INBOX"', '* LIST (\\NoInferiors \\Trash) "/" "Trash"']
+    assert '* LIST (\\HasNoChildren) "/" "INBOX"' in imap.ok('LIST "" "INBOX" RETURN (CHILDREN)')
+    assert imap('LIST (SUBSCRIBED) "" "*"').endswith("BAD Error in IMAP command LIST: Unknown select options\r\n")
+    imap.ok("SUBSCRIBE Sent")
+    assert '* LSUB (\\Sent) "/" "Sent"' in imap.ok('LSUB "" "*"')
+    imap.s.special_use["Notes"] = "\\Archive"  # a mailbox { special_use = \\Archive } setting
+    assert '* LIST (\\NoInferiors \\Archive) "/" "Notes"' in imap.ok('LIST "" "Notes"')
+
+
 @pytest.mark.parametrize("name", ["..", "../x", "a/../../b", "/etc/passwd", "~root/x", "a\0b", "a//b", "", ".subscriptions"])
 def test_mailbox_names_outside_the_users_area_are_refused(name):
     with pytest.raises(ImapError) as e:

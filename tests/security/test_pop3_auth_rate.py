@@ -97,6 +97,32 @@ def test_unknown_and_known_users_cost_the_same_to_refuse(world):
     assert unknown >= 0.6 * known and locked >= 0.6 * known, (known, unknown, locked)
 
 
+def test_a_remembered_login_leaves_refusals_at_full_cost(world):
+    """The auth cache (issue 11): a repeated good login skips the hash; a wrong password for the
+    same user, and any password for an unknown one, still cost one."""
+    assert accounts.verify(world, "bob", "secret")  # hashed once, then remembered
+    cached = min(_timed(lambda: accounts.verify(world, "bob", "secret")) for _ in range(9))
+    wrong, unknown = _costs(world, ["bob", "no-such-user"])
+    assert cached < wrong / 5, (cached, wrong)
+    assert wrong >= 0.6 * unknown and unknown >= 0.6 * wrong, (wrong, unknown)
+
+
+def test_a_changed_password_is_not_answered_from_the_cache(world):
+    assert accounts.verify(world, "bob", "secret")
+    shadow = world.path("/etc/shadow")
+    lines = [ln if not ln.startswith("bob:") else ":".join(["bob", accounts.hash_password("new"), *ln.split(":")[2:]])
+             for ln in shadow.read_text().splitlines()]
+    shadow.write_text("\n".join(lines) + "\n")
+    assert not accounts.verify(world, "bob", "secret")
+    assert accounts.verify(world, "bob", "new")
+
+
+def _timed(call) -> float:
+    t = time.perf_counter()
+    assert call()
+    return time.perf_counter() - t
+
+
 def test_a_delayed_failure_does_not_hold_up_other_clients(running_host, monkeypatch):
     lim = limits.Limits(auth_failure_delay=1.5, auth_penalty_init=0.05, auth_penalty_max=0.2)
     monkeypatch.setattr(limits, "DEFAULTS", lim, raising=False)

@@ -30,6 +30,9 @@ def mask(line: str) -> str:
     # mailkit quotes every mailbox name but INBOX; Dovecot sends atoms where it can (both valid)
     line = re.sub(r'^(\* (?:LIST|LSUB) \([^)]*\) "/") "([^" ]+)"$', r"\1 \2", line)
     line = re.sub(r'^\* STATUS "([^" ]+)" ', r"* STATUS \1 ", line)
+    # Dovecot marks an mbox folder \Marked or \UnMarked by its atime against its mtime (new mail
+    # since it was last read); mailkit keeps no atime and names neither
+    line = re.sub(r" \\(?:Un)?Marked(?=[ )])", "", line)
     return line
 
 
@@ -292,3 +295,42 @@ def test_move_and_namespace_as_dovecot(servers):
     s.run(1, "FETCH 1:* (UID FLAGS)")
     s.run(0, "EXAMINE Archive")
     s.run(0, "FETCH 1:* (UID FLAGS)")
+
+
+def test_special_use_as_dovecot(servers):
+    """RFC 6154 with the mailbox settings of the stock 15-mailboxes.conf (tests/dovecot.py has
+    them too): the attributes in a plain LIST, LIST (SPECIAL-USE) and RETURN (SPECIAL-USE) in
+    RFC 5258's syntax (no children attributes there unless RETURN (CHILDREN)), several
+    patterns, LSUB, a renamed special mailbox, and the refusals of options not offered."""
+    s = servers(mbox("one"))
+    for name in ("Drafts", "Junk", "Trash", "Sent", "Other", "drafts", "Folder/Sub"):
+        s.run(0, f"CREATE {name}")
+    for name, sessions in s.sessions.items():
+        caps = sessions[1].ok("CAPABILITY")[0].split()
+        assert "SPECIAL-USE" in caps, (name, caps)
+    s.run(0, 'LIST "" "*"')
+    s.run(1, 'LIST "" "%"')
+    s.run(0, 'LIST (SPECIAL-USE) "" "*"')
+    s.run(0, 'LIST "" "*" RETURN (SPECIAL-USE)')
+    s.run(0, 'LIST (SPECIAL-USE) "" "*" RETURN (SPECIAL-USE CHILDREN)')
+    s.run(0, 'LIST "" "*" RETURN (CHILDREN)')
+    s.run(0, 'LIST "" "*" RETURN ()')
+    s.run(0, 'LIST () "" "%"')
+    s.run(0, 'LIST (special-use REMOTE) "" "%/%"')
+    s.run(0, 'LIST "" ("INBOX" "Sent" "S*" "T%")')
+    s.run(0, 'LIST (SPECIAL-USE) "" ("*" "Drafts")')
+    s.run(0, 'LIST "Dr" "afts"')
+    s.run(0, 'LIST (SPECIAL-USE) "" ""')
+    s.run(0, 'LIST "" "Sent Messages"')
+    s.run(0, 'CREATE "Sent Messages"')
+    s.run(1, 'LIST (SPECIAL-USE) "" "Sent*"')
+    s.run(0, "SUBSCRIBE Sent")
+    s.run(0, "SUBSCRIBE Folder/Sub")
+    s.run(0, 'LSUB "" "*"')
+    s.run(0, 'LSUB "" "%"')
+    s.run(0, "RENAME Drafts Old")
+    s.run(0, 'LIST "" "*"')
+    for bad in ('LIST (FOO) "" "*"', 'LIST "" "*" RETURN (FOO)', 'LIST (RECURSIVEMATCH) "" "*"',
+                'LIST (SPECIAL-USE) "" "*" RETURN', 'LIST (SPECIAL-USE) "" "*" FOO (X)', 'LIST ((SPECIAL-USE)) "" "*"',
+                'LIST (SPECIAL-USE) ""', 'LIST "" "*" RETURN (SPECIAL-USE'):
+        s.run(0, bad)
