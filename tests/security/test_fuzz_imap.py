@@ -30,6 +30,7 @@ import re
 
 import pytest
 from hypothesis import strategies as st
+from fuzz_rules import live
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule, run_state_machine_as_test
 
 SERVER_LITERAL = re.compile(rb"\{(\d+)\}\r\n$")
@@ -250,6 +251,10 @@ class ImapFuzz(RuleBasedStateMachine):
         self.wire.send(out + b"\r\n")
         return True
 
+    def source_for(self, n: int) -> str:
+        """The client address of the n-th connection a rule opens by itself (fuzz_rules.live)."""
+        return f"127.0.0.{2 + n % 249}"
+
     def open(self, source):
         self.wire = self.make_wire(self.addr, timeout=8.0, source=source)
         self.wires.append(self.wire)
@@ -261,20 +266,22 @@ class ImapFuzz(RuleBasedStateMachine):
     def connect_first(self, source):
         self.open(f"127.0.0.{source}")
 
-    @precondition(lambda self: self.wire is None)
     @rule(source=st.integers(2, 250))
     def reconnect(self, source):
+        if self.wire is not None:  # always allowed: whether the server closed the last must not matter
+            self.wire.close()
+            self.wire = None
         self.open(f"127.0.0.{source}")
 
-    @precondition(lambda self: self.wire is not None)
     @rule()
+    @live
     def login(self):
         tag = self.tag()
         self.wire.send(tag + b" LOGIN bob secret\r\n")
         self.completion(tag)
 
-    @precondition(lambda self: self.wire is not None)
     @rule(cmds=st.lists(command(), min_size=1, max_size=5), split=st.integers(0, 3))
+    @live
     def pipelined(self, cmds, split):
         """Commands without synchronizing literals go out in one write (or two, cut anywhere)."""
         if any(sync for _, lits in cmds for _, _, sync in lits):
@@ -302,17 +309,17 @@ class ImapFuzz(RuleBasedStateMachine):
             if self.completion(tag) is None:
                 return
 
-    @precondition(lambda self: self.wire is not None)
     @rule(lines=st.lists(st.one_of(junk, st.just(b""), st.just(b"*"), st.just(b"+ x"), st.just(b"tagonly")), min_size=1, max_size=3))
+    @live
     def untagged_garbage(self, lines):
         for line in lines:
             self.wire.send(line + b"\r\n")
             if self.completion(None) is None:
                 return
 
-    @precondition(lambda self: self.wire is not None)
     @rule(size=st.sampled_from([10**6, 40 * 10**6, 60 * 10**6, 10**9, 10**12]), sync=st.booleans(),
           command=st.sampled_from([b"LOGIN {}", b"APPEND INBOX {}", b"SELECT {}"]))
+    @live
     def huge_literal_never_sent(self, size, sync, command):
         """A literal declared huge; the client sends a little of it and leaves."""
         tag = self.tag()
@@ -326,16 +333,16 @@ class ImapFuzz(RuleBasedStateMachine):
         self.wire.abort(reset=False)
         self.wire = None
 
-    @precondition(lambda self: self.wire is not None)
     @rule(size=st.sampled_from([64 * 1024, 1024 * 1024, MAX_SENT_LITERAL]), sync=st.booleans(),
           command=st.sampled_from([b"LOGIN {} x", b"APPEND INBOX {}", b"ID ({} NIL)", b"SELECT {}"]))
+    @live
     def big_literal_sent(self, size, sync, command):
         tag = self.tag()
         if self.send_command(tag, command, [(b"a" * size, b"" if sync else b"+", sync)]):
             self.completion(tag)
 
-    @precondition(lambda self: self.wire is not None)
     @rule(end=st.sampled_from([b"DONE", b"done", b"", b"NOOP", b"\xff\x00", b"x" * 128 * 1024, b"x" * 70000]))
+    @live
     def idle(self, end):
         tag = self.tag()
         self.wire.send(tag + b" IDLE\r\n")
@@ -345,9 +352,9 @@ class ImapFuzz(RuleBasedStateMachine):
         self.wire.send(end + b"\r\n")
         self.completion(tag)
 
-    @precondition(lambda self: self.wire is not None)
     @rule(response=st.sampled_from([base64.b64encode(b"\0bob\0secret"), base64.b64encode(b"\0bob\0wrong"), b"*", b"!!!",
                                     base64.b64encode(b"\xff\0\0"), b"", b"x" * 5000]), ir=st.booleans())
+    @live
     def authenticate(self, response, ir):
         tag = self.tag()
         if ir:
@@ -359,15 +366,15 @@ class ImapFuzz(RuleBasedStateMachine):
             self.wire.send(response + b"\r\n")
             self.completion(tag)
 
-    @precondition(lambda self: self.wire is not None)
     @rule(partial=st.sampled_from([b"", b"f1 LOG", b"f1 APPEND INBOX {10}\r\nabc", b"\xff"]), reset=st.booleans())
+    @live
     def leave_without_logout(self, partial, reset):
         self.wire.send(partial)
         self.wire.abort(reset)
         self.wire = None
 
-    @precondition(lambda self: self.wire is not None)
     @rule()
+    @live
     def logout(self):
         tag = self.tag()
         self.wire.send(tag + b" LOGOUT\r\n")
