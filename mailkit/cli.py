@@ -60,17 +60,26 @@ def serve(world, bind_as_configured: bool = False) -> int:
     # errors first: a reader that stops at the first listener line has them already
     for name, err in rt.last_error.items():
         print(f"{name}: {err}", file=sys.stderr, flush=True)
-    for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
-        bound = (ln.bound or (ln.addr,))[0]
-        source = "dovecot.conf" if ln.service == "dovecot" else "sendmail.cf"  # who named the address
-        asked = f" ({source}: {ln.addr})" if ln.addr != bound else ""
-        print(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
+    for line in listener_lines(rt):
+        print(line, flush=True)
     try:
         done.wait()
     except KeyboardInterrupt:
         pass
     rt.stop()
     return 0
+
+
+def listener_lines(rt) -> list[str]:
+    """`sendmail: port 25 on 127.0.0.1:PORT`, SMTP first; the address the configuration asked
+    for is added when another one was bound."""
+    lines = []
+    for ln in sorted(rt.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
+        bound = (ln.bound or (ln.addr,))[0]
+        source = "dovecot.conf" if ln.service == "dovecot" else "sendmail.cf"  # who named the address
+        asked = f" ({source}: {ln.addr})" if ln.addr != bound else ""
+        lines.append(f"{ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}")
+    return lines
 
 
 def serve_network(directory, bind_as_configured: bool = False) -> int:
@@ -90,10 +99,8 @@ def serve_network(directory, bind_as_configured: bool = False) -> int:
         for name, err in m.runtime.last_error.items():
             print(f"[{m.name}] {name}: {err}", file=sys.stderr, flush=True)
     for m in net.members.values():
-        for ln in sorted(m.runtime.listeners(), key=lambda ln: (ln.port != 25, ln.port)):
-            bound = (ln.bound or (ln.addr,))[0]
-            asked = f" (sendmail.cf: {ln.addr})" if ln.addr != bound else ""
-            print(f"[{m.name}] {ln.service}: port {ln.port} on {bound}:{ln.real_port}{asked}", flush=True)
+        for line in listener_lines(m.runtime):
+            print(f"[{m.name}] {line}", flush=True)
     try:
         done.wait()
     except KeyboardInterrupt:

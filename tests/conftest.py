@@ -63,3 +63,11 @@ def ip(tmp_path, monkeypatch):
     finally:
         shell.run_line_magic("unload_ext", "mailkit")
         extension.shutdown()
+
+
+@pytest.fixture
+def displayed(ip, monkeypatch):
+    """Every bundle IPython.display.display publishes during the test."""
+    bundles = []
+    monkeypatch.setattr(ip.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data))
+    return bundles

@@ -13,14 +13,6 @@ from mailkit.kernel.display import DIALOGUE_MIME
 
 
 
-@pytest.fixture
-def displayed(ip, monkeypatch):
-    """Every bundle IPython.display.display publishes during the test."""
-    bundles = []
-    monkeypatch.setattr(ip.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data))
-    return bundles
-
-
 def cell(ip, src):
     res = ip.run_cell(src)
     return res.error_in_exec or res.error_before_exec

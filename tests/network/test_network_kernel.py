@@ -12,13 +12,6 @@ def en(monkeypatch):
     monkeypatch.setenv("MAILKIT_LANG", "en")
 
 
-@pytest.fixture
-def displayed(ip, monkeypatch):
-    bundles = []
-    monkeypatch.setattr(ip.display_pub, "publish", lambda data, metadata=None, **kw: bundles.append(data))
-    return bundles
-
-
 def test_a_host_alone_prints_no_host_line(ip, capsys):
     ip.run_line_magic("mailq", "")
     assert capsys.readouterr().out == "/var/spool/mqueue is empty\n\t\tTotal requests: 0\n"
