@@ -93,7 +93,8 @@ def test_a_peer_that_never_greets_is_given_up_within_the_timeout(evil_net, monke
     assert peer.connections == 1
     line = lines_to(evil_net, "x@evil.example")[0]
     assert line.endswith("relay=mx.evil.example. [127.0.0.9], dsn=4.4.2, stat=Deferred: Connection timed out with mx.evil.example.")
-    assert "Connection timed out with mx.evil.example." in evil_net.run(KOREA, ["mailq"]).out
+    # the log line comes before the queue file gets the reason
+    assert wait_until(lambda: "Connection timed out with mx.evil.example." in evil_net.run(KOREA, ["mailq"]).out, 15)
 
 
 def test_the_cf_timeout_option_is_read(evil_net):

@@ -125,8 +125,10 @@ def test_deferred_while_the_next_hop_is_down_then_sendmail_q_delivers(net):
     assert re.fullmatch(r"to=<bob@jeju\.example>, delay=00:00:00, xdelay=00:00:00, mailer=esmtp, pri=\d+, "
                         r"relay=mx2\.jeju\.example\. \[127\.0\.0\.6\], dsn=4\.4\.1, "
                         r"stat=Deferred: Connection refused by mx2\.jeju\.example\.", line), line
-    q = net.run(KOREA, ["mailq"]).out
-    assert "(Deferred: Connection refused by mx2.jeju.example.)" in q and "bob@jeju.example" in q
+    # the log line is written before the queue file is updated with the reason: wait for that too
+    reason = "(Deferred: Connection refused by mx2.jeju.example.)"
+    assert wait_until(lambda: reason in net.run(KOREA, ["mailq"]).out, 15), net.run(KOREA, ["mailq"]).out
+    assert "bob@jeju.example" in net.run(KOREA, ["mailq"]).out
     net.start(JEJU)
     r = net.run(KOREA, ["sendmail", "-q", "-v"])
     assert r.code == 0, r.err
@@ -161,8 +163,9 @@ def test_an_address_outside_the_network_is_never_connected_to(net, monkeypatch):
                ln.endswith("relay=mx.far.example., dsn=4.4.3, stat=Deferred: Name server: mx.far.example.: host name lookup failure")
                for ln in lines), lines
     assert any(ln.startswith("to=<erin@[192.0.2.3]>") and "host name lookup failure" in ln for ln in lines), lines
-    q = net.run(KOREA, ["mailq"]).out
-    assert "dave@far.example" in q and "host name lookup fai" in q  # mailq cuts the reason at 60 columns, as sendmail
+    # mailq cuts the reason at 60 columns, as sendmail; the log line comes before the queue file has it
+    assert wait_until(lambda: "host name lookup fai" in net.run(KOREA, ["mailq"]).out, 15)
+    assert "dave@far.example" in net.run(KOREA, ["mailq"]).out
 
 
 def test_a_domain_no_zone_holds_keeps_the_old_deferral_text(net):
