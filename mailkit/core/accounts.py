@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .snapshot import file_key
 from .world import PASSWD, SHADOW, World
 
 _ITERATIONS = 20000  # slow enough to be a real hash, fast enough for a login per test
@@ -58,11 +59,9 @@ def _passwd_path(world: World):
 def accounts(world: World) -> dict[str, Account]:
     """The accounts of /etc/passwd, re-read only when the file changes."""
     path = _passwd_path(world)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
+    sig = file_key(path)
+    if sig is None:
         return {}
-    sig = (st.st_ino, st.st_mtime_ns, st.st_size)
     hit = _cache.get(str(path))
     if hit and hit[0] == sig:
         return hit[1]

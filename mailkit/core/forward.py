@@ -9,6 +9,7 @@ from __future__ import annotations
 from .accounts import home_of
 from .aliases import split_targets
 from .config import expand_macros
+from .snapshot import file_key
 from .world import PathEscape, World
 
 
@@ -19,6 +20,8 @@ def forward_file(world: World, cfg, user: str) -> str | None:
     macros["u"] = user
     for pattern in cfg.forward_path:
         host_path = expand_macros(pattern, macros)
+        if file_key(world.root / host_path.lstrip("/")) is None:
+            continue  # most users have none: one look, then the checked path only for a file
         try:
             if world.path(host_path).is_file():
                 return host_path

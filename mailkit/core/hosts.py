@@ -10,6 +10,9 @@ the address (a name that does not is not believed).
 
 from __future__ import annotations
 
+import os
+
+from .snapshot import file_key
 from .world import World
 
 HOSTNAME_FILE = "/etc/hostname"
@@ -17,11 +20,29 @@ DEFAULT_HOSTNAME = "localhost.localdomain"  # a CentOS host with the stock /etc/
 MAX_HOSTNAME = 255
 
 
+# real path of a world's /etc/hostname -> (its stat when read, the name): every maillog line
+# names the host, and one stat tells whether the file is still the one read.
+_names: dict[str, tuple] = {}
+
+
 def hostname_of(world: World | None) -> str:
     """The machine's name: the first word of the world's /etc/hostname, else
     localhost.localdomain (a host alone has no such file, and keeps that name)."""
     if world is None:
         return DEFAULT_HOSTNAME
+    real = os.path.join(world.root, HOSTNAME_FILE.lstrip("/"))
+    now = file_key(real)
+    hit = _names.get(real)
+    if hit is not None and hit[0] == now:
+        return hit[1]
+    name = _read_hostname(world)
+    if len(_names) > 256:
+        _names.clear()
+    _names[real] = (now, name)
+    return name
+
+
+def _read_hostname(world: World) -> str:
     try:
         text = world.read_text(HOSTNAME_FILE)
     except (OSError, ValueError):

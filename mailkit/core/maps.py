@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .files import fsync_dir
+from .snapshot import file_key
 from .world import World
 
 
@@ -106,12 +107,10 @@ class MapReader:
         self._lock = threading.Lock()
 
     def _refresh(self) -> None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
+        sig = file_key(self.path)
+        if sig is None:
             self._sig, self._data = None, {}
             return
-        sig = (st.st_ino, st.st_mtime_ns, st.st_size)
         if sig == self._sig:
             return
         try:

@@ -21,9 +21,24 @@ def thread_lock(path: Path) -> threading.RLock:
     """The in-process half of the lock of mailbox `path`: while a thread holds it, no other
     thread of this process holds the file's lockf lock (so closing a descriptor of the file
     then drops nobody's lock)."""
-    key = os.path.realpath(path)
+    key = _identity(path)
     with _registry_lock:
         return _locks.setdefault(key, threading.RLock())
+
+
+def _identity(path: Path) -> object:
+    """What names the mailbox whatever way the path took to it (/var/mail -> spool/mail): its
+    directory's device and inode and its own name (two system calls, where a full realpath
+    costs one per component); the realpath when the mailbox itself is a symlink."""
+    p = os.fspath(path)
+    parent, _, name = p.rpartition("/")
+    try:
+        if os.path.islink(p):
+            return os.path.realpath(p)
+        st = os.stat(parent or "/")
+        return (st.st_dev, st.st_ino, name)
+    except OSError:
+        return os.path.realpath(p)
 
 
 @contextmanager

@@ -4,7 +4,7 @@ A message is two files in the queue directory: `dfID` holds the body (LF line en
 `qfID` the control file (V8, T, K, N, P, I, M, F, $ macros, S, rRFC822;, R, H header lines
 and a final "."). The order of writing is what makes a 250 reply safe:
 
-  1. df and the control file (as `tfID`) written and fsync'ed;
+  1. df and the control file (as `tfID`) written and synced (one syncfs for the batch);
   2. `tfID` renamed to `qfID`, then the directory fsync'ed.
 
 Queue.commit() does this for a batch of messages at once (the SMTP server hands it every
@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from .files import atomic_write, fsync_dir, sync_all, write_file
+from .files import atomic_write, fsync_dir, sync_batch, write_all, write_at, write_file
 from .world import World
 
 
@@ -269,7 +269,25 @@ class Queue:
         Several messages share the syncs (a group commit); none is in the queue until the
         directory fsync has returned, so a 250 sent after commit() is safe for each of them.
         """
-        self.dir.mkdir(parents=True, exist_ok=True)
+        dfd = self._open_dir()
+        try:
+            self._write_batch(dfd, batch)
+            for s in batch:
+                os.replace(f"tf{s.entry.qid}", f"qf{s.entry.qid}", src_dir_fd=dfd, dst_dir_fd=dfd)
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+    def _open_dir(self) -> int:
+        """The queue directory, opened once for a whole batch (checked at this open)."""
+        try:
+            return self.world.open_dir(self.queue_dir)
+        except FileNotFoundError:
+            self.world.makedirs(self.queue_dir, 0o700)
+            return self.world.open_dir(self.queue_dir)
+
+    def _write_batch(self, dfd: int, batch: list[Staged]) -> None:
+        """Every df and tf of the batch written into the directory `dfd`, then all synced."""
         fds = []
         try:
             for s in batch:
@@ -281,19 +299,16 @@ class Queue:
                     fds.append(fd)
                     write_all(fd, s.body)
                 else:
-                    fd = write_file(self.dir / f"df{s.entry.qid}", s.body, world=self.world)
+                    fd = write_at(dfd, f"df{s.entry.qid}", s.body)
                     fds.append(fd)
                 st = os.fstat(fd)
                 s.entry.inode = f"{os.major(st.st_dev)}/{os.minor(st.st_dev)}/{st.st_ino}"
                 qf = format_qf(s.entry).encode("utf-8", "surrogateescape")
-                fds.append(write_file(self.dir / f"tf{s.entry.qid}", qf, world=self.world))
-            sync_all(fds)
+                fds.append(write_at(dfd, f"tf{s.entry.qid}", qf))
+            sync_batch(fds)
         finally:
             for fd in fds:
                 os.close(fd)
-        for s in batch:
-            os.replace(self.dir / f"tf{s.entry.qid}", self.dir / f"qf{s.entry.qid}")
-        fsync_dir(self.dir, self.world)
 
     def enqueue(self, envelope: Envelope, data: bytes, clock, qid: str | None = None,
                 extra_headers: list[tuple[str, str]] = (), msgsize: int | None = None,
@@ -355,13 +370,6 @@ class Queue:
             except FileNotFoundError:
                 pass
 
-
-def write_all(fd: int, data: bytes) -> None:
-    """os.write until every byte is written (a write may take only part)."""
-    view = memoryview(data)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
 
 
 def parse_header_block(head: bytes) -> list[tuple[str, str]]:

@@ -8,10 +8,10 @@ so the answers are kept until one of those files changes; a file is checked with
 
 from __future__ import annotations
 
-import os
 import threading
 
 from . import rules as rules_mod
+from .snapshot import file_key
 
 MAX_ENTRIES = 4096
 # What a running sendmail adds to class w at start beyond the cf: the addresses of its
@@ -43,16 +43,9 @@ def _map_files(rs) -> tuple:
 
 
 def signature(rs) -> tuple:
-    """The state of the files the maps of `rs` read (one stat each): a caller asking several
-    questions for one message takes it once and passes it to remember()."""
-    out = []
-    for path in _map_files(rs):
-        try:
-            st = os.stat(path) if path else None
-        except OSError:
-            st = None
-        out.append((st.st_ino, st.st_mtime_ns, st.st_size) if st else None)
-    return tuple(out)
+    """The state of the files the maps of `rs` read (one stat each, once per one_look()): a
+    caller asking several questions for one message takes it once and passes it to remember()."""
+    return tuple(file_key(path) if path else None for path in _map_files(rs))
 
 
 def remember(rs, question: tuple, answer, sig: tuple | None = None):

@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from . import network, outbound, qflock, rewrite, route
+from . import network, outbound, qflock, rewrite, route, snapshot
 from .bounce import interval_text, make_bounce, make_warning
 from .deliver import DeliveryError, deliver_file, deliver_local, run_program
 from .maillog import log
@@ -245,7 +245,8 @@ def attempt(world: World, cfg, clock, queue: Queue, qid: str, fresh: bool = Fals
         if not held:
             return None
         try:
-            return deliver_entry(world, cfg, clock, queue, queue.load(qid), held=held, fresh=fresh)
+            with snapshot.one_look():  # the maps as they are now, for this whole attempt
+                return deliver_entry(world, cfg, clock, queue, queue.load(qid), held=held, fresh=fresh)
         except FileNotFoundError:  # no df: removed by hand meanwhile
             return None
 

@@ -27,7 +27,7 @@ from asyncio import sslproto
 
 from aiosmtpd.smtp import SMTP
 
-from ..core import conncontrol, maillog, network, policy, route, rules, runner, tlscert
+from ..core import conncontrol, maillog, network, policy, route, rules, runner, snapshot, tlscert
 from ..core.clock import rfc5322_date
 from ..core.hosts import name_of
 from ..core.queue import Envelope, Incoming, Queue, message_id
@@ -603,7 +603,8 @@ class SendmailSMTP(SMTP):
         if limit and size.isascii() and size.isdigit() and int(size) > limit:
             await self.push(f"552 5.2.3 Message size exceeds fixed maximum message size ({limit})")
             return
-        verdict = policy.check_mail(self.mta.world, self.cfg, addr, shown=shown)
+        with snapshot.one_look():
+            verdict = policy.check_mail(self.mta.world, self.cfg, addr, shown=shown)
         if verdict is not None and verdict.discard:
             self._discard = True
         elif verdict is not None:
@@ -636,6 +637,10 @@ class SendmailSMTP(SMTP):
         discarding, local = self._discard, self.local_user
 
         def check():
+            with snapshot.one_look():
+                return checked()
+
+        def checked():
             parsed: list = []
             verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding,
                                         local_user=local, parsed_out=parsed)
