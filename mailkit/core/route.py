@@ -267,6 +267,25 @@ def _dedupe(targets) -> list[Target]:
     return out
 
 
+def expands_little(world: World, cfg, address: str) -> bool:
+    """Whether checking `address` at RCPT expands nothing (no alias, .forward or virtusertable
+    entry leads anywhere from it): then the verdict is the rules' and an account lookup, quick
+    enough to give on the event loop. An address that does expand may take long (an alias of
+    20,000 members) and is checked in a worker thread."""
+    addr = address.strip().strip("<>").strip()
+    if virtusers.lookup(world, cfg, addr) is not None:
+        return False
+    user, domain = split_address(addr)
+    if domain and not cfg.is_local_domain(domain):
+        return True  # the esmtp mailer's: only the rules look at it
+    key = user.lstrip("\\").lower()
+    base, plus, _detail = key.partition("+")
+    names = [key] + ([base + "+*", base] if plus else [])
+    if any(aliases.lookup_raw(world, cfg, n) is not None for n in names):
+        return False
+    return all(forward.forward_file(world, cfg, n) is None for n in {user.lstrip("\\"), key, base})
+
+
 def check_recipient(world: World, cfg, address: str) -> tuple[bool, str, str, str]:
     """The RCPT-time verdict for a local address: (ok, code, dsn, text)."""
     targets = resolve(world, cfg, address)

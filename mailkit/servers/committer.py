@@ -15,6 +15,7 @@ from concurrent.futures import Future, InvalidStateError
 from typing import Callable
 
 from ..core.queue import Queue, Staged
+from ..core.snapshot import one_look
 
 _STOP = object()
 
@@ -58,6 +59,10 @@ class Committer:
             for item in work:  # one bad message must not fail the others
                 self._commit([item])
             return
+        with one_look():  # the maillog lines of the batch: /etc/hostname looked at once
+            self._after_each(work)
+
+    def _after_each(self, work) -> None:
         for staged, fut in work:
             if self.after is not None:
                 try:
