@@ -48,9 +48,16 @@ def _world(path):
     return World(path)
 
 
+# The servers' threads (event loop, committer, checks, deliveries) hand the GIL to each other
+# at every system call; a thread back from one waits until the holder lets go, up to the
+# switch interval (5 ms by default). A process that only serves mail waits less with 0.2 ms.
+SERVE_SWITCH_INTERVAL = 0.0002
+
+
 def serve(world, bind_as_configured: bool = False) -> int:
     from .servers.runtime import HostRuntime
 
+    sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
     # the handler first: a script that reads the first line and sends SIGTERM gets a clean stop
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
@@ -88,6 +95,7 @@ def serve_network(directory, bind_as_configured: bool = False) -> int:
     from .core.netinit import registry_path
     from .network import Network
 
+    sys.setswitchinterval(SERVE_SWITCH_INTERVAL)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     loopback = not bind_as_configured

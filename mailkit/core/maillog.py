@@ -15,6 +15,7 @@ import re
 import threading
 
 from .hosts import hostname_of
+from .snapshot import file_key
 from .world import World
 
 MAILLOG = "/var/log/maillog"
@@ -42,18 +43,38 @@ def log(world: World, clock, text: str, program: str = "sendmail", qid: str | No
     # rsyslog writes the machine's short name: "localhost" for a host alone, "mail" on mail.jeju.example
     host = hostname_of(world).split(".")[0]
     line = escape(f"{stamp} {host} {ident}: {qid + ': ' if qid else ''}{text}") + "\n"
-    path = world.path(MAILLOG)
     data = line.encode("utf-8", "backslashreplace")  # any other lone surrogate: never a lost line
     with _lock:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        except FileNotFoundError:  # first line of a fresh world: /var/log may not exist yet
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, data)  # one write of one line: O_APPEND keeps lines whole
-        finally:
-            os.close(fd)
+        os.write(_log_fd(world), data)  # one write of one line: O_APPEND keeps lines whole
+
+
+# The open maillog of the worlds that wrote last: real path -> ((device, inode), fd). A line
+# costs one stat to see that the name still leads to the file opened (a rotated or deleted log
+# is opened again, a truncated one is the same file: O_APPEND writes at its new end).
+_open_logs: dict[str, tuple[tuple, int]] = {}
+MAX_OPEN_LOGS = 8
+
+
+def _log_fd(world: World) -> int:
+    real = os.path.join(world.root, MAILLOG.lstrip("/"))
+    key = file_key(real)
+    hit = _open_logs.get(real)
+    if hit is not None and key is not None and hit[0] == key[:2]:
+        return hit[1]
+    if hit is not None:
+        os.close(_open_logs.pop(real)[1])
+    path = world.path(MAILLOG)  # opened again: checked again
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileNotFoundError:  # first line of a fresh world: /var/log may not exist yet
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o644)
+    while len(_open_logs) >= MAX_OPEN_LOGS:
+        os.close(_open_logs.pop(next(iter(_open_logs)))[1])  # the world that wrote first
+    st = os.fstat(fd)
+    _open_logs[real] = ((st.st_dev, st.st_ino), fd)
+    return fd
 
 
 def read(world: World) -> list[str]:

@@ -157,13 +157,14 @@ class RealSendmail:
 
     def daemon(self, port: int, profile: list[str] | None = None) -> subprocess.Popen:
         """`sendmail -bD` on 127.0.0.1:port of the machine's own network (UTS and mount
-        namespaces only, so a client outside can connect); for benchmarks. The caller stops it
-        (terminate, wait)."""
+        namespaces only, so a client outside can connect); for benchmarks. It leads its own
+        process group, which its delivery children stay in: the caller stops the whole group
+        (os.killpg), or the procmails still waiting on a mailbox lock outlive the daemon."""
         env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "BT_DIR": str(self.dir)}
         return subprocess.Popen(["unshare", "-u", "-m", "sh", str(self.dir / "run.sh"), self.binary, "-C", str(self.cf),
                                  "-bD", "-O", f"DaemonPortOptions=Port={port},Addr=127.0.0.1,Name=MTA"],
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=env, cwd=str(self.dir))
+                                env=env, cwd=str(self.dir), start_new_session=True)
 
     def bs(self, lines: list[str], args: tuple = (), pace: float = 0.05) -> list[str]:
         """`sendmail -bs`: the lines typed one by one after the greeting (sendmail refuses a
