@@ -9,6 +9,7 @@ taking turns on the GIL around every file operation.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 from concurrent.futures import Future, InvalidStateError
@@ -30,7 +31,15 @@ class Committer:
 
     def submit(self, staged: Staged) -> Future:
         fut: Future = Future()
-        self._inbox.put((staged, fut))
+        self._inbox.put((staged, fut, None))
+        return fut
+
+    def submit_async(self, staged: Staged):
+        """submit() for a coroutine on the running event loop: an asyncio future, answered
+        with the rest of its batch in one call into the loop (one wake-up per batch)."""
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._inbox.put((staged, fut, loop))
         return fut
 
     def close(self) -> None:
@@ -50,26 +59,49 @@ class Committer:
                 return
 
     def _commit(self, work) -> None:
+        answers: list = []
+        self._commit_batch(work, answers)
+        by_loop: dict = {}
+        for fut, loop, result, exc in answers:
+            if loop is None:
+                _settle(fut, result, exc)
+            else:
+                by_loop.setdefault(loop, []).append((fut, result, exc))
+        for loop, items in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle_all, items)
+            except RuntimeError:
+                pass  # the loop is closed: nobody waits for these answers any more
+
+    def _commit_batch(self, work, answers: list) -> None:
         try:
-            self.queue.commit([s for s, _ in work])
+            self.queue.commit([s for s, _, _ in work])
         except Exception as e:
             if len(work) == 1:
-                _settle(work[0][1], exception=e)
+                answers.append((work[0][1], work[0][2], None, e))
                 return
             for item in work:  # one bad message must not fail the others
-                self._commit([item])
+                self._commit_batch([item], answers)
             return
         with one_look():  # the maillog lines of the batch: /etc/hostname looked at once
-            self._after_each(work)
+            for staged, fut, loop in work:
+                if self.after is not None:
+                    try:
+                        self.after(staged)
+                    except Exception:
+                        pass  # the message is safe on disk; a log line is not worth a lost 250
+                answers.append((fut, loop, staged.entry, None))
 
-    def _after_each(self, work) -> None:
-        for staged, fut in work:
-            if self.after is not None:
-                try:
-                    self.after(staged)
-                except Exception:
-                    pass  # the message is safe on disk; a log line is not worth a lost 250
-            _settle(fut, result=staged.entry)
+
+def _settle_all(items) -> None:
+    """On the loop: answer each session's asyncio future (one its client left is cancelled)."""
+    for fut, result, exc in items:
+        if fut.done():
+            continue
+        if exc is not None:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(result)
 
 
 def _settle(fut: Future, result=None, exception=None) -> None:

@@ -730,7 +730,7 @@ class SendmailSMTP(SMTP):
             staged = self._stage_message(qid, sender, rcpts, incoming)
         finally:
             incoming.discard()  # a no-op once the message was handed to the queue
-        await asyncio.wrap_future(self.mta.committer.submit(staged))
+        await self.mta.committer.submit_async(staged)
         mode = self.cfg.delivery_mode
         if mode == "i":
             await asyncio.wrap_future(self.mta.delivery.submit(self.mta._deliver, qid))
