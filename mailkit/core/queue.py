@@ -371,7 +371,6 @@ class Queue:
                 pass
 
 
-
 def parse_header_block(head: bytes) -> list[tuple[str, str]]:
     """(name, value) of each field, as the email package's compat32 gives them (value without
     the blanks after the colon, continuation lines kept), but lines end at LF only: a bare CR
