@@ -59,6 +59,10 @@ def before_tls(imap_addr, pop3_addr) -> dict:
     out["capa"] = [ln for ln in p.send("CAPA", capa_end) if ln in ("STLS", "USER") or ln.startswith("SASL")]
     out["user"] = p.send("USER bob")
     out["pass"] = p.send("PASS secret")
+    # QUIT ends the session before the next one logs in: mailkit locks a POP3 maildrop as
+    # Dovecot does with pop3_lock_session=yes (the stock default is no), and a plain close is
+    # seen by the server a moment later, so the AUTH session below could find it still held
+    p.send("QUIT")
     p.close()
     p = Raw(pop3_addr, source="127.0.0.2")
     out["auth"] = p.send(f"AUTH PLAIN {PLAIN}")
