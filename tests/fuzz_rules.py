@@ -12,6 +12,11 @@ from __future__ import annotations
 import functools
 
 
+def source_for(n: int) -> str:
+    """The client address of the n-th connection a rule opens by itself."""
+    return f"127.0.0.{2 + n % 249}"
+
+
 def live(rule_body):
     """Run the rule on a connection: a fresh one (from a source address fixed by how many were
     opened before) when there is none."""
@@ -19,7 +24,7 @@ def live(rule_body):
     @functools.wraps(rule_body)
     def run(self, *args, **kwargs):
         if self.wire is None:
-            self.open(self.source_for(len(self.wires)))
+            self.open(source_for(len(self.wires)))
         return rule_body(self, *args, **kwargs)
 
     return run

@@ -47,7 +47,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600, tmp_name: str | Non
             os.replace(tmp_path, path)
             fsync_dir(path.parent)
             return
-        fd = _write_at(dfd, tmp, data, mode)
+        fd = write_at(dfd, tmp, data, mode)
         try:
             os.fsync(fd)
         finally:
@@ -68,16 +68,12 @@ def write_synced(path: Path, data: bytes, mode: int = 0o600, world=None) -> None
 def write_file(path: Path, data: bytes, mode: int = 0o600, world=None) -> int:
     """Create (or truncate) `path` and write all of `data`; the open fd, not yet synced."""
     with _directory(Path(path), world) as (dfd, name):
-        return _write_at(dfd, name, data, mode)
+        return write_at(dfd, name, data, mode)
 
 
 def write_at(dfd: int | None, name: str, data: bytes, mode: int = 0o600) -> int:
     """Create (or truncate) `name` in the directory `dfd` (not following a symlink there) and
     write all of `data`; the open fd, not yet synced."""
-    return _write_at(dfd, name, data, mode)
-
-
-def _write_at(dfd: int | None, name: str, data: bytes, mode: int) -> int:
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
     fd = os.open(name, flags | (_NOFOLLOW if dfd is not None else 0), mode, dir_fd=dfd)
     try:

@@ -662,25 +662,22 @@ class SendmailSMTP(SMTP):
         discarding, local = self._discard, self.local_user
 
         def check():
-            with snapshot.one_look():
-                return checked()
-
-        def checked():
             parsed: list = []
-            verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown, discarding=discarding,
-                                        local_user=local, parsed_out=parsed)
-            if verdict is not None and not verdict.discard:
-                return verdict, None
-            if parsed:
-                return verdict, policy.recipient_key(world, cfg, addr, parsed[0])
-            return verdict, policy.recipient_key(world, cfg, addr)
+            with snapshot.one_look():  # nested in the caller's look when it has one: shared
+                verdict = policy.check_rcpt(world, cfg, addr, client, name, sender, shown=shown,
+                                            discarding=discarding, local_user=local, parsed_out=parsed)
+                if verdict is not None and not verdict.discard:
+                    return verdict, None
+                if parsed:
+                    return verdict, policy.recipient_key(world, cfg, addr, parsed[0])
+                return verdict, policy.recipient_key(world, cfg, addr)
 
         # an alias may have thousands of members: expanded in a worker thread, not on the loop;
         # an address that expands nothing is answered here (a thread's round trip costs more)
         with snapshot.one_look():
             quick = route.expands_little(world, cfg, addr)
             if quick:
-                verdict, key = checked()
+                verdict, key = check()
         if not quick:
             verdict, key = await self._off_loop(check)
         if verdict is not None and verdict.discard:

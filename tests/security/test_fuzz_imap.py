@@ -251,10 +251,6 @@ class ImapFuzz(RuleBasedStateMachine):
         self.wire.send(out + b"\r\n")
         return True
 
-    def source_for(self, n: int) -> str:
-        """The client address of the n-th connection a rule opens by itself (fuzz_rules.live)."""
-        return f"127.0.0.{2 + n % 249}"
-
     def open(self, source):
         self.wire = self.make_wire(self.addr, timeout=8.0, source=source)
         self.wires.append(self.wire)

@@ -26,7 +26,7 @@ import re
 
 import pytest
 from hypothesis import strategies as st
-from fuzz_rules import live
+from fuzz_rules import live, source_for
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 STATUS = re.compile(rb"^(\+OK|-ERR)(?: [^\x00-\x08\x0a-\x1f\x7f]*)?\r\n$")
@@ -178,10 +178,6 @@ class Pop3Fuzz(RuleBasedStateMachine):
     def connect_first(self, source):
         self.open(f"127.0.0.{source}")
 
-    def source_for(self, n: int) -> str:
-        """The client address of the n-th connection a rule opens by itself (fuzz_rules.live)."""
-        return f"127.0.0.{2 + n % 249}"
-
     @rule(source=st.integers(2, 250))
     def reconnect(self, source):
         if self.wire is not None:  # always allowed: whether the server closed the last must not matter
@@ -209,7 +205,7 @@ class Pop3Fuzz(RuleBasedStateMachine):
     def login(self, how):
         if self.logged_in or self.awaiting_sasl:  # a login needs a session that has none yet
             self.wire.close()
-            self.open(self.source_for(len(self.wires)))
+            self.open(source_for(len(self.wires)))
         if how == "userpass":
             lines = [(b"USER bob", b"\r\n"), (b"PASS secret", b"\r\n")]
         elif how == "plain":
